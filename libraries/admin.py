@@ -1,0 +1,272 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from libraries.models import (
+    AidItem,
+    District,
+    Library,
+    LibraryManager,
+    Province,
+    Regency,
+    User,
+    Village,
+)
+from libraries.scope import Scope
+
+admin.site.site_header = _("TPBIS Portal administration")
+admin.site.site_title = _("TPBIS Portal")
+admin.site.index_title = _("Programme administration")
+
+
+def _in_scope(queryset, user):
+    if hasattr(queryset.model, "SCOPE_PATHS"):
+        return Scope.for_user(user).filter(queryset)
+    return queryset
+
+
+class ScopedAdminMixin:
+    """Admin pages that show each user only their scope, with the portal's scope rule.
+
+    Perpusnas staff and consultants may use the admin; consultants only inside their
+    provinces. An object outside the scope answers 404, like everywhere else in the portal.
+    Related choices (autocomplete included) are limited to the scope as well.
+    """
+
+    #: Consultants may only look, not change (regions, for example).
+    read_only_for_consultants = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def _scope(self, request):
+        return Scope.for_user(request.user)
+
+    def get_queryset(self, request):
+        return _in_scope(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def _may_use(self, request):
+        user = request.user
+        return user.is_active and user.is_staff and not self._scope(request).is_empty
+
+    def has_module_permission(self, request):
+        return self._may_use(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_use(request)
+
+    def _may_change(self, request):
+        scope = self._scope(request)
+        if self.read_only_for_consultants and not scope.national:
+            return False
+        return self._may_use(request) and scope.can_manage
+
+    def has_add_permission(self, request, *args):
+        return self._may_change(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = _in_scope(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = _in_scope(field.queryset, request.user)
+        return field
+
+
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The register is loaded from the official file; only superusers correct it by hand."""
+
+    search_fields = ["code", "name"]
+    list_display = ["code", "name"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def _may_change(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(Province)
+class ProvinceAdmin(RegionAdmin):
+    list_display = ["code", "name", "time_zone"]
+    list_filter = ["time_zone"]
+
+
+@admin.register(Regency)
+class RegencyAdmin(RegionAdmin):
+    list_display = ["code", "name", "kind", "province"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["province"]
+
+
+@admin.register(District)
+class DistrictAdmin(RegionAdmin):
+    list_display = ["code", "name", "regency"]
+    list_select_related = ["regency"]
+
+
+@admin.register(Village)
+class VillageAdmin(RegionAdmin):
+    list_display = ["code", "name", "kind", "district", "regency_name"]
+    list_filter = ["kind"]
+    list_select_related = ["district__regency"]
+
+    @admin.display(description=_("kabupaten/kota"))
+    def regency_name(self, village):
+        return village.district.regency.name
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete labels name the kecamatan and kab/kota: many villages share a name.
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        return queryset.select_related("district__regency"), may_have_duplicates
+
+
+class RegencyListFilter(admin.SimpleListFilter):
+    """Kab/kota of the province chosen in the province filter, never all 514 at once."""
+
+    title = _("kabupaten/kota")
+    parameter_name = "regency"
+
+    def lookups(self, request, model_admin):
+        province = request.GET.get("province__code__exact")
+        scope = Scope.for_user(request.user)
+        regencies = Regency.objects.all()
+        if province:
+            regencies = regencies.filter(province=province)
+        elif scope.national or len(scope.province_codes) > 1:
+            return []
+        regencies = _in_scope(regencies, request.user)
+        return [(regency.code, regency.name) for regency in regencies]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(regency=self.value())
+        return queryset
+
+
+class AidItemInline(admin.TabularInline):
+    model = AidItem
+    extra = 0
+    fields = ["kind", "description", "quantity", "received_on"]
+
+
+class LibraryManagerInline(admin.TabularInline):
+    model = LibraryManager
+    extra = 0
+    fields = ["name", "position", "phone", "email", "decree_number", "active"]
+
+
+class ScopedInlineMixin:
+    def has_add_permission(self, request, obj=None):
+        return Scope.for_user(request.user).can_manage
+
+    def has_change_permission(self, request, obj=None):
+        return Scope.for_user(request.user).can_manage
+
+    def has_delete_permission(self, request, obj=None):
+        return Scope.for_user(request.user).can_manage
+
+    def has_view_permission(self, request, obj=None):
+        return not Scope.for_user(request.user).is_empty
+
+
+class ScopedAidItemInline(ScopedInlineMixin, AidItemInline):
+    pass
+
+
+class ScopedLibraryManagerInline(ScopedInlineMixin, LibraryManagerInline):
+    pass
+
+
+@admin.register(Library)
+class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "level",
+        "province",
+        "regency",
+        "cohort_year",
+        "support_tier",
+        "status",
+    ]
+    list_filter = [
+        "province",
+        RegencyListFilter,
+        "level",
+        "cohort_year",
+        "support_tier",
+        "status",
+    ]
+    list_select_related = ["province", "regency"]
+    search_fields = ["name", "village__name", "regency__name", "village__code"]
+    autocomplete_fields = ["province", "regency", "village"]
+    inlines = [ScopedAidItemInline, ScopedLibraryManagerInline]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "level", "status"]}),
+        (_("Region"), {"fields": ["province", "regency", "village"]}),
+        (_("Programme"), {"fields": ["cohort_year", "support_tier"]}),
+        (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # Keeps the optimistic-lock counter of the portal's edit form in step.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Accounts and roles: Perpusnas staff only."""
+
+    list_display = ["username", "first_name", "last_name", "role", "library", "is_active"]
+    list_filter = ["role", "is_active", "provinces"]
+    list_select_related = ["library"]
+    autocomplete_fields = ["library"]
+    filter_horizontal = ["provinces", "groups", "user_permissions"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Role in the programme"), {"fields": ["role", "provinces", "library", "phone"]}),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (_("Role in the programme"), {"fields": ["role", "library"]}),
+    ]
+
+    def _is_perpusnas(self, request):
+        return request.user.is_active and request.user.is_staff and request.user.is_perpusnas
+
+    def has_module_permission(self, request):
+        return self._is_perpusnas(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_perpusnas(request)
+
+    def has_add_permission(self, request):
+        return self._is_perpusnas(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_perpusnas(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,63 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from libraries.models import Library, Province, Regency
+
+
+class LibraryFilter(django_filters.FilterSet):
+    """Filters of the registry list and its exports; the choices follow the user's scope."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    province = django_filters.ModelChoiceFilter(
+        queryset=Province.objects.none(), label=_("Province"), empty_label=_("All provinces")
+    )
+    regency = django_filters.ModelChoiceFilter(
+        queryset=Regency.objects.none(),
+        label=_("Kabupaten/kota"),
+        empty_label=_("All kabupaten/kota"),
+    )
+    level = django_filters.ChoiceFilter(
+        choices=Library.Level.choices, label=_("Level"), empty_label=_("All levels")
+    )
+    cohort_year = django_filters.NumberFilter(label=_("Cohort year"))
+    support_tier = django_filters.ChoiceFilter(
+        choices=Library.SupportTier.choices, label=_("Support tier"), empty_label=_("All tiers")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Library.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = Library
+        fields = ["q", "province", "regency", "level", "cohort_year", "support_tier", "status"]
+
+    def __init__(self, data=None, queryset=None, *, scope, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        provinces = Province.objects.all()
+        regencies = Regency.objects.all()
+        if not scope.national:
+            provinces = provinces.filter(
+                Q(code__in=scope.province_codes) | Q(regencies__code__in=scope.regency_codes)
+            ).distinct()
+            regencies = regencies.filter(
+                Q(province__in=scope.province_codes) | Q(code__in=scope.regency_codes)
+            )
+        # Only the kab/kota of the chosen province, never all 514 in one dropdown.
+        province_code = (data or {}).get("province")
+        if province_code:
+            regencies = regencies.filter(province=province_code)
+        elif scope.national or len(scope.province_codes) > 1:
+            regencies = regencies.none()
+        self.filters["province"].queryset = provinces
+        self.filters["regency"].queryset = regencies
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(village__name__icontains=value)
+            | Q(regency__name__icontains=value)
+        )

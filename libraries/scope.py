@@ -1,0 +1,115 @@
+"""The one rule that decides what each user may see and change.
+
+Every query that serves a user goes through :class:`Scope`: lists, detail pages, exports,
+dashboards and the admin. A model opts in by naming, in ``SCOPE_PATHS``, the lookups from
+itself to its province, its kabupaten/kota and its library, for example::
+
+    class Library(models.Model):
+        SCOPE_PATHS = {"province": "province", "regency": "regency", "library": "pk"}
+
+and by using :class:`ScopedQuerySet` (``Model.objects.visible_to(user)``). A path a model does
+not have is left out; a user whose scope needs that path then sees none of its rows.
+
+- Perpusnas staff (and superusers) see everything.
+- A consultant sees the provinces they are assigned to.
+- A kabupaten/kota librarian sees the kab/kota of their library (its own and its villages').
+- A desa/kelurahan librarian sees their own library only.
+- Anyone else (anonymous visitors, unassigned accounts) sees nothing private.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool = False
+    province_codes: frozenset[str] = field(default_factory=frozenset)
+    regency_codes: frozenset[str] = field(default_factory=frozenset)
+    library_ids: frozenset[int] = field(default_factory=frozenset)
+    #: May change programme data (libraries, events, reviews) inside the scope.
+    can_manage: bool = False
+
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        """The scope of ``user``, computed once per user object (one query at most)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls()
+        cached = getattr(user, "_tpbis_scope", None)
+        if cached is not None:
+            return cached
+        scope = cls._compute(user)
+        user._tpbis_scope = scope
+        return scope
+
+    @classmethod
+    def _compute(cls, user) -> Scope:
+        from libraries.models import User
+
+        if user.is_superuser or user.role == User.Role.PERPUSNAS:
+            return cls(national=True, can_manage=True)
+        if user.role == User.Role.CONSULTANT:
+            codes = frozenset(user.provinces.values_list("code", flat=True))
+            return cls(province_codes=codes, can_manage=bool(codes))
+        if user.library_id is None:
+            return cls()
+        if user.role == User.Role.DISTRICT_LIBRARIAN:
+            regency_code = user.library.regency_id
+            return cls(regency_codes=frozenset({regency_code}) if regency_code else frozenset())
+        if user.role == User.Role.VILLAGE_LIBRARIAN:
+            return cls(library_ids=frozenset({user.library_id}))
+        return cls()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.national or self.province_codes or self.regency_codes or self.library_ids)
+
+    def q(self, *, province: str | None = None, regency: str | None = None,
+          library: str | None = None) -> Q:
+        """A filter for rows inside this scope, given each model's lookup paths."""
+        if self.national:
+            return Q()
+        if self.province_codes:
+            return Q(**{f"{province}__in": self.province_codes}) if province else _NOTHING
+        if self.regency_codes:
+            return Q(**{f"{regency}__in": self.regency_codes}) if regency else _NOTHING
+        if self.library_ids:
+            return Q(**{f"{library}__in": self.library_ids}) if library else _NOTHING
+        return _NOTHING
+
+    def filter(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.filter(self.q(**queryset.model.SCOPE_PATHS))
+
+    def covers_province(self, code: str) -> bool:
+        return self.national or code in self.province_codes
+
+    def covers_regency(self, code: str) -> bool:
+        return self.covers_province(code[:2]) or code in self.regency_codes
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return Scope.for_user(user).filter(self)
+
+
+def get_in_scope_or_404(user, queryset, *, manage: bool = False, **lookup):
+    """Fetch one object the user may reach: 404 outside their scope, 403 if read-only.
+
+    ``queryset`` may be a model or a queryset of a model that declares ``SCOPE_PATHS``.
+    With ``manage=True`` the user must also be allowed to change it.
+    """
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    scope = Scope.for_user(user)
+    obj = get_object_or_404(scope.filter(queryset), **lookup)
+    if manage and not scope.can_manage:
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,87 @@
+"""Writes to the library registry. Views and commands call these; rules live here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from libraries.models import Library, Province, User, Village
+from libraries.scope import Scope
+
+
+class EditConflict(Exception):
+    """Somebody else saved the object after this edit began."""
+
+
+# Fields of a library that the registry edit form may change.
+LIBRARY_EDITABLE_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "cohort_year",
+    "support_tier",
+    "status",
+)
+
+
+@transaction.atomic
+def library_create(
+    *,
+    actor: User,
+    level: str,
+    name: str,
+    cohort_year: int,
+    support_tier: str,
+    province: Province | None = None,
+    regency=None,
+    village: Village | None = None,
+    **details,
+) -> Library:
+    """Register a library; its province and kab/kota follow from the region chosen."""
+    if village is not None:
+        regency = village.district.regency
+    if regency is not None:
+        province = regency.province
+    if province is None:
+        raise ValidationError(_("Choose the region of the library."))
+    if not Scope.for_user(actor).can_manage or not Scope.for_user(actor).covers_province(
+        province.code
+    ):
+        raise ValidationError(_("You cannot register libraries in this province."))
+    library = Library(
+        level=level,
+        name=name,
+        cohort_year=cohort_year,
+        support_tier=support_tier,
+        province=province,
+        regency=regency,
+        village=village,
+        **details,
+    )
+    library.full_clean()
+    library.save()
+    return library
+
+
+@transaction.atomic
+def library_update(*, library: Library, version: int, **changes) -> Library:
+    """Apply ``changes`` if nobody saved the library since ``version`` was read.
+
+    Raises EditConflict otherwise, so that two consultants editing the same library do not
+    silently overwrite each other.
+    """
+    unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    current = Library.objects.select_for_update().get(pk=library.pk)
+    if current.version != version:
+        raise EditConflict
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version = version + 1
+    current.save(update_fields=[*changes, "version", "updated_at"])
+    return current

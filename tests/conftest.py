@@ -1,0 +1,90 @@
+"""The people and places every test can ask for by name.
+
+- ``perpusnas``: Perpusnas staff, national scope.
+- ``consultant``: consultant for Kalimantan Timur.
+- ``district_librarian``: librarian of the Kota Samarinda library.
+- ``village_librarian``: librarian of the Kelurahan Rawa Makmur library (Samarinda).
+- ``outsider``: consultant for Kepulauan Riau, another province.
+- ``client``: an anonymous visitor; ``client_for(user)`` signs a user in.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from libraries.models import User
+from libraries.regions_loader import load_regions
+from tests import factories
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Playwright's sync API runs an event loop in the test thread; the live server and the
+# test's own database calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def regions(db):
+    load_regions(path=DATA / "regions_small.csv")
+
+
+@pytest.fixture
+def samarinda_library(regions):
+    return factories.district_library("64.72")
+
+
+@pytest.fixture
+def berau_library(regions):
+    return factories.district_library("64.03")
+
+
+@pytest.fixture
+def village_library(samarinda_library):
+    return factories.village_library("64.72.01.1001", name="Perpustakaan Kelurahan Rawa Makmur")
+
+
+@pytest.fixture
+def berau_village_library(berau_library):
+    return factories.village_library("64.03.01.2001", name="Perpustakaan Desa Merabu")
+
+
+@pytest.fixture
+def kepri_library(regions):
+    return factories.village_library("21.72.01.1001", name="Perpustakaan Tanjung Pinang Barat")
+
+
+@pytest.fixture
+def perpusnas(regions):
+    return factories.UserFactory(username="perpusnas", role=User.Role.PERPUSNAS, is_staff=True)
+
+
+@pytest.fixture
+def consultant(regions):
+    return factories.consultant("konsultan.kaltim", "64")
+
+
+@pytest.fixture
+def outsider(regions):
+    return factories.consultant("konsultan.kepri", "21")
+
+
+@pytest.fixture
+def district_librarian(samarinda_library):
+    return factories.librarian("pustakawan.samarinda", samarinda_library)
+
+
+@pytest.fixture
+def village_librarian(village_library):
+    return factories.librarian("pustakawan.rawamakmur", village_library)
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

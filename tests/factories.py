@@ -1,0 +1,108 @@
+"""factory_boy factories for the people and places of the programme.
+
+Regions come from ``tests/data/regions_small.csv`` (loaded by the ``regions`` fixture): Kalimantan
+Timur (64) with Kota Samarinda (64.72) and Kabupaten Berau (64.03), Kepulauan Riau (21) with
+Kota Tanjung Pinang (21.72), and Papua (91) with a desa adat.
+"""
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from libraries.models import AidItem, Library, LibraryManager, Province, Regency, User, Village
+
+PASSWORD = "correct-horse-battery"
+
+
+class LibraryFactory(factory.django.DjangoModelFactory):
+    """A village library by default; pass ``village``."""
+
+    class Meta:
+        model = Library
+
+    name = factory.LazyAttribute(lambda o: f"Perpustakaan {o.village}" if o.village else "Perpus")
+    level = Library.Level.VILLAGE
+    village = factory.LazyFunction(lambda: Village.objects.get(code="64.72.01.1001"))
+    regency = factory.LazyAttribute(lambda o: o.village.district.regency if o.village else None)
+    province = factory.LazyAttribute(lambda o: o.regency.province if o.regency else None)
+    cohort_year = 2022
+    support_tier = Library.SupportTier.FULL
+
+    class Params:
+        district = factory.Trait(
+            level=Library.Level.REGENCY,
+            village=None,
+            name=factory.LazyAttribute(lambda o: f"Dinas Perpustakaan {o.regency.name}"),
+        )
+        provincial = factory.Trait(
+            level=Library.Level.PROVINCE,
+            village=None,
+            regency=None,
+            name=factory.LazyAttribute(lambda o: f"Dinas Perpustakaan Provinsi {o.province}"),
+        )
+
+
+def district_library(regency_code: str, **kwargs) -> Library:
+    regency = Regency.objects.get(code=regency_code)
+    return LibraryFactory(district=True, regency=regency, province=regency.province, **kwargs)
+
+
+def village_library(village_code: str, **kwargs) -> Library:
+    return LibraryFactory(village=Village.objects.get(code=village_code), **kwargs)
+
+
+def provincial_library(province_code: str, **kwargs) -> Library:
+    return LibraryFactory(
+        provincial=True, province=Province.objects.get(code=province_code), **kwargs
+    )
+
+
+class AidItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AidItem
+
+    library = factory.SubFactory(LibraryFactory)
+    kind = AidItem.Kind.COMPUTER
+    quantity = 3
+
+
+class LibraryManagerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LibraryManager
+
+    library = factory.SubFactory(LibraryFactory)
+    name = factory.Sequence(lambda n: f"Pengelola {n}")
+    position = LibraryManager.Position.MANAGER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Nama"
+    last_name = factory.Sequence(lambda n: f"Pengguna {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
+    role = User.Role.CONSULTANT
+
+    @factory.post_generation
+    def provinces(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.provinces.set(extracted)
+
+
+def consultant(username: str, *province_codes: str) -> User:
+    return UserFactory(
+        username=username, role=User.Role.CONSULTANT, is_staff=True, provinces=province_codes
+    )
+
+
+def librarian(username: str, library: Library) -> User:
+    role = (
+        User.Role.DISTRICT_LIBRARIAN
+        if library.level == Library.Level.REGENCY
+        else User.Role.VILLAGE_LIBRARIAN
+    )
+    return UserFactory(username=username, role=role, library=library)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TpbisPortalConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tpbis_portal"
+    verbose_name = _("TPBIS Portal")

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tpbis_portal import views
+
+auth_patterns = [
+    path("masuk/", views.PortalLoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "kata-sandi/ubah/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "kata-sandi/ubah/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("kata-sandi/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "kata-sandi/reset/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "kata-sandi/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "kata-sandi/reset/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("beranda/", views.dashboard, name="dashboard"),
+    path("akun/", include(auth_patterns)),
+    path("bahasa/", set_language, name="set_language"),
+    path("perpustakaan/", include("libraries.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
