@@ -47,8 +47,17 @@ def install() -> None:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", ".[dev]")
         STAMP.write_text(wanted)
     say("Compiling the translation catalogues")
-    run(PYTHON, "-m", "babel.messages.frontend", "compile", "--directory", "locale",
-        "--domain", "django", "--statistics")
+    run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "compile",
+        "--directory",
+        "locale",
+        "--domain",
+        "django",
+        "--statistics",
+    )
 
 
 def local_env() -> dict:

@@ -133,9 +133,7 @@ class VillageAdmin(RegionAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete labels name the kecamatan and kab/kota: many villages share a name.
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.select_related("district__regency"), may_have_duplicates
 
 

@@ -108,6 +108,8 @@ def libraries_csv(libraries) -> StreamingHttpResponse:
 
 def libraries_xlsx(libraries) -> HttpResponse:
     return xlsx_response(
-        _filename("xlsx"), str(Library._meta.verbose_name_plural), _library_header(),
+        _filename("xlsx"),
+        str(Library._meta.verbose_name_plural),
+        _library_header(),
         _library_rows(libraries),
     )

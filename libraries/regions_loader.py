@@ -84,9 +84,7 @@ def read_register(path: Path) -> _Register:
             for row in reader:
                 _read_row(reader.line_num, row, register, seen)
         except UnicodeDecodeError as exc:
-            raise RegionFileError(
-                reader.line_num + 1, _("the file is not UTF-8 text.")
-            ) from exc
+            raise RegionFileError(reader.line_num + 1, _("the file is not UTF-8 text.")) from exc
         except csv.Error as exc:
             raise RegionFileError(
                 reader.line_num, _("not valid CSV (%(error)s).") % {"error": exc}
@@ -106,12 +104,15 @@ def _read_row(line: int, row: list[str], register: _Register, seen: set[str]) ->
     code, name = row[0].strip(), row[1].strip()
     depth = code.count(".")
     if depth > 3 or not _CODE_PATTERNS[depth].fullmatch(code):
-        raise RegionFileError(line, _('"%(code)s" is not a Kemendagri region code.') % {"code": code})
+        raise RegionFileError(
+            line, _('"%(code)s" is not a Kemendagri region code.') % {"code": code}
+        )
     if not name:
         raise RegionFileError(line, _("the region %(code)s has no name.") % {"code": code})
     if len(name) > _MAX_NAME:
         raise RegionFileError(
-            line, _("the name of %(code)s is longer than %(max)d characters.")
+            line,
+            _("the name of %(code)s is longer than %(max)d characters.")
             % {"code": code, "max": _MAX_NAME},
         )
     if code in seen:

@@ -72,8 +72,9 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.national or self.province_codes or self.regency_codes or self.library_ids)
 
-    def q(self, *, province: str | None = None, regency: str | None = None,
-          library: str | None = None) -> Q:
+    def q(
+        self, *, province: str | None = None, regency: str | None = None, library: str | None = None
+    ) -> Q:
         """A filter for rows inside this scope, given each model's lookup paths."""
         if self.national:
             return Q()

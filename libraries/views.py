@@ -79,15 +79,11 @@ def library_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def library_edit(request, pk: int):
-    library = get_in_scope_or_404(
-        request.user, Library.objects.with_regions(), manage=True, pk=pk
-    )
+    library = get_in_scope_or_404(request.user, Library.objects.with_regions(), manage=True, pk=pk)
     form = LibraryEditForm(request.POST or None, instance=library)
     if request.method == "POST" and form.is_valid():
         try:
-            library_update(
-                library=library, version=form.cleaned_data["version"], **form.changes()
-            )
+            library_update(library=library, version=form.cleaned_data["version"], **form.changes())
         except ValidationError as exc:
             form.add_error(None, exc)
         except EditConflict:

@@ -20,6 +20,8 @@ from tests import factories
 
 DATA = Path(__file__).resolve().parent / "data"
 
+pytest_plugins = ["tests.browser"]
+
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # test's own database calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -86,8 +86,9 @@ def test_list_refuses_post(client_for, perpusnas, registry):
     assert client_for(perpusnas).post(LIST).status_code == 405
 
 
-def test_list_keeps_a_fixed_number_of_queries(client_for, perpusnas, regions,
-                                                django_assert_num_queries):
+def test_list_keeps_a_fixed_number_of_queries(
+    client_for, perpusnas, regions, django_assert_num_queries
+):
     client = client_for(perpusnas)
     factories.village_library("64.72.01.1001")
     client.get(LIST)  # warm the session
@@ -194,8 +195,9 @@ def test_consultant_cannot_edit_a_library_in_another_province(
     assert village_library.name == "Perpustakaan Kelurahan Rawa Makmur"
 
 
-def test_librarian_may_read_but_not_edit_their_library(client_for, village_librarian,
-                                                      village_library):
+def test_librarian_may_read_but_not_edit_their_library(
+    client_for, village_librarian, village_library
+):
     url = reverse("libraries:edit", args=[village_library.pk])
     client = client_for(village_librarian)
 
@@ -218,8 +220,9 @@ def test_edit_refuses_put(client_for, consultant, village_library):
     assert client_for(consultant).put(url).status_code == 405
 
 
-def test_edit_with_bad_input_shows_errors_and_saves_nothing(client_for, consultant,
-                                                             village_library):
+def test_edit_with_bad_input_shows_errors_and_saves_nothing(
+    client_for, consultant, village_library
+):
     url = reverse("libraries:edit", args=[village_library.pk])
 
     response = client_for(consultant).post(
@@ -235,8 +238,9 @@ def test_edit_with_bad_input_shows_errors_and_saves_nothing(client_for, consulta
     assert village_library.version == 1
 
 
-def test_stale_edit_is_refused_instead_of_overwriting(client_for, consultant, perpusnas,
-                                                      village_library):
+def test_stale_edit_is_refused_instead_of_overwriting(
+    client_for, consultant, perpusnas, village_library
+):
     url = reverse("libraries:edit", args=[village_library.pk])
     stale = _edit_data(village_library, phone="111")
     client_for(perpusnas).post(url, _edit_data(village_library, phone="222"))

@@ -27,7 +27,8 @@ def _read_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_read_dotenv(BASE_DIR / ".env")
+if not os.environ.get("TPBIS_IGNORE_DOTENV"):
+    _read_dotenv(BASE_DIR / ".env")
 
 
 def env_str(name: str, default: str = "") -> str:

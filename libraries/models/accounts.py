@@ -83,9 +83,7 @@ class User(AbstractUser):
         if self.role in self.LIBRARIAN_ROLES and self.library_id is None:
             raise ValidationError({"library": _("Choose the library this librarian works at.")})
         if self.role not in self.LIBRARIAN_ROLES and self.library_id is not None:
-            raise ValidationError(
-                {"library": _("Only librarians are attached to a library.")}
-            )
+            raise ValidationError({"library": _("Only librarians are attached to a library.")})
         if self.library_id is not None:
             level = self.library.level
             if self.role == self.Role.DISTRICT_LIBRARIAN and level != Library.Level.REGENCY:

@@ -141,7 +141,9 @@ class Library(models.Model):
         ]
         indexes = [
             # Registry lists filter by province, then level and cohort.
-            models.Index(fields=["province", "level", "cohort_year"], name="library_prov_level_idx"),
+            models.Index(
+                fields=["province", "level", "cohort_year"], name="library_prov_level_idx"
+            ),
             # Name search on the registry list.
             models.Index(fields=["name"], name="library_name_idx"),
         ]

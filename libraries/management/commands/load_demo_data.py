@@ -38,10 +38,26 @@ FULL_PACKAGE = [
 BOOKS_PACKAGE = [(AidItem.Kind.BOOKS, "Bantuan buku bermutu", 300)]
 
 MANAGER_NAMES = [
-    "Siti Rahmawati", "Ahmad Fauzi", "Dewi Lestari", "Budi Santoso", "Nur Aini", "Yohanes Tanggu",
-    "Rina Marlina", "Hendra Gunawan", "Sri Wahyuni", "Agus Salim", "Maria Ulfa", "Rudi Hartono",
-    "Fitri Handayani", "Joko Susilo", "Lina Marpaung", "Abdul Rahman", "Wayan Sudarta",
-    "Yuliana Sembiring", "Eko Prasetyo", "Ratna Sari",
+    "Siti Rahmawati",
+    "Ahmad Fauzi",
+    "Dewi Lestari",
+    "Budi Santoso",
+    "Nur Aini",
+    "Yohanes Tanggu",
+    "Rina Marlina",
+    "Hendra Gunawan",
+    "Sri Wahyuni",
+    "Agus Salim",
+    "Maria Ulfa",
+    "Rudi Hartono",
+    "Fitri Handayani",
+    "Joko Susilo",
+    "Lina Marpaung",
+    "Abdul Rahman",
+    "Wayan Sudarta",
+    "Yuliana Sembiring",
+    "Eko Prasetyo",
+    "Ratna Sari",
 ]
 
 
@@ -57,9 +73,9 @@ class Command(BaseCommand):
             created = self._libraries()
             logins = self._users()
         self.stdout.write(_("Demo libraries: %(count)d new.") % {"count": created})
-        self.stdout.write(_("Demo logins (password for all: %(password)s):") % {
-            "password": DEMO_PASSWORD
-        })
+        self.stdout.write(
+            _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
         for username, description in logins:
             self.stdout.write(f"  {username:<24} {description}")
 
@@ -155,10 +171,22 @@ class Command(BaseCommand):
             ("admin", "Admin Perpusnas", User.Role.PERPUSNAS, None, [], True),
             ("konsultan.kaltim", "Rahmat Hidayat", User.Role.CONSULTANT, None, ["64"], False),
             ("konsultan.kepri", "Dian Puspita", User.Role.CONSULTANT, None, ["21", "33"], False),
-            ("pustakawan.samarinda", "Siti Rahmawati", User.Role.DISTRICT_LIBRARIAN,
-             samarinda, [], False),
-            ("pustakawan.desa", "Ahmad Fauzi", User.Role.VILLAGE_LIBRARIAN,
-             samarinda_village, [], False),
+            (
+                "pustakawan.samarinda",
+                "Siti Rahmawati",
+                User.Role.DISTRICT_LIBRARIAN,
+                samarinda,
+                [],
+                False,
+            ),
+            (
+                "pustakawan.desa",
+                "Ahmad Fauzi",
+                User.Role.VILLAGE_LIBRARIAN,
+                samarinda_village,
+                [],
+                False,
+            ),
         ]
         logins = []
         for username, full_name, role, library, provinces, superuser in accounts:
@@ -179,8 +207,13 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 user.provinces.set(provinces)
-            where = library.name if library else ", ".join(
-                Province.objects.filter(code__in=provinces).values_list("name", flat=True)
-            ) or _("all provinces")
+            where = (
+                library.name
+                if library
+                else ", ".join(
+                    Province.objects.filter(code__in=provinces).values_list("name", flat=True)
+                )
+                or _("all provinces")
+            )
             logins.append((username, f"{user.get_role_display()} ({where})"))
         return logins

@@ -46,5 +46,7 @@ class Command(BaseCommand):
                 }
             )
         self.stdout.write(
-            self.style.SUCCESS(_("Region register loaded in %(seconds).1f s.") % {"seconds": report.seconds})
+            self.style.SUCCESS(
+                _("Region register loaded in %(seconds).1f s.") % {"seconds": report.seconds}
+            )
         )

@@ -1,0 +1,63 @@
+"""Headless Chromium for browser tests, driven by Playwright's sync API.
+
+Playwright's own browser download does not work everywhere; the tests use Debian's
+``chromium`` package at /usr/bin/chromium (``python3 dev.py test`` and ``.ci/run`` install it).
+"""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A fresh browser context at 360 px, like a phone; base URL is the live server."""
+    context = chromium.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop_page(chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=live_server.url, locale="id-ID"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").last.click()
+    page.wait_for_url("**/beranda/")

@@ -1,0 +1,28 @@
+import pytest
+
+from tests.browser import sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_librarian_signs_in_on_a_phone_and_switches_to_english(
+    phone_page, district_librarian, village_library
+):
+    page = phone_page
+
+    sign_in(page, "pustakawan.samarinda", PASSWORD)
+
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.get_by_role("heading", name="Perpustakaan yang dapat Anda lihat").is_visible()
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_role("button", name="English", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Libraries you can see").is_visible()
+    page.get_by_role("button", name="Open the menu").click()
+    page.get_by_role("link", name="Libraries", exact=True).click()
+    assert page.get_by_role("link", name="Perpustakaan Kelurahan Rawa Makmur").is_visible()
+    # Nothing on the page is wider than the phone.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
