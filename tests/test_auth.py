@@ -129,3 +129,12 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client, regions):
 
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_health_page_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert "OK" in response.text

@@ -40,6 +40,7 @@ auth_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("beranda/", views.dashboard, name="dashboard"),
+    path("health/", views.health, name="health"),
     path("akun/", include(auth_patterns)),
     path("bahasa/", set_language, name="set_language"),
     path("perpustakaan/", include("libraries.urls")),

@@ -14,6 +14,12 @@ def home(request):
     return render(request, "home.html")
 
 
+@require_GET
+def health(request):
+    """For load balancers and uptime checks; also the benchmark's trivial baseline page."""
+    return render(request, "health.html")
+
+
 @login_required
 @require_GET
 def dashboard(request):
