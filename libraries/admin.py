@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import Http404
@@ -51,6 +52,19 @@ class ScopedAdminMixin:
         if obj is None:
             raise Http404
         return obj
+
+    def _ensure_in_scope(self, request, object_id):
+        # National users may still read the history of a deleted object.
+        if not self._scope(request).national:
+            self.get_object(request, unquote(object_id))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _may_use(self, request):
         user = request.user

@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 def _filtered_libraries(request):
     scope = Scope.for_user(request.user)
     queryset = Library.objects.visible_to(request.user).with_regions()
-    return LibraryFilter(request.GET or None, queryset=queryset, scope=scope)
+    return LibraryFilter(request.GET, queryset=queryset, scope=scope)
 
 
 @login_required
@@ -46,6 +46,8 @@ def library_list(request):
 @login_required
 @require_GET
 def library_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     library_filter = _filtered_libraries(request)
     if not library_filter.is_valid():
         messages.error(request, _("The filters are not valid; nothing was exported."))
@@ -53,9 +55,7 @@ def library_export(request, fmt: str):
     rows = library_filter.qs.annotate(aid_item_count=Count("aid_items"))
     if fmt == "csv":
         return exports.libraries_csv(rows)
-    if fmt == "xlsx":
-        return exports.libraries_xlsx(rows)
-    raise Http404
+    return exports.libraries_xlsx(rows)
 
 
 @login_required

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from libraries.models import Library, User
+from libraries.regions_loader import DEFAULT_REGISTER, load_regions
+from libraries.scope import Scope
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
+    load_regions(path=DEFAULT_REGISTER)
+
+    call_command("load_demo_data")
+    first_count = Library.objects.count()
+    call_command("load_demo_data")
+
+    out = capsys.readouterr().out
+    assert Library.objects.count() == first_count > 60
+    assert set(Library.objects.values_list("province", flat=True)) == {"12", "21", "33", "64"}
+    for username in [
+        "admin",
+        "konsultan.kaltim",
+        "konsultan.kepri",
+        "pustakawan.samarinda",
+        "pustakawan.desa",
+    ]:
+        assert username in out
+        user = User.objects.get(username=username)
+        assert user.check_password("tpbis-demo-2024")
+        user.full_clean()
+    samarinda = User.objects.get(username="pustakawan.samarinda")
+    assert Scope.for_user(samarinda).regency_codes == {"64.72"}
+    assert Library.objects.get(village__isnull=False, librarians__username="pustakawan.desa")
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_in_production():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo_data")
