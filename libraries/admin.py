@@ -104,6 +104,14 @@ class ScopedAdminMixin:
         return field
 
 
+class ScopedRelatedListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter offering only the related objects inside the user's scope."""
+
+    def field_choices(self, field, request, model_admin):
+        related = _in_scope(field.related_model._default_manager.all(), request.user)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
 class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The register is loaded from the official file; only superusers correct it by hand."""
 
@@ -220,7 +228,7 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "status",
     ]
     list_filter = [
-        "province",
+        ("province", ScopedRelatedListFilter),
         RegencyListFilter,
         "level",
         "cohort_year",

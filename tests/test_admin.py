@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from libraries.admin import ScopedRelatedListFilter
 from libraries.models import Library
 from tests import factories
 
@@ -209,3 +210,19 @@ def test_admin_changelist_keeps_a_fixed_number_of_queries(
         factories.village_library(code)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(CHANGELIST)
+
+
+def test_province_filter_offers_only_the_consultants_provinces(client_for, registry):
+    consultant = factories.consultant("dua.provinsi", "64", "21")
+
+    response = client_for(consultant).get(CHANGELIST)
+
+    province_filter = next(
+        spec
+        for spec in response.context["cl"].filter_specs
+        if isinstance(spec, ScopedRelatedListFilter)
+    )
+    assert [name for _code, name in province_filter.lookup_choices] == [
+        "Kepulauan Riau",
+        "Kalimantan Timur",
+    ]
