@@ -145,9 +145,14 @@ def test_village_autocomplete_is_limited_to_the_consultants_province(
         },
     )
 
-    codes = {result["id"] for result in response.json()["results"]}
-    assert codes
-    assert all(code.startswith("64.") for code in codes)
+    results = response.json()["results"]
+    assert results
+    assert all(result["id"].startswith("64.") for result in results)
+    handil_bakti = next(r for r in results if r["id"] == "64.72.01.1002")
+    assert (
+        handil_bakti["text"]
+        == "Kelurahan Handil Bakti, Kec. Palaran, Kota Samarinda (64.72.01.1002)"
+    )
 
 
 def test_regency_filter_lists_only_the_chosen_provinces_kab_kota(client_for, perpusnas, registry):
