@@ -222,31 +222,54 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
-def test_province_figures_refresh_when_a_library_changes_through_the_service(
+def test_province_page_refreshes_when_a_library_changes_through_the_service(
     client, kepri, django_capture_on_commit_callbacks
 ):
-    before = client.get(KEPRI).context["totals"]
     barat = Library.objects.get(pk=kepri["barat"].pk)
+    name = "Perpustakaan Kelurahan Tanjung Pinang Barat"
+    assert name in _text(client.get(KEPRI))
 
     # A change made behind the services' back is not seen while the cache holds...
-    Library.objects.filter(pk=barat.pk).update(cohort_year=2019)
-    cached = client.get(KEPRI).context["totals"]
+    Library.objects.filter(pk=barat.pk).update(name="Nama Baru")
+    cached = _text(client.get(KEPRI))
     # ...one made through a service is, once its transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
         library_update(library=barat, version=barat.version, status=Library.Status.INACTIVE)
-    after = client.get(KEPRI).context["totals"]
+    after = _text(client.get(KEPRI))
 
-    assert before.village == cached.village == 1
-    assert 2019 not in cached.cohorts
-    assert after.village == 0
-    assert after.cohorts[2019] == 0
-    assert client.get(INDEX).context["totals"].village == 0
+    assert name in cached
+    assert name not in after and "Nama Baru" not in after
+    assert client.get(KEPRI + "data.csv").status_code == 200
+    csv_rows = b"".join(client.get(KEPRI + "data.csv").streaming_content).decode("utf-8-sig")
+    assert csv_rows.splitlines()[1].startswith("21,Kepulauan Riau,1,1,0,")
 
 
-def test_index_figures_are_cached_until_data_changes(client, kepri):
+def test_index_is_cached_until_data_changes_through_a_service(
+    client, kepri, django_capture_on_commit_callbacks
+):
     client.get(INDEX)
-    factories.district_library("64.72")
+    samarinda = factories.district_library("64.72")  # not through a service: not seen yet
+    stale = client.get(INDEX)
 
-    cached = client.get(INDEX).context["totals"]
+    with django_capture_on_commit_callbacks(execute=True):
+        library_update(library=samarinda, version=samarinda.version, name="Perpustakaan Samarinda")
+    fresh = client.get(INDEX)
 
-    assert cached.total == 3
+    assert stale.context is None  # served from the cache
+    assert fresh.context["totals"].total == 4
+
+
+def test_each_visitor_of_a_cached_page_gets_a_working_language_switch(kepri):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(KEPRI)
+
+    page = second.get(KEPRI).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = second.post(
+        reverse("set_language"), {"language": "en", "next": KEPRI, "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert '<h1 class="h3">TPBIS in Kepulauan Riau</h1>' in second.get(KEPRI).content.decode()

@@ -7,10 +7,16 @@ contact person, no phone number or e-mail address, nothing about a person.
 from __future__ import annotations
 
 import datetime
+import hashlib
+from functools import wraps
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +24,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from libraries.data_version import NATIONAL, data_version
 from libraries.exports import stream_csv
 from libraries.models import AidItem, Library, Province
-from tpbis_portal.aggregates import RegionCounts, national_summary
+from tpbis_portal.aggregates import AGGREGATE_TTL, RegionCounts, national_summary
 from tpbis_portal.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
@@ -29,6 +36,56 @@ from tpbis_portal.sections import (
     compose,
     oldest_stamp,
 )
+
+# Stands for the visitor's CSRF token (of the language switch form) in a cached page.
+_CSRF_PLACEHOLDER = "csrf-placeholder-c2c6a1f0"
+
+
+def _cacheable(request) -> bool:
+    """An anonymous visitor with nothing personal to show (no session, no flash message)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def cached_public_page(view):
+    """Serve anonymous visitors a copy of the page rendered for the current data version.
+
+    The copy is keyed on host, language and full path, and on the data version token of the
+    province in the URL (or of the country), so that a change through the services shows at
+    once. Each visitor still gets their own CSRF token in place of the placeholder.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        address = f"{request.get_host()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
+        version = data_version(kwargs.get("code") or NATIONAL)
+        key = f"tpbis:page:{hashlib.sha256(address.encode()).hexdigest()}:{version}"
+        cached = cache.get(key)
+        if cached is None:
+            request.csrf_placeholder = _CSRF_PLACEHOLDER
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            cached = (response.content, response["Content-Type"])
+            cache.set(key, cached, AGGREGATE_TTL)
+        content, content_type = cached
+        token = get_token(request).encode()
+        return HttpResponse(
+            content.replace(_CSRF_PLACEHOLDER.encode(), token), content_type=content_type
+        )
+
+    return wrapper
+
+
+def _render(request, template: str, context: dict):
+    placeholder = getattr(request, "csrf_placeholder", None)
+    if placeholder:
+        context["csrf_token"] = placeholder
+    return render(request, template, context)
 
 
 def province_url(province: Province) -> str:
@@ -59,13 +116,14 @@ def _canonical(request, url: str):
 
 
 @require_GET
+@cached_public_page
 def province_index(request):
     summary = national_summary()
     provinces = [
         (province, summary.provinces.get(province.code) or RegionCounts(code=province.code))
         for province in Province.objects.order_by("name")
     ]
-    return render(
+    return _render(
         request,
         "public/province_index.html",
         {
@@ -77,13 +135,14 @@ def province_index(request):
 
 
 @require_GET
+@cached_public_page
 def province_detail(request, code: str, slug: str = ""):
     province = get_object_or_404(Province, code=code)
     if response := _canonical(request, province_url(province)):
         return response
     page = ProvincePage(request=request, province=province)
     sections = compose(PROVINCE_SECTIONS, page)
-    return render(
+    return _render(
         request,
         "public/province_detail.html",
         {
@@ -144,6 +203,7 @@ def _zone(province: Province) -> ZoneInfo:
 
 
 @require_GET
+@cached_public_page
 def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
     library = get_object_or_404(
         Library.objects.active()
@@ -154,7 +214,7 @@ def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
     if response := _canonical(request, library_url(library)):
         return response
     sections = compose(LIBRARY_SECTIONS, LibraryPage(request=request, library=library))
-    return render(
+    return _render(
         request,
         "public/library_detail.html",
         {"library": library, "province": library.province, "sections": sections},
