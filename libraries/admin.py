@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from libraries.data_version import province_data_changed
 from libraries.models import (
     AidItem,
     District,
@@ -253,6 +254,21 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+        # Public pages and dashboards cache their counts per province: refresh the old and
+        # the new province of a library that moved.
+        codes = {obj.province_id}
+        if change and "province" in form.changed_data:
+            codes.add(form.initial["province"])
+        province_data_changed(*codes)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        province_data_changed(obj.province_id)
+
+    def delete_queryset(self, request, queryset):
+        codes = set(queryset.values_list("province_id", flat=True))
+        super().delete_queryset(request, queryset)
+        province_data_changed(*codes)
 
 
 @admin.register(User)

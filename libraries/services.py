@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, User, Village
 from libraries.scope import Scope
 
@@ -63,6 +64,7 @@ def library_create(
     )
     library.full_clean()
     library.save()
+    province_data_changed(province.code)
     return library
 
 
@@ -84,4 +86,5 @@ def library_update(*, library: Library, version: int, **changes) -> Library:
     current.full_clean()
     current.version = version + 1
     current.save(update_fields=[*changes, "version", "updated_at"])
+    province_data_changed(current.province_id)
     return current

@@ -106,3 +106,36 @@ def librarian(username: str, library: Library) -> User:
         else User.Role.VILLAGE_LIBRARIAN
     )
     return UserFactory(username=username, role=role, library=library)
+
+
+def kepri_registry() -> dict[str, Library]:
+    """Kepulauan Riau: a provincial, a kab/kota and a village library (cohorts 2018-2023), a
+    withdrawn village library, and managers whose contact details must stay private."""
+    provincial = provincial_library(
+        "21", cohort_year=2018, phone="0771-111222", email="dispusip@kepriprov.go.id"
+    )
+    district = district_library("21.72", cohort_year=2022, address="Jl. Ahmad Yani No. 1")
+    barat = village_library(
+        "21.72.01.1001",
+        name="Perpustakaan Kelurahan Tanjung Pinang Barat",
+        cohort_year=2023,
+        phone="0812-3456-7890",
+        email="perpus.tpbarat@example.org",
+    )
+    withdrawn = village_library(
+        "21.72.01.1002",
+        name="Perpustakaan Kelurahan Kampung Baru",
+        cohort_year=2023,
+        status=Library.Status.WITHDRAWN,
+    )
+    LibraryManagerFactory(
+        library=barat, name="Siti Aminah", phone="0813-1111-2222", email="siti@example.org"
+    )
+    LibraryManagerFactory(library=district, name="Raja Ali Haji", phone="0771-999888")
+    AidItemFactory(library=barat, kind=AidItem.Kind.COMPUTER, quantity=3)
+    return {
+        "provincial": provincial,
+        "district": district,
+        "barat": barat,
+        "withdrawn": withdrawn,
+    }

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tpbis_portal import views
+from tpbis_portal import public_views, views
+from tpbis_portal.public_urls import dashboard_urlpatterns
+from tpbis_portal.sitemaps import SITEMAPS
 
 auth_patterns = [
     path("masuk/", views.PortalLoginView.as_view(), name="login"),
@@ -44,6 +47,10 @@ urlpatterns = [
     path("akun/", include(auth_patterns)),
     path("bahasa/", set_language, name="set_language"),
     path("perpustakaan/", include("libraries.urls")),
+    path("provinsi/", include("tpbis_portal.public_urls")),
+    path("dasbor-nasional/", include((dashboard_urlpatterns, "dashboard"))),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,39 @@
+"""Version tokens of the programme's data, one per province and one for the whole country.
+
+Pages that show aggregates (public province pages, dashboards) cache them under keys that carry
+the current token. A service that changes data in a province calls ``province_data_changed``;
+once its transaction commits, the province's token and the national token are replaced, so the
+next read computes fresh numbers while stale entries simply expire.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+NATIONAL = "all"
+_KEY = "tpbis:data-version:{}"
+
+
+def data_version(province_code: str = NATIONAL) -> str:
+    """The current token of a province (or of the country with the default)."""
+    key = _KEY.format(province_code)
+    token = cache.get(key)
+    if token is None:
+        # add() keeps a token another process may have set in the meantime.
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key)
+    return token
+
+
+def province_data_changed(*province_codes: str) -> None:
+    """Invalidate the cached aggregates of these provinces and of the country, after commit."""
+    codes = {*province_codes, NATIONAL}
+    transaction.on_commit(lambda: _renew(codes))
+
+
+def _renew(codes: Iterable[str]) -> None:
+    cache.set_many({_KEY.format(code): uuid.uuid4().hex for code in codes}, timeout=None)

@@ -1,0 +1,290 @@
+"""Benchmarks of the public pages and the national dashboard at national scale.
+
+In process (Django test client): median latency and query count of the public index, province
+pages and the dashboard, as ratios to the trivial /health/ page. Then against a real server
+(gunicorn on a free 127.0.0.1 port, production settings, static files served by WhiteNoise): the
+throughput under a bounded threaded load, as a ratio to /health/, and the weight of a province
+page with everything it references (gzip where WhiteNoise serves it so), plus a check that the
+page references no other host.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+
+from libraries.data_version import province_data_changed
+from libraries.models import Library, Province, User
+from tpbis_portal.national_data import generate_national_data
+from tpbis_portal.public_views import province_url
+
+HOST = "127.0.0.1"  # The load never leaves the loopback interface.
+LOAD_THREADS = 4
+LOAD_REQUESTS = 400
+LOAD_SECONDS = 15.0
+WEIGHT_BUDGET = 200 * 1024
+
+
+def run(bench) -> None:
+    lines: list[str] = []
+    bench.once(
+        "generate national data (regions, 5,000 libraries, app hooks)",
+        lambda: generate_national_data(write=lines.append),
+    )
+    for line in lines:
+        bench.write(f"    {line}")
+    kepri = Province.objects.get(code="21")
+    largest_code = (
+        Library.objects.active()
+        .values("province")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("province", flat=True)
+        .first()
+    )
+    largest = Province.objects.get(code=largest_code)
+    anonymous = Client()
+    staff = User.objects.create_user("bench-perpusnas", role=User.Role.PERPUSNAS)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    urls = {
+        "public index of the provinces": "/provinsi/",
+        f"province page, {kepri.name}": province_url(kepri),
+        f"province page, {largest.name} (most libraries)": province_url(largest),
+        f"province page, {largest.name}, search and page 2": (
+            province_url(largest) + "?q=perpustakaan&page=2"
+        ),
+    }
+    for label, url in urls.items():
+        bench.page(label, anonymous, url)
+
+    def after_a_change(province):
+        # Outside a transaction the renewal runs at once, as after a service's commit.
+        province_data_changed(province.code)
+        return anonymous.get(province_url(province))
+
+    bench.timed(
+        f"province page, {largest.name}, first view after a data change",
+        lambda: after_a_change(largest),
+        repeat=10,
+        queries=True,
+    )
+    bench.page("national dashboard (Perpusnas)", staff_client, "/dasbor-nasional/")
+    bench.page(
+        f"national dashboard, {largest.name}", staff_client, f"/dasbor-nasional/{largest.code}/"
+    )
+    with _Server(bench.write) as server:
+        _throughput(
+            bench,
+            server,
+            {
+                "public index of the provinces": "/provinsi/",
+                f"province page, {kepri.name}": province_url(kepri),
+                f"province page, {largest.name}": province_url(largest),
+            },
+        )
+        _weight(bench, server, province_url(kepri), kepri.name)
+        _weight(bench, server, province_url(largest), largest.name)
+
+
+# --- A real server on the loopback interface --------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class _Server:
+    """gunicorn with production settings, reading the benchmark's database."""
+
+    def __init__(self, write):
+        self.write = write
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+        self.tempdir = tempfile.TemporaryDirectory(prefix="tpbis-bench-")
+
+    def _database_url(self) -> str:
+        db = connection.settings_dict
+        if connection.vendor == "sqlite":
+            # The benchmark database may live in memory: copy it to a file the server can open.
+            path = Path(self.tempdir.name) / "bench.sqlite3"
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            connection.connection.backup(target)
+            target.close()
+            return f"sqlite:///{path}"
+        if connection.vendor == "postgresql":
+            auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+            return f"postgres://{auth}@{db['HOST'] or HOST}:{db['PORT'] or 5432}/{db['NAME']}"
+        raise RuntimeError(f"No server benchmark for {connection.vendor}")
+
+    def __enter__(self):
+        env = {
+            **os.environ,
+            "TPBIS_IGNORE_DOTENV": "1",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": self._database_url(),
+            "LOG_LEVEL": "WARNING",
+        }
+        base = Path(settings.BASE_DIR)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=base,
+            env=env,
+            check=True,
+        )
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tpbis_portal.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=base,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/health/")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError("The benchmark server did not start")
+
+    def __exit__(self, *exc):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.tempdir.cleanup()
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=20)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+
+def _load(server: _Server, path: str) -> tuple[float, float, int]:
+    """(requests per second, median latency in ms, errors) of a bounded threaded load."""
+    for _ in range(10):  # warm every worker's caches
+        server.get(path)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    remaining = [LOAD_REQUESTS]
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def worker():
+        nonlocal errors
+        while time.monotonic() < deadline:
+            with lock:
+                if remaining[0] == 0:
+                    return
+                remaining[0] -= 1
+            started = time.perf_counter()
+            status, _headers, _body = server.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors += status != 200
+
+    threads = [threading.Thread(target=worker) for _ in range(LOAD_THREADS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return len(latencies) / seconds, statistics.median(latencies), errors
+
+
+def _throughput(bench, server: _Server, urls: dict[str, str]) -> None:
+    bench.write(
+        f"\n  Real server: gunicorn, 2 workers, {HOST}:{server.port}; load: {LOAD_THREADS} "
+        f"threads, at most {LOAD_REQUESTS} requests or {LOAD_SECONDS:.0f} s per page"
+    )
+    trivial_rps, trivial_ms, _errors = _load(server, "/health/")
+    bench.write(f"  {'trivial page /health/':<58}  {trivial_rps:7.1f} req/s  {trivial_ms:7.1f} ms")
+    for label, url in urls.items():
+        rps, median, errors = _load(server, url)
+        bench.write(
+            f"  {label:<58}  {rps:7.1f} req/s  {median:7.1f} ms  "
+            f"throughput x{rps / trivial_rps:4.2f} of trivial (target >= 0.33), "
+            f"latency x{median / trivial_ms:4.2f}" + (f", {errors} errors" if errors else "")
+        )
+
+
+class _References(HTMLParser):
+    """What a browser fetches on load: stylesheets, icons, scripts, eager images and frames."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
+            self.urls.append(attrs["href"])
+            return
+        # Lazily loaded images are fetched only when scrolled to; they are not counted.
+        eager = tag != "img" or attrs.get("loading") != "lazy"
+        if attrs.get("src") and eager and tag in {"img", "script", "iframe", "source", "video"}:
+            self.urls.append(attrs["src"])
+
+
+def _weight(bench, server: _Server, path: str, name: str) -> None:
+    status, _headers, html = server.get(path, {"Accept-Encoding": "gzip"})
+    if status != 200:
+        raise RuntimeError(f"GET {path} answered {status}")
+    parser = _References()
+    parser.feed(html.decode())
+    foreign = sorted({urlsplit(url).netloc for url in parser.urls if urlsplit(url).netloc})
+    foreign = [host for host in foreign if host != f"{HOST}:{server.port}"]
+    total = len(html)
+    parts = [f"HTML {len(html) / 1024:.1f} KB"]
+    for url in parser.urls:
+        _status, asset_headers, body = server.get(urlsplit(url).path, {"Accept-Encoding": "gzip"})
+        total += len(body)
+        encoding = asset_headers.get("Content-Encoding", "identity")
+        parts.append(f"{Path(urlsplit(url).path).name} {len(body) / 1024:.1f} KB {encoding}")
+    bench.write(
+        f"  {'page weight, province page ' + name:<58}  {total / 1024:7.1f} KB "
+        f"(target <= {WEIGHT_BUDGET // 1024} KB): {'; '.join(parts)}"
+    )
+    bench.write(
+        f"  {'other hosts referenced by that page':<58}  "
+        + (", ".join(foreign) if foreign else "none")
+    )

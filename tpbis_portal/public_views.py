@@ -1,0 +1,228 @@
+"""Public pages: the index of provinces, a province, a library, open data and the sitemap.
+
+Anyone may read them; they show participating (active) libraries and aggregates only. No
+contact person, no phone number or e-mail address, nothing about a person.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from libraries.data_version import NATIONAL, data_version
+from libraries.exports import stream_csv
+from libraries.models import AidItem, Library, Province
+from tpbis_portal.aggregates import AGGREGATE_TTL, RegionCounts, national_summary
+from tpbis_portal.sections import (
+    LIBRARY_SECTIONS,
+    PROVINCE_SECTIONS,
+    LibraryPage,
+    ProvincePage,
+    compose,
+    oldest_stamp,
+)
+
+# Stands for the visitor's CSRF token (of the language switch form) in a cached page.
+_CSRF_PLACEHOLDER = "csrf-placeholder-c2c6a1f0"
+
+
+def _cacheable(request) -> bool:
+    """An anonymous visitor with nothing personal to show (no session, no flash message)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def cached_public_page(view):
+    """Serve anonymous visitors a copy of the page rendered for the current data version.
+
+    The copy is keyed on host, language and full path, and on the data version token of the
+    province in the URL (or of the country), so that a change through the services shows at
+    once. Each visitor still gets their own CSRF token in place of the placeholder.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        address = f"{request.get_host()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
+        version = data_version(kwargs.get("code") or NATIONAL)
+        key = f"tpbis:page:{hashlib.sha256(address.encode()).hexdigest()}:{version}"
+        cached = cache.get(key)
+        if cached is None:
+            request.csrf_placeholder = _CSRF_PLACEHOLDER
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            cached = (response.content, response["Content-Type"])
+            cache.set(key, cached, AGGREGATE_TTL)
+        content, content_type = cached
+        token = get_token(request).encode()
+        return HttpResponse(
+            content.replace(_CSRF_PLACEHOLDER.encode(), token), content_type=content_type
+        )
+
+    return wrapper
+
+
+def _render(request, template: str, context: dict):
+    placeholder = getattr(request, "csrf_placeholder", None)
+    if placeholder:
+        context["csrf_token"] = placeholder
+    return render(request, template, context)
+
+
+def province_url(province: Province) -> str:
+    return reverse(
+        "public:province", kwargs={"code": province.code, "slug": slugify(province.name)}
+    )
+
+
+def library_url(library: Library, province: Province | None = None) -> str:
+    province = province or library.province
+    return reverse(
+        "public:library",
+        kwargs={
+            "code": province.code,
+            "slug": slugify(province.name),
+            "pk": library.pk,
+            "library_slug": slugify(library.name),
+        },
+    )
+
+
+def _canonical(request, url: str):
+    """Send an old or mistyped slug to the page's one address, keeping the query."""
+    if request.path == url:
+        return None
+    query = request.META.get("QUERY_STRING")
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
+@require_GET
+@cached_public_page
+def province_index(request):
+    summary = national_summary()
+    provinces = [
+        (province, summary.provinces.get(province.code) or RegionCounts(code=province.code))
+        for province in Province.objects.order_by("name")
+    ]
+    return _render(
+        request,
+        "public/province_index.html",
+        {
+            "provinces": provinces,
+            "totals": summary.totals(),
+            "as_of": summary.computed_at,
+        },
+    )
+
+
+@require_GET
+@cached_public_page
+def province_detail(request, code: str, slug: str = ""):
+    province = get_object_or_404(Province, code=code)
+    if response := _canonical(request, province_url(province)):
+        return response
+    page = ProvincePage(request=request, province=province)
+    sections = compose(PROVINCE_SECTIONS, page)
+    return _render(
+        request,
+        "public/province_detail.html",
+        {
+            "province": province,
+            "totals": page.summary.totals,
+            "sections": sections,
+            "as_of": oldest_stamp(sections, page.summary.computed_at),
+        },
+    )
+
+
+@require_GET
+def province_csv(request, code: str, slug: str = ""):
+    """The province's public aggregates as open data: one row per kab/kota and a total."""
+    province = get_object_or_404(Province, code=code)
+    page = ProvincePage(request=request, province=province)
+    summary = page.summary
+    tiers = [value for value, _label in Library.SupportTier.choices]
+    header = [
+        _("Region code"),
+        _("Region"),
+        _("Provincial libraries"),
+        _("Kabupaten/kota libraries"),
+        _("Desa/kelurahan libraries"),
+        _("Kabupaten/kota reached"),
+        _("Desa/kelurahan reached"),
+        _("Cohort years"),
+        *[str(label) for _value, label in Library.SupportTier.choices],
+        _("Data as of (UTC)"),
+    ]
+    stamp = summary.computed_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+
+    def row(counts: RegionCounts, reached: int | str) -> list:
+        return [
+            counts.code,
+            counts.name,
+            counts.provincial,
+            counts.regency,
+            counts.village,
+            reached,
+            counts.villages_reached,
+            " ".join(str(year) for year in counts.cohort_years),
+            *[counts.tiers.get(tier, 0) for tier in tiers],
+            stamp,
+        ]
+
+    rows = [row(summary.totals, summary.totals.regencies_reached)]
+    rows += [row(regency, "") for regency in summary.regencies]
+    filename = (
+        f"tpbis-{province.code}-{slugify(province.name)}-"
+        f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
+    )
+    return stream_csv(filename, header, rows)
+
+
+def _zone(province: Province) -> ZoneInfo:
+    return ZoneInfo(province.time_zone)
+
+
+@require_GET
+@cached_public_page
+def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
+    library = get_object_or_404(
+        Library.objects.active()
+        .select_related("province", "regency", "village__district")
+        .prefetch_related(Prefetch("aid_items", queryset=AidItem.objects.order_by("kind"))),
+        pk=pk,
+    )
+    if response := _canonical(request, library_url(library)):
+        return response
+    sections = compose(LIBRARY_SECTIONS, LibraryPage(request=request, library=library))
+    return _render(
+        request,
+        "public/library_detail.html",
+        {"library": library, "province": library.province, "sections": sections},
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /akun/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

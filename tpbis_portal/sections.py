@@ -1,0 +1,321 @@
+"""The province page, the library page and the dashboards are composed of sections.
+
+A section provider is a function that takes the page being built and returns a
+:class:`Section` (a heading, a template to include and its context) or None when it has nothing
+to show. Each page lists its providers in order; a new kind of data joins a page as one provider
+and one template under ``templates/sections/``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from libraries.models import Library, Province, Regency
+from libraries.scope import Scope
+from tpbis_portal.aggregates import (
+    NationalSummary,
+    ProvinceSummary,
+    RegionCounts,
+    national_summary,
+    province_summary,
+)
+from tpbis_portal.charts import bar_chart
+
+DIRECTORY_PAGE_SIZE = 25
+DASHBOARD_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    #: When the figures of this section were computed (for the page's "data as of" stamp).
+    as_of: datetime.datetime | None = None
+
+
+def compose(providers: Sequence[Callable], page) -> list[Section]:
+    return [section for provider in providers if (section := provider(page)) is not None]
+
+
+def oldest_stamp(sections: Sequence[Section], *more: datetime.datetime | None):
+    stamps = [s.as_of for s in sections if s.as_of] + [stamp for stamp in more if stamp]
+    return min(stamps) if stamps else None
+
+
+def cohort_chart(counts: RegionCounts, *, chart_id: str, area: str):
+    return bar_chart(
+        chart_id=chart_id,
+        title=_("Participating libraries by cohort year, %(area)s") % {"area": area},
+        description=_(
+            "Number of libraries that joined the programme in each year, from %(first)s to "
+            "%(last)s."
+        )
+        % {"first": counts.cohort_years[0], "last": counts.cohort_years[-1]}
+        if counts.cohort_years
+        else "",
+        label_header=_("Cohort year"),
+        value_header=_("Libraries"),
+        rows=[(str(year), counts.cohorts[year]) for year in counts.cohort_years],
+    )
+
+
+# --- The public province page -----------------------------------------------------------------
+
+
+class LibrarySearchForm(forms.Form):
+    """The search of a province's libraries; its choices come from the province's own data."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Library, kab/kota or village name"), max_length=100, required=False
+    )
+    regency = forms.ChoiceField(label=gettext_lazy("Kabupaten/kota"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    cohort = forms.TypedChoiceField(
+        label=gettext_lazy("Cohort year"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, data, *, summary: ProvinceSummary):
+        super().__init__(data)
+        self.fields["regency"].choices = [("", _("All kabupaten/kota"))] + [
+            (regency.code, regency.name) for regency in summary.regencies
+        ]
+        self.fields["level"].choices = [("", _("All levels")), *Library.Level.choices]
+        self.fields["cohort"].choices = [("", _("All cohorts"))] + [
+            (year, year) for year in summary.totals.cohort_years
+        ]
+
+    def filter(self, libraries):
+        # Invalid fields are reported on the form and left out of the filter.
+        data = self.cleaned_data if self.is_bound else {}
+        if text := (data.get("q") or "").strip():
+            libraries = libraries.filter(
+                Q(name__icontains=text)
+                | Q(village__name__icontains=text)
+                | Q(regency__name__icontains=text)
+            )
+        if data.get("regency"):
+            libraries = libraries.filter(regency=data["regency"])
+        if data.get("level"):
+            libraries = libraries.filter(level=data["level"])
+        if data.get("cohort"):
+            libraries = libraries.filter(cohort_year=data["cohort"])
+        return libraries
+
+
+@dataclass
+class ProvincePage:
+    request: HttpRequest
+    province: Province
+
+    @cached_property
+    def summary(self) -> ProvinceSummary:
+        return province_summary(self.province)
+
+
+def province_cohorts(page: ProvincePage) -> Section | None:
+    totals = page.summary.totals
+    chart = cohort_chart(totals, chart_id="chart-cohorts", area=page.province.name)
+    if chart is None:
+        return None
+    return Section(
+        slug="angkatan",
+        title=_("Libraries by cohort"),
+        template="sections/cohorts.html",
+        context={"chart": chart, "rows": totals.cohort_rows(), "tiers": totals.tier_rows()},
+        as_of=page.summary.computed_at,
+    )
+
+
+def province_regencies(page: ProvincePage) -> Section | None:
+    if not page.summary.regencies:
+        return None
+    return Section(
+        slug="kabupaten-kota",
+        title=_("Libraries by kabupaten/kota"),
+        template="sections/regencies.html",
+        context={"regencies": page.summary.regencies},
+        as_of=page.summary.computed_at,
+    )
+
+
+def province_directory(page: ProvincePage) -> Section:
+    form = LibrarySearchForm(page.request.GET or None, summary=page.summary)
+    if form.is_bound:
+        form.is_valid()
+    libraries = form.filter(
+        Library.objects.active()
+        .filter(province=page.province)
+        .select_related("regency", "village__district")
+        .order_by("regency_id", "level", "name")
+    )
+    result = Paginator(libraries, DIRECTORY_PAGE_SIZE).get_page(page.request.GET.get("page"))
+    query = page.request.GET.copy()
+    query.pop("page", None)
+    return Section(
+        slug="perpustakaan",
+        title=_("Participating libraries"),
+        template="sections/directory.html",
+        context={
+            "form": form,
+            "page": result,
+            "query": query.urlencode(),
+            "searching": bool(form.is_bound and any(form.cleaned_data.values())),
+        },
+    )
+
+
+PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
+    province_cohorts,
+    province_regencies,
+    province_directory,
+]
+
+
+# --- The public library page ------------------------------------------------------------------
+
+
+@dataclass
+class LibraryPage:
+    request: HttpRequest
+    library: Library
+
+
+def library_aid(page: LibraryPage) -> Section | None:
+    items = list(page.library.aid_items.all())
+    if not items:
+        return None
+    return Section(
+        slug="bantuan",
+        title=_("Aid package received"),
+        template="sections/aid.html",
+        context={"items": items},
+    )
+
+
+LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [library_aid]
+
+
+# --- The national dashboard (nation -> province -> kab/kota) ----------------------------------
+
+
+@dataclass
+class DashboardArea:
+    """One level of the drill-down, already checked against the user's scope."""
+
+    request: HttpRequest
+    scope: Scope
+    province: Province | None = None
+    regency: Regency | None = None
+    #: The provinces of the user's scope, at the national level.
+    provinces: list[Province] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        if self.regency is not None:
+            return self.regency.name
+        if self.province is not None:
+            return self.province.name
+        return _("Indonesia") if self.scope.national else _("your provinces")
+
+    @cached_property
+    def national(self) -> NationalSummary:
+        return national_summary()
+
+    @cached_property
+    def province_summary(self) -> ProvinceSummary:
+        return province_summary(self.province)
+
+    @cached_property
+    def counts(self) -> RegionCounts:
+        if self.regency is not None:
+            return next(
+                (r for r in self.province_summary.regencies if r.code == self.regency.code),
+                RegionCounts(code=self.regency.code, name=self.regency.name),
+            )
+        if self.province is not None:
+            return self.province_summary.totals
+        return self.national.totals([province.code for province in self.provinces])
+
+    @property
+    def as_of(self):
+        if self.province is not None:
+            return self.province_summary.computed_at
+        return self.national.computed_at
+
+
+def dashboard_breakdown(area: DashboardArea) -> Section | None:
+    """The regions one level down (or the libraries of a kab/kota), with their counts."""
+    if area.regency is not None:
+        libraries = (
+            Library.objects.active()
+            .filter(regency=area.regency)
+            .select_related("village__district")
+            .order_by("level", "name")
+        )
+        result = Paginator(libraries, DASHBOARD_PAGE_SIZE).get_page(area.request.GET.get("page"))
+        return Section(
+            slug="perpustakaan",
+            title=_("Libraries of %(area)s") % {"area": area.regency.name},
+            template="sections/dashboard_libraries.html",
+            context={"page": result, "query": "", "regency": area.regency},
+        )
+    if area.province is not None:
+        rows = area.province_summary.regencies
+        child_title = _("Kabupaten/kota of %(area)s") % {"area": area.province.name}
+    else:
+        rows = []
+        for province in area.provinces:
+            counts = area.national.provinces.get(province.code) or RegionCounts(province.code)
+            rows.append(replace(counts, name=province.name))
+        child_title = _("Provinces")
+    chart = bar_chart(
+        chart_id="chart-breakdown",
+        title=_("Participating libraries: %(title)s") % {"title": child_title},
+        description=_("Number of participating libraries in each region of %(area)s.")
+        % {"area": area.name},
+        label_header=_("Region"),
+        value_header=_("Libraries"),
+        rows=[(row.name, row.total) for row in rows],
+    )
+    return Section(
+        slug="wilayah",
+        title=child_title,
+        template="sections/dashboard_regions.html",
+        context={"rows": rows, "chart": chart, "province": area.province},
+        as_of=area.as_of,
+    )
+
+
+def dashboard_cohorts(area: DashboardArea) -> Section | None:
+    chart = cohort_chart(area.counts, chart_id="chart-cohorts", area=area.name)
+    if chart is None:
+        return None
+    return Section(
+        slug="angkatan",
+        title=_("Libraries by cohort"),
+        template="sections/cohorts.html",
+        context={
+            "chart": chart,
+            "rows": area.counts.cohort_rows(),
+            "tiers": area.counts.tier_rows(),
+        },
+        as_of=area.as_of,
+    )
+
+
+DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
+    dashboard_cohorts,
+    dashboard_breakdown,
+]

@@ -1,0 +1,46 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from libraries.models import Library, Province
+from tpbis_portal.public_views import library_url, province_url
+
+
+class PublicPagesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "public:provinces"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ProvinceSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Province.objects.order_by("code")
+
+    def location(self, item):
+        return province_url(item)
+
+
+class LibrarySitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 10_000
+
+    def items(self):
+        return Library.objects.active().select_related("province").order_by("pk")
+
+    def location(self, item):
+        return library_url(item)
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": PublicPagesSitemap,
+    "provinces": ProvinceSitemap,
+    "libraries": LibrarySitemap,
+}
