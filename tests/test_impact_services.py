@@ -55,7 +55,7 @@ def test_incomplete_draft_cannot_be_submitted(village_library, village_librarian
     with pytest.raises(ValidationError) as error:
         _move(story, village_librarian, Status.SUBMITTED)
 
-    assert "what changed" in error.value.messages[0]
+    assert "apa yang berubah" in error.value.messages[0]
     assert Story.objects.get(pk=story.pk).status == Status.DRAFT
 
 
@@ -118,7 +118,7 @@ def test_state_changes_outside_the_workflow_are_refused(story, perpusnas, start,
     story.published_at = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     story.save()
 
-    with pytest.raises(ValidationError, match="cannot become"):
+    with pytest.raises(ValidationError, match="tidak dapat menjadi"):
         _move(story, perpusnas, target)
 
     assert Story.objects.get(pk=story.pk).status == start
@@ -133,8 +133,8 @@ def test_publishing_without_consent_is_refused_with_an_explanation(story, perpus
         _move(story, perpusnas, Status.PUBLISHED)
 
     messages = " ".join(error.value.messages)
-    assert "No consent to use the story" in messages
-    assert "did not consent to being named" in messages
+    assert "Belum ada persetujuan penggunaan cerita" in messages
+    assert "belum ada persetujuan penyebutan nama" in messages
     assert Story.objects.get(pk=story.pk).status == Status.VERIFIED
 
 
@@ -163,7 +163,7 @@ def test_photo_showing_a_face_blocks_publishing_until_its_consent(
     story_consent(story)
     story_consent(story, Consent.Kind.NAMING)
 
-    with pytest.raises(ValidationError, match="shows a face without consent"):
+    with pytest.raises(ValidationError, match="menampilkan wajah tanpa persetujuan"):
         _move(story, perpusnas, Status.PUBLISHED)
     story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
     _move(story, perpusnas, Status.PUBLISHED)
@@ -187,7 +187,7 @@ def test_minor_needs_a_guardian_to_consent(village_library, village_librarian):
             witness="Pak RT",
             given_on=datetime.date(2024, 5, 1),
         )
-    assert "parent or guardian" in " ".join(error.value.messages)
+    assert "orang tua atau wali" in " ".join(error.value.messages)
     assert not Consent.objects.exists()
 
     consent = services.consent_record(
@@ -210,7 +210,7 @@ def test_story_that_becomes_a_minors_cannot_be_published_on_an_adults_consent(st
     story.status = Status.VERIFIED
     story.save()
 
-    with pytest.raises(ValidationError, match="minor"):
+    with pytest.raises(ValidationError, match="di bawah umur"):
         _move(story, perpusnas, Status.PUBLISHED)
 
 
@@ -340,7 +340,7 @@ def test_selection_panels_go_in_order_with_reasons(
     story.status = Status.VERIFIED
     story.save()
 
-    with pytest.raises(ValidationError, match="Kabupaten/kota shortlist"):
+    with pytest.raises(ValidationError, match="Daftar pendek kabupaten/kota"):
         services.selection_record(
             story=story, actor=consultant, level=SelectionDecision.Level.PROVINCE, reason="Bagus"
         )
