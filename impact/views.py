@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from impact import rules, selectors, services
@@ -92,7 +95,7 @@ def story_create(request):
                     **form.content(),
                 )
             except services.EditConflict:
-                form.add_error(None, _(CONFLICT_MESSAGE))
+                form.add_error(None, str(CONFLICT_MESSAGE))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -116,11 +119,15 @@ def _saved_json(story: Story) -> JsonResponse:
             "version": story.version,
             "edit_url": reverse("impact:edit", args=[story.pk]),
             "autosave_url": reverse("impact:autosave", args=[story.pk]),
-            "saved_at": timezone.localtime(
-                timezone.now(), story.library.province.time_zone
-            ).strftime("%H:%M"),
+            "saved_at": _local_time(story),
         }
     )
+
+
+def _local_time(story: Story) -> str:
+    province = story.library.province
+    now = timezone.localtime(timezone.now(), ZoneInfo(province.time_zone))
+    return f"{now:%H:%M} {province.time_zone_abbreviation}"
 
 
 def _submit_after_save(request, story: Story):
@@ -137,7 +144,7 @@ def _submit_after_save(request, story: Story):
     return redirect("impact:detail", pk=story.pk)
 
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = gettext_lazy(
     "This story was saved in another window or by someone else while you were writing. "
     "Your changes were not saved: copy your text, reload the page, then add it again."
 )
@@ -160,7 +167,7 @@ def story_edit(request, pk: int):
                 **form.content(),
             )
         except services.EditConflict:
-            form.add_error(None, _(CONFLICT_MESSAGE))
+            form.add_error(None, str(CONFLICT_MESSAGE))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -197,7 +204,7 @@ def story_autosave(request, pk: int):
             **form.content(),
         )
     except services.EditConflict:
-        return JsonResponse({"ok": False, "conflict": _(CONFLICT_MESSAGE)}, status=409)
+        return JsonResponse({"ok": False, "conflict": str(CONFLICT_MESSAGE)}, status=409)
     except ValidationError as exc:
         return JsonResponse({"ok": False, "errors": {"__all__": _errors_text(exc)}}, status=400)
     return _saved_json(story)
