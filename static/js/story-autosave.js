@@ -12,6 +12,7 @@
   var dirty = false;
   var saving = false;
   var stopped = false;
+  var pendingSubmit = null;
   var INTERVAL = 5000;
 
   function say(text) { if (status) status.textContent = text; }
@@ -71,13 +72,28 @@
     }).catch(function () {
       dirty = true;
       say(form.dataset.msgOffline);
-    }).then(function () { saving = false; });
+    }).then(function () {
+      saving = false;
+      // A button pressed during the save is pressed again, now with the new version.
+      if (pendingSubmit) {
+        var button = pendingSubmit;
+        pendingSubmit = null;
+        if (form.requestSubmit) form.requestSubmit(button); else button.click();
+      }
+    });
   }
 
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("focusout", save);
-  // A real submit (Save draft, Submit) wins over a pending autosave.
-  form.addEventListener("submit", function () { stopped = true; });
+  // A real submit (Save draft, Submit) wins over autosave, but waits for a save in flight
+  // so that it carries the version that save produced.
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    if (saving) {
+      event.preventDefault();
+      pendingSubmit = event.submitter || form.querySelector("button[type=submit]");
+    }
+  });
   window.setInterval(save, INTERVAL);
 })();
