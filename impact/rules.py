@@ -40,7 +40,3 @@ def may_select(user, story, level: str) -> bool:
         and user.role == User.Role.DISTRICT_LIBRARIAN
         and user.library.regency_id == story.library.regency_id
     )
-
-
-def may_see_private(user, story) -> bool:
-    return Scope.for_user(user).filter(type(story).objects.filter(pk=story.pk)).exists()

@@ -398,3 +398,47 @@ def test_author_is_emailed_on_each_change(story, consultant, django_capture_on_c
     assert message.to == [story.author.email]
     assert "Perlu perbaikan" in message.subject
     assert "Lengkapi foto kegiatan." in message.body
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "who", "comment"),
+    [
+        (Status.DRAFT, Status.SUBMITTED, "village_librarian", ""),
+        (Status.NEEDS_REVISION, Status.SUBMITTED, "district_librarian", ""),
+        (Status.SUBMITTED, Status.NEEDS_REVISION, "consultant", "Kurang jelas."),
+        (Status.SUBMITTED, Status.VERIFIED, "consultant", ""),
+        (Status.VERIFIED, Status.NEEDS_REVISION, "perpusnas", "Periksa angka."),
+        (Status.VERIFIED, Status.PUBLISHED, "perpusnas", ""),
+        (Status.PUBLISHED, Status.VERIFIED, "perpusnas", "Salah ketik nama desa."),
+    ],
+)
+def test_every_allowed_state_change_is_recorded(request, story, start, target, who, comment):
+    actor = request.getfixturevalue(who)
+    story.status = start
+    if start == Status.PUBLISHED:
+        story.published_at = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    story.save()
+    story_consent(story)
+    story_consent(story, Consent.Kind.NAMING)
+
+    _move(story, actor, target, comment)
+
+    story.refresh_from_db()
+    assert story.status == target
+    assert (story.published_at is not None) == (target == Status.PUBLISHED)
+    event = ReviewEvent.objects.get(story=story)
+    assert (event.from_status, event.to_status, event.actor, event.comment) == (
+        start,
+        target,
+        actor,
+        comment,
+    )
+
+
+def test_unpublishing_needs_a_reason(village_library, perpusnas):
+    story = published_story(library=village_library)
+
+    with pytest.raises(ValidationError):
+        _move(story, perpusnas, Status.VERIFIED)
+
+    assert Story.objects.public().filter(pk=story.pk).exists()

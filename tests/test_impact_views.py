@@ -610,3 +610,35 @@ def test_public_province_list_query_count_does_not_grow(
         _photo(published_story(library=village_library), shows_face=False)
     with django_assert_num_queries(4):
         client.get(url)
+
+
+def test_district_panel_shortlists_a_verified_story_with_its_reason(
+    client_for, district_librarian, story
+):
+    story.status = Status.VERIFIED
+    story.save()
+
+    response = client_for(district_librarian).post(
+        reverse("impact:selection-add", args=[story.pk]),
+        {"level": "district", "reason": "Perubahan ekonomi paling nyata."},
+        follow=True,
+    )
+
+    assert "Pilihan panel dicatat." in response.text
+    decision = story.selections.get()
+    assert decision.decided_by == district_librarian and decision.reason.startswith("Perubahan")
+
+
+def test_story_page_shows_history_in_the_provinces_time_zone(
+    client_for, consultant, village_library, perpusnas
+):
+    story = published_story(library=village_library)
+    from impact import services
+
+    services.story_transition(
+        story=story, actor=perpusnas, to_status=Status.VERIFIED, comment="Periksa ejaan."
+    )
+
+    response = client_for(consultant).get(reverse("impact:detail", args=[story.pk]))
+
+    assert "WITA" in response.text and "Periksa ejaan." in response.text
