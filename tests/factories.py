@@ -139,3 +139,63 @@ def kepri_registry() -> dict[str, Library]:
         "barat": barat,
         "withdrawn": withdrawn,
     }
+
+
+# Impact stories -----------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from impact.models import Consent, Story  # noqa: E402
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    """A complete story, ready to submit; ``status`` and consents are up to the test."""
+
+    class Meta:
+        model = Story
+
+    library = factory.SubFactory(LibraryFactory)
+    author = factory.LazyAttribute(
+        lambda o: UserFactory(
+            role=User.Role.VILLAGE_LIBRARIAN
+            if o.library.level == Library.Level.VILLAGE
+            else User.Role.DISTRICT_LIBRARIAN,
+            library=o.library,
+        )
+    )
+    title = "Dari penjahit rumahan menjadi pemilik usaha"
+    storyteller_name = "Ibu Sumiati"
+    gender = Story.Gender.FEMALE
+    age_group = Story.AgeGroup.ADULT
+    village = factory.LazyAttribute(lambda o: o.library.village)
+    domain = Story.Domain.ECONOMIC
+    life_before = "Menjahit pesanan tetangga, penghasilan tidak menentu."
+    involvement = Story.Involvement.TRAINING
+    involvement_detail = "Pelatihan pemasaran daring di perpustakaan kelurahan."
+    what_changed = "Kini menjual tas anyaman lewat marketplace."
+    why_it_matters = "Anak-anak bisa terus sekolah."
+    income_before = 800_000
+    income_after = 2_500_000
+
+
+def story_consent(story, kind=Consent.Kind.STORY_USE, *, photo=None, **kwargs) -> Consent:
+    values = {
+        "given_by": story.storyteller_name or "Penutur",
+        "method": Consent.Method.VERBAL,
+        "witness": "Kepala perpustakaan",
+        "given_on": datetime.date(2024, 5, 2),
+        "recorded_by": story.author,
+    }
+    values.update(kwargs)
+    return Consent.objects.create(story=story, kind=kind, photo=photo, **values)
+
+
+def published_story(**kwargs) -> Story:
+    """A published story with the consents it needs (use and naming)."""
+    story = StoryFactory(status=Story.Status.PUBLISHED, published_at=timezone.now(), **kwargs)
+    story_consent(story)
+    if story.storyteller_name:
+        story_consent(story, Consent.Kind.NAMING)
+    return story

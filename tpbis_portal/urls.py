@@ -51,6 +51,7 @@ urlpatterns = [
     path("dasbor-nasional/", include((dashboard_urlpatterns, "dashboard"))),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots"),
+    path("cerita/", include("impact.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -72,7 +72,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._libraries()
             logins = self._users()
+            stories = self._impact_stories()
         self.stdout.write(_("Demo libraries: %(count)d new.") % {"count": created})
+        self.stdout.write(_("Demo impact stories: %(count)d new.") % {"count": stories})
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
@@ -217,3 +219,10 @@ class Command(BaseCommand):
             )
             logins.append((username, f"{user.get_role_display()} ({where})"))
         return logins
+
+    def _impact_stories(self) -> int:
+        """Demo impact stories (the impact app's own demo module)."""
+        # Imported here: the libraries app does not depend on impact at import time.
+        from impact.demo import create_demo_stories
+
+        return create_demo_stories()

@@ -1,0 +1,94 @@
+"""Read-only admin pages: stories change state only through the portal's services, which
+check consent and record every step; the admin is for looking things up."""
+
+from django.contrib import admin
+
+from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from libraries.admin import ScopedAdminMixin
+
+
+class ReadOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ConsentInline(ReadOnlyInline):
+    model = Consent
+    fields = [
+        "kind",
+        "photo",
+        "given_by",
+        "guardian_relation",
+        "method",
+        "witness",
+        "given_on",
+        "recorded_by",
+        "recorded_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
+    readonly_fields = fields
+
+
+class ReviewEventInline(ReadOnlyInline):
+    model = ReviewEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+
+
+class SelectionInline(ReadOnlyInline):
+    model = SelectionDecision
+    fields = ["level", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+
+@admin.register(Story)
+class StoryAdmin(ReadOnlyScopedAdmin):
+    list_display = ["title", "library", "status", "domain", "age_group", "updated_at"]
+    list_filter = ["status", "domain", "library__province", "library__cohort_year"]
+    list_select_related = ["library"]
+    search_fields = ["title", "library__name"]
+    inlines = [ConsentInline, ReviewEventInline, SelectionInline]
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyScopedAdmin):
+    list_display = ["alt_text", "story", "shows_face", "uploaded_at"]
+    list_select_related = ["story"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["story", "kind", "given_by", "method", "recorded_at", "withdrawn_at"]
+    list_filter = ["kind", "method"]
+    list_select_related = ["story"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyScopedAdmin):
+    list_display = ["story", "from_status", "to_status", "actor", "created_at"]
+    list_select_related = ["story", "actor"]
+
+
+@admin.register(SelectionDecision)
+class SelectionDecisionAdmin(ReadOnlyScopedAdmin):
+    list_display = ["story", "level", "decided_by", "decided_at"]
+    list_filter = ["level"]
+    list_select_related = ["story", "decided_by"]

@@ -1,0 +1,261 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from impact.models import Consent, SelectionDecision, Story
+from libraries.models import Library, Province, Village
+from libraries.scope import Scope
+from libraries.uploads import SafeImageField, process_image
+
+CONSENT_FORM_MAX_BYTES = 5 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+class StoryForm(forms.ModelForm):
+    """The guided Most Significant Change form. A draft may be incomplete."""
+
+    # The version the writer started from; a stale one means somebody saved in between.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Identifies this "new story" page, so that a repeated first save makes one draft.
+    draft_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Story
+        fields = ["library", *Story.CONTENT_FIELDS]
+        widgets = {
+            "life_before": forms.Textarea(attrs={"rows": 4}),
+            "involvement_detail": forms.Textarea(attrs={"rows": 2}),
+            "what_changed": forms.Textarea(attrs={"rows": 4}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "income_before": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "income_after": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "jobs_created": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        libraries = Library.objects.visible_to(user).filter(level__in=["regency", "village"])
+        self.fields["library"].queryset = libraries.select_related("village")
+        self.fields["library"].empty_label = None
+        if self.instance.pk:
+            # The library of a saved story does not move; its region decides its reviewers.
+            del self.fields["library"]
+            del self.fields["draft_key"]
+            library = self.instance.library
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+        else:
+            library = user.library
+            if not self.is_bound:
+                self.initial["draft_key"] = uuid.uuid4()
+        regency = library.regency_id if library else None
+        villages = Village.objects.filter(district__regency=regency).select_related("district")
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: f"{v} (Kec. {v.district.name})"
+        if not self.instance.pk and library and library.village_id:
+            self.initial.setdefault("village", library.village_id)
+        for name in Story.REQUIRED_TO_SUBMIT:
+            # Not required for a draft; marked so the writer knows what submission needs.
+            field = self.fields[name]
+            field.label = f"{field.label} *"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("anonymous"):
+            cleaned["storyteller_name"] = ""
+        return cleaned
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in Story.CONTENT_FIELDS}
+
+
+class PhotoForm(forms.Form):
+    image = SafeImageField(label=_("Photo"))
+    alt_text = forms.CharField(
+        label=_("Short description (alt text)"),
+        max_length=250,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    shows_face = forms.BooleanField(
+        label=_("The photo shows a recognisable face"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].widget.attrs.update({"data-shrink": "1600", "capture": "environment"})
+
+
+def check_consent_form(upload):
+    """A scan or photo of the signed form (through the image pipeline) or a PDF."""
+    if upload.size > CONSENT_FORM_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s."),
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(CONSENT_FORM_MAX_BYTES),
+            },
+        )
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head == PDF_MAGIC:
+        upload.name = "form.pdf"
+        return upload
+    processed = process_image(upload, max_bytes=CONSENT_FORM_MAX_BYTES)
+    processed.image.name = "form.jpg"
+    return processed.image
+
+
+class ConsentForm(forms.ModelForm):
+    signed_form = forms.FileField(
+        label=_("Signed form"),
+        required=False,
+        help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "kind",
+            "photo",
+            "given_by",
+            "guardian_relation",
+            "method",
+            "signed_form",
+            "witness",
+            "given_on",
+        ]
+        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, story: Story, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = story
+        self.fields["photo"].queryset = story.photos.all()
+        self.fields["photo"].label_from_instance = lambda photo: photo.alt_text
+        self.fields["given_on"].initial = timezone.localdate
+        if story.is_minor:
+            self.fields["given_by"].label = _("Parent or guardian's name")
+            self.fields["guardian_relation"].required = True
+
+    def clean_signed_form(self):
+        upload = self.cleaned_data.get("signed_form")
+        if not upload:
+            return None
+        return check_consent_form(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("method")
+        if (
+            method == Consent.Method.SIGNED_FORM
+            and not cleaned.get("signed_form")
+            and "signed_form" not in self.errors
+        ):
+            self.add_error("signed_form", _("Upload the signed consent form."))
+        if method == Consent.Method.VERBAL and not cleaned.get("witness"):
+            self.add_error("witness", _("Name the person who witnessed the verbal consent."))
+        kind = cleaned.get("kind")
+        if kind == Consent.Kind.PHOTO_FACE and not cleaned.get("photo"):
+            self.add_error("photo", _("Choose the photo this consent is for."))
+        if kind and kind != Consent.Kind.PHOTO_FACE:
+            cleaned["photo"] = None
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates the whole record; the form only parses the fields.
+        pass
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Kept on record with the consent."),
+    )
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Story.Status.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SelectionForm(forms.ModelForm):
+    class Meta:
+        model = SelectionDecision
+        fields = ["level", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = [
+        ("verified", _("Verify")),
+        ("published", _("Publish")),
+        ("needs_revision", _("Send back for revision")),
+    ]
+    action = forms.ChoiceField(label=_("With the selected stories"), choices=ACTIONS)
+    stories = forms.ModelMultipleChoiceField(
+        queryset=Story.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stories"].queryset = Story.objects.visible_to(user)
+
+
+class StoryFilterForm(forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.none(),
+        required=False,
+        empty_label=_("All provinces"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Story.Status.choices], required=False
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain of change"),
+        choices=[("", _("All domains")), *Story.Domain.choices],
+        required=False,
+    )
+    cohort = forms.IntegerField(label=_("Cohort year"), required=False, min_value=2018)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = Scope.for_user(user)
+        provinces = Province.objects.all()
+        if not scope.national:
+            provinces = provinces.filter(
+                code__in={*scope.province_codes, *(code[:2] for code in scope.regency_codes)}
+                | set(
+                    Library.objects.filter(pk__in=scope.library_ids).values_list(
+                        "province", flat=True
+                    )
+                )
+            )
+        self.fields["province"].queryset = provinces
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data["province"]:
+            queryset = queryset.filter(library__province=data["province"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["domain"]:
+            queryset = queryset.filter(domain=data["domain"])
+        if data["cohort"]:
+            queryset = queryset.filter(library__cohort_year=data["cohort"])
+        return queryset

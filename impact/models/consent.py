@@ -1,0 +1,179 @@
+"""Consents under UU PDP 27/2022: one record per purpose, provable, withdrawable."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from impact.storage import private_storage
+from libraries.scope import ScopedQuerySet
+
+from .stories import Photo, Story
+
+
+def _form_path(instance, filename):
+    extension = "pdf" if filename.lower().endswith(".pdf") else "jpg"
+    return f"impact/consent-forms/{uuid.uuid4().hex}.{extension}"
+
+
+class ConsentQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    class Kind(models.TextChoices):
+        STORY_USE = "story_use", _("Use of the story")
+        NAMING = "naming", _("Being named")
+        PHOTO_FACE = "photo_face", _("Publishing a photo showing their face")
+
+    class Method(models.TextChoices):
+        SIGNED_FORM = "signed_form", _("Signed consent form (uploaded)")
+        VERBAL = "verbal", _("Given verbally before a witness")
+
+    SCOPE_PATHS = Photo.SCOPE_PATHS
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="consents", verbose_name=_("story")
+    )
+    kind = models.CharField(_("consent to"), max_length=12, choices=Kind.choices)
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("photo"),
+        help_text=_("Only for consent to publish a photo."),
+    )
+    given_by = models.CharField(
+        _("given by"),
+        max_length=150,
+        help_text=_("The storyteller, or for a minor the parent or guardian."),
+    )
+    guardian_relation = models.CharField(
+        _("relation to the storyteller"),
+        max_length=60,
+        blank=True,
+        help_text=_("For a minor: mother, father, guardian..."),
+    )
+    method = models.CharField(_("how consent was given"), max_length=12, choices=Method.choices)
+    signed_form = models.FileField(
+        _("signed form"), storage=private_storage, upload_to=_form_path, blank=True
+    )
+    witness = models.CharField(
+        _("witnessed by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who heard the consent being given verbally."),
+    )
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["story", "kind", "recorded_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["story_use", "naming", "photo_face"]),
+                name="consent_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="photo_face", photo__isnull=False)
+                    | (~Q(kind="photo_face") & Q(photo__isnull=True))
+                ),
+                name="consent_photo_only_for_photos",
+                violation_error_message=_("Choose the photo this consent is for."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(method="signed_form") & ~Q(signed_form=""))
+                    | (Q(method="verbal") & ~Q(witness=""))
+                ),
+                name="consent_method_has_proof",
+                violation_error_message=_(
+                    "Upload the signed form, or name the witness of a verbal consent."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="consent_withdrawal_has_reason",
+                violation_error_message=_("Say why the consent was withdrawn."),
+            ),
+            models.UniqueConstraint(
+                fields=["story", "kind"],
+                condition=Q(withdrawn_at__isnull=True, photo__isnull=True),
+                name="consent_one_active_per_story_kind",
+                violation_error_message=_("This consent is already recorded for the story."),
+            ),
+            models.UniqueConstraint(
+                fields=["photo"],
+                condition=Q(withdrawn_at__isnull=True, photo__isnull=False),
+                name="consent_one_active_per_photo",
+                violation_error_message=_("This photo already has a consent on record."),
+            ),
+        ]
+        indexes = [
+            # "Does this story (or photo) have an active consent of this kind?" on every
+            # public list and story page.
+            models.Index(
+                fields=["story", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_active_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.given_by}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def by_guardian(self) -> bool:
+        return bool(self.guardian_relation)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.PHOTO_FACE and not self.photo_id:
+            errors["photo"] = _("Choose the photo this consent is for.")
+        if self.kind != self.Kind.PHOTO_FACE and self.photo_id:
+            errors["photo"] = _("A photo is chosen only for consent to publish a photo.")
+        if self.photo_id and self.story_id and self.photo.story_id != self.story_id:
+            errors["photo"] = _("This photo belongs to another story.")
+        if self.method == self.Method.SIGNED_FORM and not self.signed_form:
+            errors["signed_form"] = _("Upload the signed consent form.")
+        if self.method == self.Method.VERBAL and not self.witness:
+            errors["witness"] = _("Name the person who witnessed the verbal consent.")
+        if self.story_id and self.story.is_minor and not self.guardian_relation:
+            errors["guardian_relation"] = _(
+                "The storyteller is a minor: consent must come from a parent or guardian. "
+                "Give their name and their relation to the child."
+            )
+        if errors:
+            raise ValidationError(errors)

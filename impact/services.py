@@ -1,0 +1,364 @@
+"""Every write to stories, photos, consents and selections. The rules live here."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from impact import notifications, rules
+from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from libraries.models import Library, User
+from libraries.uploads import ProcessedImage
+
+Status = Story.Status
+
+
+class EditConflict(Exception):
+    """Somebody saved the story (in another tab, or another person) since this edit began."""
+
+
+class TransitionRefused(ValidationError):
+    """The state change is not allowed now; the message says why."""
+
+
+# (from, to) -> who may make the change. Withdrawal is not here: it follows from a consent.
+TRANSITIONS = {
+    (Status.DRAFT, Status.SUBMITTED): "write",
+    (Status.NEEDS_REVISION, Status.SUBMITTED): "write",
+    (Status.SUBMITTED, Status.NEEDS_REVISION): "review",
+    (Status.SUBMITTED, Status.VERIFIED): "review",
+    (Status.VERIFIED, Status.NEEDS_REVISION): "review",
+    (Status.VERIFIED, Status.PUBLISHED): "publish",
+    (Status.PUBLISHED, Status.VERIFIED): "publish",
+}
+# Changes that must say why.
+NEEDS_COMMENT = {
+    (Status.SUBMITTED, Status.NEEDS_REVISION),
+    (Status.VERIFIED, Status.NEEDS_REVISION),
+    (Status.PUBLISHED, Status.VERIFIED),
+}
+# Content of a story in these states has been checked; changing it sends it back to review.
+REVIEWED = (Status.VERIFIED, Status.PUBLISHED)
+
+
+def _check_writer(actor: User, library: Library) -> None:
+    if not rules.may_write_for(actor, library):
+        raise PermissionDenied
+
+
+def _record(story: Story, actor: User, from_status: str, comment: str = "") -> ReviewEvent:
+    event = ReviewEvent.objects.create(
+        story=story,
+        actor=actor,
+        from_status=from_status,
+        to_status=story.status,
+        comment=comment,
+    )
+    transaction.on_commit(lambda: notifications.status_changed(story, event))
+    return event
+
+
+def _set_status(story: Story, actor: User, to_status: str, comment: str = "") -> ReviewEvent:
+    from_status = story.status
+    story.status = to_status
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    if to_status == Status.SUBMITTED:
+        story.submitted_at = now
+        fields.append("submitted_at")
+    if to_status == Status.PUBLISHED:
+        story.published_at = now
+        fields.append("published_at")
+    elif from_status == Status.PUBLISHED:
+        story.published_at = None
+        fields.append("published_at")
+    story.full_clean()
+    story.save(update_fields=fields)
+    return _record(story, actor, from_status, comment)
+
+
+def _back_to_review(story: Story, actor: User, why: str) -> None:
+    if story.status in REVIEWED:
+        _set_status(story, actor, Status.SUBMITTED, why)
+
+
+@transaction.atomic
+def story_create(
+    *, actor: User, library: Library, draft_key: uuid.UUID | None = None, **content
+) -> Story:
+    """Start a draft. The same ``draft_key`` twice (a retried first save) updates that draft."""
+    _check_writer(actor, library)
+    unknown = set(content) - set(Story.CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not story content: {sorted(unknown)}")
+    if draft_key is not None:
+        existing = (
+            Story.objects.select_for_update().filter(draft_key=draft_key, author=actor).first()
+        )
+        if existing is not None:
+            return story_update(story=existing, actor=actor, version=existing.version, **content)
+    story = Story(library=library, author=actor, draft_key=draft_key, **content)
+    story.full_clean()
+    story.save()
+    return story
+
+
+@transaction.atomic
+def story_update(*, story: Story, actor: User, version: int, **content) -> Story:
+    """Save the story's content if nobody saved it since ``version`` was read.
+
+    A verified or published story goes back to review: what the public reads was checked.
+    """
+    unknown = set(content) - set(Story.CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not story content: {sorted(unknown)}")
+    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    _check_writer(actor, current.library)
+    if not current.is_editable:
+        raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
+    if current.version != version:
+        raise EditConflict
+    changed = [name for name, value in content.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, content[name])
+    if not changed:
+        return current
+    current.full_clean()
+    current.version = version + 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    _back_to_review(current, actor, _("Edited after review; the changes need a new review."))
+    return current
+
+
+def publish_blockers(story: Story) -> list[str]:
+    """Why the story may not be published yet, in words the librarian can act on."""
+    consents = list(story.consents.filter(withdrawn_at__isnull=True))
+    by_kind = {consent.kind: consent for consent in consents if consent.photo_id is None}
+    face_consents = {consent.photo_id for consent in consents if consent.photo_id}
+    problems = []
+    use = by_kind.get(Consent.Kind.STORY_USE)
+    if use is None:
+        problems.append(_("No consent to use the story is on record."))
+    if not story.anonymous and story.storyteller_name and Consent.Kind.NAMING not in by_kind:
+        problems.append(
+            _(
+                "The storyteller is named but did not consent to being named: record that "
+                "consent, or make the story anonymous."
+            )
+        )
+    if story.is_minor:
+        for consent in by_kind.values():
+            if not consent.by_guardian:
+                problems.append(
+                    _(
+                        "The storyteller is a minor: the consent “%(kind)s” must come from a "
+                        "parent or guardian."
+                    )
+                    % {"kind": consent.get_kind_display()}
+                )
+    for photo in story.photos.all():
+        if photo.shows_face and photo.pk not in face_consents:
+            problems.append(
+                _(
+                    "The photo “%(photo)s” shows a face without consent to publish it: record "
+                    "the consent, or remove the photo."
+                )
+                % {"photo": photo.alt_text}
+            )
+    return problems
+
+
+@transaction.atomic
+def story_transition(*, story: Story, actor: User, to_status: str, comment: str = "") -> Story:
+    """Move the story to ``to_status`` if the rules allow it; record and announce it."""
+    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    comment = (comment or "").strip()
+    key = (current.status, to_status)
+    who = TRANSITIONS.get(key)
+    if who is None:
+        raise TransitionRefused(
+            _("A story that is “%(current)s” cannot become “%(wanted)s”.")
+            % {
+                "current": current.get_status_display(),
+                "wanted": Status(to_status).label,
+            }
+        )
+    allowed = {
+        "write": lambda: rules.may_write_for(actor, current.library),
+        "review": lambda: rules.may_review(actor, current),
+        "publish": lambda: rules.may_publish(actor),
+    }[who]()
+    if not allowed:
+        raise PermissionDenied
+    if key in NEEDS_COMMENT and not comment:
+        raise TransitionRefused(_("Write a comment saying why."))
+    if to_status == Status.SUBMITTED:
+        missing = current.missing_for_submission()
+        if missing:
+            raise TransitionRefused(
+                _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)}
+            )
+    if to_status == Status.PUBLISHED:
+        problems = publish_blockers(current)
+        if problems:
+            raise TransitionRefused(problems)
+    _set_status(current, actor, to_status, comment)
+    return current
+
+
+@transaction.atomic
+def photo_add(
+    *, story: Story, actor: User, processed: ProcessedImage, alt_text: str, shows_face: bool
+) -> Photo:
+    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    _check_writer(actor, current.library)
+    if not current.is_editable:
+        raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
+    if current.photos.count() >= Photo.MAX_PER_STORY:
+        raise ValidationError(
+            _("A story has at most %(count)d photos.") % {"count": Photo.MAX_PER_STORY}
+        )
+    photo = Photo(
+        story=current,
+        alt_text=alt_text.strip(),
+        shows_face=shows_face,
+        uploaded_by=actor,
+        width=processed.width,
+        height=processed.height,
+    )
+    photo.full_clean(exclude=["image", "thumbnail"])
+    photo.image.save("photo.jpg", processed.image, save=False)
+    photo.thumbnail.save("thumbnail.jpg", processed.thumbnail, save=False)
+    try:
+        photo.save()
+    except Exception:
+        # Nothing half-saved: no files without their row.
+        _delete_files(photo.image.name, photo.thumbnail.name)
+        raise
+    Story.objects.filter(pk=current.pk).update(version=current.version + 1)
+    _back_to_review(current, actor, _("A photo was added after review."))
+    return photo
+
+
+def _delete_files(*names: str) -> None:
+    storage = Photo._meta.get_field("image").storage
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+@transaction.atomic
+def photo_remove(*, photo: Photo, actor: User) -> None:
+    story = Story.objects.select_for_update().select_related("library").get(pk=photo.story_id)
+    _check_writer(actor, story.library)
+    names = (photo.image.name, photo.thumbnail.name)
+    photo.delete()
+    transaction.on_commit(lambda: _delete_files(*names))
+    Story.objects.filter(pk=story.pk).update(version=story.version + 1)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    story: Story,
+    actor: User,
+    kind: str,
+    given_by: str,
+    method: str,
+    given_on: datetime.date,
+    guardian_relation: str = "",
+    witness: str = "",
+    signed_form: File | None = None,
+    photo: Photo | None = None,
+) -> Consent:
+    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    _check_writer(actor, current.library)
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
+    consent = Consent(
+        story=current,
+        kind=kind,
+        photo=photo,
+        given_by=given_by.strip(),
+        guardian_relation=guardian_relation.strip(),
+        method=method,
+        witness=witness.strip() if method == Consent.Method.VERBAL else "",
+        given_on=given_on,
+        recorded_by=actor,
+    )
+    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
+        consent.signed_form = signed_form
+    consent.full_clean()
+    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
+        consent.signed_form.save(signed_form.name, signed_form, save=False)
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
+    """Record a withdrawal and take what it covered off the public pages at once.
+
+    The consent record stays, with the reason, as proof that the withdrawal was honoured.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    story = Story.objects.select_for_update().select_related("library").get(pk=consent.story_id)
+    if not (rules.may_write_for(actor, story.library) or rules.may_review(actor, story)):
+        raise PermissionDenied
+    if not consent.is_active:
+        raise ValidationError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_reason = reason
+    consent.withdrawn_recorded_by = actor
+    consent.full_clean()
+    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_recorded_by"])
+    note = _("Consent withdrawn (%(kind)s): %(reason)s") % {
+        "kind": consent.get_kind_display(),
+        "reason": reason,
+    }
+    if consent.kind == Consent.Kind.STORY_USE and story.status != Status.WITHDRAWN:
+        _set_status(story, actor, Status.WITHDRAWN, note)
+    elif consent.kind == Consent.Kind.NAMING and story.status == Status.PUBLISHED:
+        # The text may name the person: staff look again before it returns.
+        _set_status(story, actor, Status.VERIFIED, note)
+    # A photo's face consent needs no status change: the photo stops being public as soon
+    # as its consent is withdrawn (see PhotoQuerySet.public).
+    return consent
+
+
+@transaction.atomic
+def selection_record(*, story: Story, actor: User, level: str, reason: str) -> SelectionDecision:
+    """A panel's choice: the kab/kota shortlists, the province picks, the nation names."""
+    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    if not rules.may_select(actor, current, level):
+        raise PermissionDenied
+    if current.status not in REVIEWED:
+        raise ValidationError(_("Only verified or published stories go to the selection panels."))
+    earlier = SelectionDecision.ORDER[: SelectionDecision.ORDER.index(level)]
+    if earlier:
+        previous = earlier[-1]
+        if not current.selections.filter(level=previous).exists():
+            raise ValidationError(
+                _("The panel “%(panel)s” has to select the story first.")
+                % {"panel": SelectionDecision.Level(previous).label}
+            )
+    decision = SelectionDecision(
+        story=current, level=level, reason=(reason or "").strip(), decided_by=actor
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def story_url(story: Story) -> str:
+    return reverse("impact:detail", args=[story.pk])

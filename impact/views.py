@@ -1,0 +1,531 @@
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from impact import rules, selectors, services
+from impact.forms import (
+    BulkActionForm,
+    ConsentForm,
+    PhotoForm,
+    SelectionForm,
+    StoryFilterForm,
+    StoryForm,
+    TransitionForm,
+    WithdrawForm,
+)
+from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from libraries.models import Province
+from libraries.scope import Scope, get_in_scope_or_404
+
+PAGE_SIZE = 25
+PUBLIC_PAGE_SIZE = 12
+
+
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _writable_story(request, pk: int) -> Story:
+    story = get_in_scope_or_404(
+        request.user, Story.objects.select_related("library__province"), pk=pk
+    )
+    if not rules.may_write_for(request.user, story.library):
+        raise PermissionDenied
+    return story
+
+
+def _errors_text(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+# Signed-in pages -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def story_list(request):
+    """The user's stories; for consultants and staff, the moderation queue."""
+    filters = StoryFilterForm(request.GET or None, user=request.user)
+    stories = Story.objects.visible_to(request.user)
+    if filters.is_bound:
+        stories = filters.filter(stories)
+    stories = selectors.stories_with_thumbnails(stories).order_by("-updated_at", "-pk")
+    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    scope = Scope.for_user(request.user)
+    return render(
+        request,
+        "impact/story_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "may_moderate": scope.can_manage,
+            "may_publish": rules.may_publish(request.user),
+            "may_write": request.user.is_librarian,
+            "bulk_actions": BulkActionForm.ACTIONS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_create(request):
+    if not request.user.is_librarian:
+        raise PermissionDenied
+    form = StoryForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                story = services.story_create(
+                    actor=request.user,
+                    library=form.cleaned_data["library"],
+                    draft_key=form.cleaned_data["draft_key"],
+                    **form.content(),
+                )
+            except services.EditConflict:
+                form.add_error(None, str(CONFLICT_MESSAGE))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if _is_fetch(request):
+                    return _saved_json(story)
+                if "submit" in request.POST:
+                    return _submit_after_save(request, story)
+                messages.success(request, _("The draft was saved."))
+                return redirect("impact:edit", pk=story.pk)
+        if _is_fetch(request):
+            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+    return render(request, "impact/story_form.html", {"form": form, "story": None})
+
+
+def _saved_json(story: Story) -> JsonResponse:
+    from django.urls import reverse
+
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": story.version,
+            "edit_url": reverse("impact:edit", args=[story.pk]),
+            "autosave_url": reverse("impact:autosave", args=[story.pk]),
+            "saved_at": _local_time(story),
+        }
+    )
+
+
+def _local_time(story: Story) -> str:
+    province = story.library.province
+    now = timezone.localtime(timezone.now(), ZoneInfo(province.time_zone))
+    return f"{now:%H:%M} {province.time_zone_abbreviation}"
+
+
+def _submit_after_save(request, story: Story):
+    try:
+        services.story_transition(story=story, actor=request.user, to_status=Story.Status.SUBMITTED)
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("The draft was saved but not submitted: %(why)s")
+            % {"why": " ".join(_errors_text(exc))},
+        )
+        return redirect("impact:edit", pk=story.pk)
+    messages.success(request, _("The story was submitted for review."))
+    return redirect("impact:detail", pk=story.pk)
+
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "This story was saved in another window or by someone else while you were writing. "
+    "Your changes were not saved: copy your text, reload the page, then add it again."
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def story_edit(request, pk: int):
+    story = _writable_story(request, pk)
+    if not story.is_editable:
+        messages.error(request, _("The consent to use this story was withdrawn; it is closed."))
+        return redirect("impact:detail", pk=story.pk)
+    form = StoryForm(request.POST or None, instance=story, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = services.story_update(
+                story=story,
+                actor=request.user,
+                version=form.cleaned_data["version"] or 0,
+                **form.content(),
+            )
+        except services.EditConflict:
+            form.add_error(None, str(CONFLICT_MESSAGE))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if "submit" in request.POST:
+                return _submit_after_save(request, story)
+            messages.success(request, _("The draft was saved."))
+            return redirect("impact:edit", pk=story.pk)
+    return render(
+        request,
+        "impact/story_form.html",
+        {
+            "form": form,
+            "story": story,
+            "photo_form": PhotoForm(),
+            "photos": story.photos.all(),
+            "blockers": services.publish_blockers(story),
+        },
+    )
+
+
+@login_required
+@require_POST
+def story_autosave(request, pk: int):
+    """Saves the draft as the librarian types (fetch); answers 409 on a version conflict."""
+    story = _writable_story(request, pk)
+    form = StoryForm(request.POST, instance=story, user=request.user)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+    try:
+        story = services.story_update(
+            story=story,
+            actor=request.user,
+            version=form.cleaned_data["version"] or 0,
+            **form.content(),
+        )
+    except services.EditConflict:
+        return JsonResponse({"ok": False, "conflict": str(CONFLICT_MESSAGE)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "errors": {"__all__": _errors_text(exc)}}, status=400)
+    return _saved_json(story)
+
+
+@login_required
+@require_GET
+def story_detail(request, pk: int):
+    story = get_in_scope_or_404(
+        request.user,
+        Story.objects.select_related(
+            "library__province", "library__regency", "village__district", "author"
+        ).prefetch_related(
+            "photos",
+            Prefetch("consents", queryset=Consent.objects.select_related("photo", "recorded_by")),
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
+            Prefetch("selections", queryset=SelectionDecision.objects.select_related("decided_by")),
+        ),
+        pk=pk,
+    )
+    user = request.user
+    may_review = rules.may_review(user, story)
+    allowed = [
+        to
+        for (frm, to), who in services.TRANSITIONS.items()
+        if frm == story.status
+        and {
+            "write": rules.may_write_for(user, story.library),
+            "review": may_review,
+            "publish": rules.may_publish(user),
+        }[who]
+    ]
+    levels = [
+        (value, label)
+        for value, label in SelectionDecision.Level.choices
+        if rules.may_select(user, story, value)
+    ]
+    return render(
+        request,
+        "impact/story_detail.html",
+        {
+            "story": story,
+            "may_write": rules.may_write_for(user, story.library),
+            "may_review": may_review,
+            "transitions": [(status, Story.Status(status).label) for status in allowed],
+            "needs_comment": {to for (frm, to) in services.NEEDS_COMMENT if frm == story.status},
+            "blockers": services.publish_blockers(story),
+            "selection_levels": levels,
+            "selection_form": SelectionForm(),
+            "withdraw_form": WithdrawForm(),
+            "tz": story.library.province.time_zone,
+        },
+    )
+
+
+@login_required
+@require_POST
+def story_transition(request, pk: int):
+    story = get_in_scope_or_404(request.user, Story.objects.select_related("library"), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid action."))
+        return redirect("impact:detail", pk=story.pk)
+    try:
+        story = services.story_transition(
+            story=story,
+            actor=request.user,
+            to_status=form.cleaned_data["to_status"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        for message in _errors_text(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The story is now: %(status)s.") % {"status": story.get_status_display()}
+        )
+    return redirect("impact:detail", pk=story.pk)
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Staff and consultants act on several stories of the queue at once."""
+    if not Scope.for_user(request.user).can_manage:
+        raise PermissionDenied
+    form = BulkActionForm(request.POST, user=request.user)
+    back = request.POST.get("next") or ""
+    target = back if back.startswith("/cerita/") else "impact:list"
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one story and an action."))
+        return redirect(target)
+    done, refused = 0, []
+    for story in form.cleaned_data["stories"]:
+        try:
+            services.story_transition(
+                story=story,
+                actor=request.user,
+                to_status=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            why = (
+                " ".join(_errors_text(exc))
+                if isinstance(exc, ValidationError)
+                else _("You may not do this.")
+            )
+            refused.append(f"“{story}”: {why}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("%(count)d stories changed.") % {"count": done})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def photo_add(request, pk: int):
+    story = _writable_story(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(
+                story=story,
+                actor=request.user,
+                processed=form.cleaned_data["image"],
+                alt_text=form.cleaned_data["alt_text"],
+                shows_face=form.cleaned_data["shows_face"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect(f"{_edit_url(story)}#photos")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, _("The photo was not added: %(why)s") % {"why": error})
+    return redirect(f"{_edit_url(story)}#photos")
+
+
+def _edit_url(story):
+    from django.urls import reverse
+
+    return reverse("impact:edit", args=[story.pk])
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk: int):
+    photo = get_in_scope_or_404(request.user, Photo.objects.select_related("story"), pk=pk)
+    story = _writable_story(request, photo.story_id)
+    services.photo_remove(photo=photo, actor=request.user)
+    messages.success(request, _("The photo was removed."))
+    return redirect(f"{_edit_url(story)}#photos")
+
+
+@require_GET
+def photo_file(request, pk: int, size: str):
+    """Story photos never have a public path: in-scope users, or the public for a published
+    story's consented photo."""
+    if size not in ("full", "thumb"):
+        raise Http404
+    photo = Photo.objects.visible_to(request.user).filter(pk=pk).first()
+    private = photo is not None
+    if photo is None:
+        photo = get_object_or_404(Photo.objects.public(), pk=pk)
+    field = photo.image if size == "full" else photo.thumbnail
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    # Withdrawn consent must take effect at once: nothing may serve a stale copy.
+    response["Cache-Control"] = "private, no-store" if private else "no-cache"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request, pk: int):
+    story = _writable_story(request, pk)
+    form = ConsentForm(request.POST or None, request.FILES or None, story=story)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                story=story,
+                actor=request.user,
+                kind=data["kind"],
+                photo=data["photo"],
+                given_by=data["given_by"],
+                guardian_relation=data["guardian_relation"],
+                method=data["method"],
+                signed_form=data["signed_form"],
+                witness=data["witness"],
+                given_on=data["given_on"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("impact:detail", pk=story.pk)
+    return render(request, "impact/consent_form.html", {"form": form, "story": story})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int):
+    consent = get_in_scope_or_404(
+        request.user, Consent.objects.select_related("story__library"), pk=pk
+    )
+    story = consent.story
+    if not (
+        rules.may_write_for(request.user, story.library) or rules.may_review(request.user, story)
+    ):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
+        return redirect("impact:detail", pk=story.pk)
+    try:
+        services.consent_withdraw(
+            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in _errors_text(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The withdrawal was recorded; what it covered is no longer public.")
+        )
+    return redirect("impact:detail", pk=story.pk)
+
+
+@login_required
+@require_GET
+def consent_file(request, pk: int):
+    consent = get_in_scope_or_404(request.user, Consent, pk=pk)
+    if not consent.signed_form:
+        raise Http404
+    is_pdf = consent.signed_form.name.endswith(".pdf")
+    response = FileResponse(
+        consent.signed_form.open("rb"),
+        content_type="application/pdf" if is_pdf else "image/jpeg",
+        as_attachment=is_pdf,
+        filename=f"persetujuan-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def selection_add(request, pk: int):
+    story = get_in_scope_or_404(request.user, Story.objects.select_related("library"), pk=pk)
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the panel and record its reason; nothing was saved."))
+        return redirect("impact:detail", pk=story.pk)
+    try:
+        services.selection_record(
+            story=story,
+            actor=request.user,
+            level=form.cleaned_data["level"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in _errors_text(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The panel's selection was recorded."))
+    return redirect("impact:detail", pk=story.pk)
+
+
+# Public pages ----------------------------------------------------------------------------
+
+
+@require_GET
+def public_index(request):
+    provinces = (
+        Province.objects.annotate(
+            story_count=Count(
+                "libraries__stories",
+                filter=Q(libraries__stories__in=Story.objects.public()),
+            )
+        )
+        .filter(story_count__gt=0)
+        .order_by("name")
+    )
+    return render(request, "impact/public_index.html", {"provinces": provinces})
+
+
+@require_GET
+def public_province(request, code: str):
+    province = get_object_or_404(Province, code=code)
+    stories = (
+        selectors.public_stories()
+        .filter(library__province=province)
+        .prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.public().order_by("uploaded_at", "pk"))
+        )
+    )
+    page = Paginator(stories, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "impact/public_province.html",
+        {"province": province, "page": page, "query": ""},
+    )
+
+
+@require_GET
+def public_story(request, pk: int):
+    story = get_object_or_404(
+        selectors.public_stories().select_related("village__district__regency"), pk=pk
+    )
+    return render(
+        request,
+        "impact/public_story.html",
+        {
+            "story": story,
+            "photos": selectors.public_photos(story),
+            "show_name": selectors.story_shows_name(story),
+            "selections": story.selections.all(),
+            "tz": story.library.province.time_zone,
+        },
+    )

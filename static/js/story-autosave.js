@@ -1,0 +1,99 @@
+// Saves the story draft while the librarian writes: every few seconds after a change and
+// when a field loses focus. The server refuses a save based on an older version (another
+// tab or person saved in between) with 409; then autosave stops and says so, and the
+// text stays on the screen. Without JavaScript the "Save draft" button does the same job.
+(function () {
+  "use strict";
+  var form = document.getElementById("story-form");
+  if (!form || !window.fetch || !window.FormData) return;
+  var status = document.getElementById("autosave-status");
+  var url = form.dataset.autosaveUrl;
+  var isNew = form.dataset.autosaveNew === "1";
+  var dirty = false;
+  var saving = false;
+  var stopped = false;
+  var pendingSubmit = null;
+  var INTERVAL = 5000;
+
+  function say(text) { if (status) status.textContent = text; }
+
+  function markErrors(errors) {
+    form.querySelectorAll(".is-invalid[data-autosave-error]").forEach(function (el) {
+      el.classList.remove("is-invalid");
+      el.removeAttribute("data-autosave-error");
+    });
+    Object.keys(errors || {}).forEach(function (name) {
+      var field = form.elements[name];
+      if (field && field.classList) {
+        field.classList.add("is-invalid");
+        field.setAttribute("data-autosave-error", "1");
+      }
+    });
+  }
+
+  function save() {
+    if (!dirty || saving || stopped) return;
+    // Nothing worth a draft yet: the server would create an empty story.
+    if (isNew && !(form.elements.title && form.elements.title.value.trim())) return;
+    saving = true;
+    dirty = false;
+    say(form.dataset.msgSaving);
+    var data = new FormData(form);
+    fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { code: response.status, body: body }; });
+    }).then(function (result) {
+      var body = result.body;
+      if (result.code === 409) {
+        stopped = true;
+        say(body.conflict);
+        status.classList.add("text-danger");
+        return;
+      }
+      if (!body.ok) {
+        dirty = true;
+        markErrors(body.errors);
+        say(form.dataset.msgFailed);
+        return;
+      }
+      markErrors({});
+      form.elements.version.value = body.version;
+      if (isNew) {
+        isNew = false;
+        url = body.autosave_url;
+        form.action = body.edit_url;
+        if (window.history && history.replaceState) history.replaceState(null, "", body.edit_url);
+      }
+      say(form.dataset.msgSaved + " " + body.saved_at);
+    }).catch(function () {
+      dirty = true;
+      say(form.dataset.msgOffline);
+    }).then(function () {
+      saving = false;
+      // A button pressed during the save is pressed again, now with the new version.
+      if (pendingSubmit) {
+        var button = pendingSubmit;
+        pendingSubmit = null;
+        if (form.requestSubmit) form.requestSubmit(button); else button.click();
+      }
+    });
+  }
+
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("focusout", save);
+  // A real submit (Save draft, Submit) wins over autosave, but waits for a save in flight
+  // so that it carries the version that save produced.
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    if (saving) {
+      event.preventDefault();
+      pendingSubmit = event.submitter || form.querySelector("button[type=submit]");
+    }
+  });
+  window.setInterval(save, INTERVAL);
+})();
