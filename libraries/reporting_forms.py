@@ -124,13 +124,16 @@ class _Helper:
 class LibraryChoiceMixin:
     """A library field offering only the libraries the user reports for; hidden if one."""
 
-    def _setup_library(self, libraries):
+    def _setup_library(self, libraries) -> list[Library]:
+        """Limit the choice to ``libraries`` (a queryset); returns them as a list."""
         field = self.fields["library"]
         field.queryset = libraries
         field.empty_label = None
-        if len(libraries) == 1:
-            field.initial = libraries[0].pk
+        choices = list(libraries)
+        if len(choices) == 1:
+            field.initial = choices[0].pk
             field.widget = forms.HiddenInput()
+        return choices
 
 
 class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
@@ -154,7 +157,6 @@ class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        libraries = list(libraries.select_related("province"))
         if self.instance.pk:
             del self.fields["library"]
             del self.fields["photos"]
@@ -164,7 +166,7 @@ class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
             library = self.instance.library
             self.fields["partners"].queryset = Partner.objects.filter(library=library)
         else:
-            self._setup_library(libraries)
+            libraries = self._setup_library(libraries.select_related("province"))
             del self.fields["version"]
             if not self.is_bound:
                 self.initial["idempotency_key"] = uuid.uuid4()
@@ -234,8 +236,7 @@ class VisitorCountForm(LibraryChoiceMixin, _Helper, forms.Form):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        libraries = list(libraries.select_related("province"))
-        self._setup_library(libraries)
+        libraries = self._setup_library(libraries.select_related("province"))
         self.fields["visitors"].widget.attrs["inputmode"] = "numeric"
         if not self.is_bound:
             self.initial["month"] = library_today(libraries[0] if libraries else None)
@@ -260,7 +261,7 @@ class PartnerForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_library(list(libraries))
+        self._setup_library(libraries)
         self.helper = self._helper()
 
 
@@ -279,7 +280,7 @@ class AgreementForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_library(list(libraries))
+        self._setup_library(libraries)
         self.fields["partner"].queryset = Partner.objects.filter(library__in=libraries)
         self.helper = self._helper(multipart=True)
 
@@ -296,7 +297,7 @@ class RegulationForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_library(list(libraries))
+        self._setup_library(libraries)
         self.helper = self._helper(multipart=True)
 
 
@@ -310,7 +311,7 @@ class BudgetAllocationForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_library(list(libraries))
+        self._setup_library(libraries)
         self.fields["amount"].widget.attrs["inputmode"] = "numeric"
         self.helper = self._helper()
 
@@ -332,8 +333,7 @@ class ImportForm(LibraryChoiceMixin, _Helper, forms.Form):
 
     def __init__(self, *args, libraries, **kwargs):
         super().__init__(*args, **kwargs)
-        libraries = list(libraries.select_related("province"))
-        self._setup_library(libraries)
+        libraries = self._setup_library(libraries.select_related("province"))
         if not self.is_bound:
             self.initial["month"] = library_today(libraries[0] if libraries else None)
         self.helper = self._helper(multipart=True)
@@ -401,11 +401,16 @@ class PeriodForm(forms.Form):
         + [(m, datetime.date(2000, m, 1).strftime("%m")) for m in range(1, 13)],
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, all_years: bool = False, **kwargs):
         data = data.copy() if data else {}
-        if not data.get("tahun"):
+        if not data.get("tahun") and not all_years:
             data["tahun"] = timezone.localdate().year
         super().__init__(data, **kwargs)
+        if all_years:
+            # Lists may span every year; indicator pages always cover one period.
+            self.fields["tahun"].required = False
+            self.fields["tahun"].empty_value = None
+            self.fields["tahun"].choices = [("", _("All years")), *_year_choices()]
 
     def clean(self):
         cleaned = super().clean()
@@ -413,8 +418,10 @@ class PeriodForm(forms.Form):
             raise ValidationError(_("Choose a quarter or a month, not both."))
         return cleaned
 
-    def period(self) -> Period:
-        year = self.cleaned_data["tahun"]
+    def period(self) -> Period | None:
+        year = self.cleaned_data.get("tahun")
+        if year is None:
+            return None
         if self.cleaned_data.get("bulan"):
             return Period.for_month(year, self.cleaned_data["bulan"])
         if self.cleaned_data.get("triwulan"):

@@ -108,10 +108,10 @@ def _query_without_page(request) -> str:
 
 
 def _filtered_activities(request):
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, all_years=True)
     activities = Activity.objects.visible_to(request.user)
-    if form.is_valid():
-        period = form.period()
+    period = form.period() if form.is_valid() else None
+    if period is not None:
         activities = activities.between(period.start, period.end)
     strategy = request.GET.get("strategi")
     if strategy in Strategy.values:
@@ -126,7 +126,11 @@ def _filtered_activities(request):
 @require_GET
 def activity_list(request):
     form, activities = _filtered_activities(request)
-    activities = activities.with_library().annotate(evidence_count=Count("evidence"))
+    activities = (
+        activities.with_library()
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("-date", "-pk")
+    )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
