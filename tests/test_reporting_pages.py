@@ -408,3 +408,28 @@ def test_template_row_imports_without_errors(client_for, village_librarian, vill
     )
 
     assert response.context["preview"].can_confirm
+
+
+# Administration: where consultants correct reports
+
+
+def test_consultant_corrects_only_their_provinces_activities_in_the_admin(
+    client_for, consultant, outsider, village_library, kepri_library
+):
+    own = factories.ActivityFactory(library=village_library, title="Kelas Samarinda")
+    factories.ActivityFactory(library=kepri_library, title="Kelas Tanjung Pinang")
+    change = reverse("admin:libraries_activity_change", args=[own.pk])
+
+    listing = client_for(consultant).get(reverse("admin:libraries_activity_changelist"))
+
+    assert "Kelas Samarinda" in listing.text
+    assert "Kelas Tanjung Pinang" not in listing.text
+    assert client_for(consultant).get(change).status_code == 200
+    assert client_for(outsider).get(change).status_code == 404
+
+
+def test_only_perpusnas_changes_targets_in_the_admin(client_for, consultant, perpusnas, regions):
+    add = reverse("admin:libraries_target_add")
+
+    assert client_for(consultant).get(add).status_code == 403
+    assert client_for(perpusnas).get(add).status_code == 200
