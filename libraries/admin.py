@@ -8,14 +8,23 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from libraries.data_version import province_data_changed
 from libraries.models import (
+    Activity,
+    ActivityEvidence,
+    Agreement,
     AidItem,
+    BudgetAllocation,
     District,
     Library,
     LibraryManager,
+    Partner,
     Province,
     Regency,
+    Regulation,
+    Target,
+    Threshold,
     User,
     Village,
+    VisitorCount,
 )
 from libraries.scope import Scope
 
@@ -306,3 +315,101 @@ class PortalUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# Activity reporting. Consultants correct reports of their provinces here; every change is
+# kept in the record's history. Targets and thresholds are Perpusnas staff's alone.
+
+
+class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
+    model = ActivityEvidence
+    extra = 0
+    fields = ["kind", "file", "content_type", "uploaded_at"]
+    readonly_fields = ["kind", "file", "content_type", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        # New evidence goes through the portal's upload checks, never straight to storage.
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "date", "library", "strategy", "kind", "participants_total"]
+    list_filter = ["strategy", "kind", "library__province"]
+    list_select_related = ["library"]
+    search_fields = ["title", "library__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["library", "partners"]
+    readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
+    inlines = [ActivityEvidenceInline]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        # Keeps the optimistic-lock counter of the portal's edit form in step.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "library"]
+    list_filter = ["kind"]
+    list_select_related = ["library"]
+    search_fields = ["name", "library__name"]
+    autocomplete_fields = ["library"]
+
+
+@admin.register(VisitorCount)
+class VisitorCountAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["library", "month", "visitors"]
+    list_select_related = ["library"]
+    search_fields = ["library__name"]
+    autocomplete_fields = ["library"]
+    readonly_fields = ["recorded_by"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
+    list_filter = ["kind"]
+    list_select_related = ["library", "partner"]
+    search_fields = ["title", "number", "partner__name", "library__name"]
+    autocomplete_fields = ["library", "partner"]
+    readonly_fields = ["document"]
+
+
+@admin.register(Regulation)
+class RegulationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "number", "library", "issued_on"]
+    list_filter = ["kind"]
+    list_select_related = ["library"]
+    search_fields = ["title", "number", "library__name"]
+    autocomplete_fields = ["library"]
+    readonly_fields = ["document"]
+
+
+@admin.register(BudgetAllocation)
+class BudgetAllocationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["library", "source", "amount", "decided_on"]
+    list_filter = ["source"]
+    list_select_related = ["library"]
+    search_fields = ["purpose", "library__name"]
+    autocomplete_fields = ["library"]
+
+
+class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    def _may_change(self, request):
+        return self._may_use(request) and request.user.is_perpusnas
+
+
+@admin.register(Target)
+class TargetAdmin(PerpusnasOnlyAdmin):
+    list_display = ["indicator", "level", "cohort_year", "year", "per_month"]
+    list_filter = ["year", "indicator", "level"]
+    readonly_fields = ["set_by"]
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(PerpusnasOnlyAdmin):
+    list_display = ["indicator", "yellow_from", "green_from"]

@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from libraries.models import Library, User
+from libraries.models import Library, User, Village
 from libraries.regions_loader import load_regions
 
 
@@ -29,6 +29,7 @@ def run(bench) -> None:
     client.force_login(staff)
     bench.page("library list, 500 libraries, first page", client, "/perpustakaan/")
     bench.page("library list filtered by province", client, "/perpustakaan/?province=64")
+    _indicators(bench, client)
 
 
 def _villages(provinces, count):
@@ -38,4 +39,149 @@ def _villages(provinces, count):
         Village.objects.filter(district__regency__province__in=provinces)
         .order_by("code")
         .values_list("code", flat=True)[:count]
+    )
+
+
+NATIONAL_LIBRARIES = 3000
+NATIONAL_ACTIVITIES = 100_000
+BENCH_YEAR = 2024
+
+
+def _indicators(bench, client) -> None:
+    """Indicators over one year at national scale: 100,000 activities in every province."""
+    import datetime
+    import random
+    import uuid
+
+    from libraries.indicators import (
+        Area,
+        Period,
+        area_indicators,
+        indicator_breakdown,
+        library_ranking,
+    )
+    from libraries.models import Activity, Indicator, Province, Strategy, Target, VisitorCount
+
+    randomiser = random.Random(5)
+    taken = set(Library.objects.values_list("village_id", flat=True))
+    # Spread over all provinces: every 25th village of the register, as far as needed.
+    codes = [
+        code
+        for code in Village.objects.order_by("code").values_list("code", flat=True)[::25]
+        if code not in taken
+    ][: NATIONAL_LIBRARIES - len(taken)]
+    Library.objects.bulk_create(
+        Library(
+            name=f"Perpustakaan {code}",
+            level=Library.Level.VILLAGE,
+            province_id=code[:2],
+            regency_id=code[:5],
+            village_id=code,
+            cohort_year=randomiser.choice([2019, 2021, 2022, 2023, 2024]),
+            support_tier=Library.SupportTier.FULL,
+        )
+        for code in codes
+    )
+    library_ids = list(Library.objects.values_list("pk", flat=True))
+    strategies = [Strategy.ENGAGEMENT] * 6 + [Strategy.INFORMATION] * 3 + [Strategy.ADVOCACY]
+
+    def activities():
+        start = datetime.date(BENCH_YEAR, 1, 1)
+        for _number in range(NATIONAL_ACTIVITIES):
+            male = randomiser.randint(0, 20)
+            female = randomiser.randint(0, 30)
+            ages = randomiser.random() < 0.3
+            yield Activity(
+                library_id=randomiser.choice(library_ids),
+                strategy=randomiser.choice(strategies),
+                kind=Activity.Kind.TRAINING,
+                title="Pelatihan",
+                date=start + datetime.timedelta(days=randomiser.randrange(366)),
+                participants_male=male,
+                participants_female=female,
+                age_children=0 if ages else None,
+                age_youth=0 if ages else None,
+                age_adults=male + female if ages else None,
+                age_elderly=0 if ages else None,
+                idempotency_key=uuid.uuid4(),
+            )
+
+    def generate():
+        Activity.objects.bulk_create(activities(), batch_size=5000)
+        VisitorCount.objects.bulk_create(
+            (
+                VisitorCount(
+                    library_id=library_id,
+                    month=datetime.date(BENCH_YEAR, month, 1),
+                    visitors=randomiser.randint(20, 400),
+                )
+                for library_id in library_ids
+                for month in range(1, 13)
+            ),
+            batch_size=5000,
+        )
+        Target.objects.bulk_create(
+            [
+                Target(
+                    indicator=Indicator.ACTIVITIES, level="village", year=BENCH_YEAR, per_month=2
+                ),
+                Target(
+                    indicator=Indicator.PARTICIPANTS, level="village", year=BENCH_YEAR, per_month=30
+                ),
+                Target(
+                    indicator=Indicator.ACTIVITIES,
+                    level="village",
+                    cohort_year=2024,
+                    year=BENCH_YEAR,
+                    per_month=1,
+                ),
+            ]
+        )
+
+    bench.once(
+        f"generate {NATIONAL_ACTIVITIES:,} activities for {len(library_ids):,} libraries",
+        generate,
+    )
+    period = Period.for_year(BENCH_YEAR)
+    province = Province.objects.get(code="33")
+    nation = Area.nation()
+    bench.timed(
+        "indicators of the nation, one year",
+        lambda: area_indicators(nation, period),
+        repeat=5,
+        queries=True,
+    )
+    bench.timed(
+        "indicators of the nation by province, one year",
+        lambda: indicator_breakdown(nation, period),
+        repeat=5,
+        queries=True,
+    )
+    bench.timed(
+        "indicators of Jawa Tengah by kab/kota, one year",
+        lambda: indicator_breakdown(Area.for_province(province), period),
+        repeat=5,
+        queries=True,
+    )
+    bench.timed(
+        "ranking of Jawa Tengah's village libraries, one year",
+        lambda: library_ranking(province=province, period=period),
+        repeat=5,
+        queries=True,
+    )
+    year = f"?tahun={BENCH_YEAR}"
+    bench.page(
+        "national indicator page, one year", client, f"/laporan/indikator/nasional/{year}", repeat=5
+    )
+    bench.page(
+        "province indicator page (Jawa Tengah), one year",
+        client,
+        f"/laporan/indikator/provinsi/33/{year}",
+        repeat=5,
+    )
+    bench.page(
+        "province ranking page (Jawa Tengah), one year",
+        client,
+        f"/laporan/peringkat/33/{year}",
+        repeat=5,
     )

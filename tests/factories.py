@@ -5,10 +5,21 @@ Timur (64) with Kota Samarinda (64.72) and Kabupaten Berau (64.03), Kepulauan Ri
 Kota Tanjung Pinang (21.72), and Papua (91) with a desa adat.
 """
 
+import datetime
+
 import factory
 from django.contrib.auth.hashers import make_password
 
-from libraries.models import AidItem, Library, LibraryManager, Province, Regency, User, Village
+from libraries.models import (
+    AidItem,
+    Library,
+    LibraryManager,
+    Province,
+    Regency,
+    User,
+    Village,
+    reporting,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -143,7 +154,6 @@ def kepri_registry() -> dict[str, Library]:
 
 # Impact stories -----------------------------------------------------------------------------
 
-import datetime  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
 
@@ -199,3 +209,47 @@ def published_story(**kwargs) -> Story:
     if story.storyteller_name:
         story_consent(story, Consent.Kind.NAMING)
     return story
+
+
+# Activity reporting
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reporting.Partner
+
+    library = factory.SubFactory(LibraryFactory)
+    name = factory.Sequence(lambda n: f"Bank Mitra {n}")
+    kind = reporting.Partner.Kind.BANK
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reporting.Activity
+
+    library = factory.SubFactory(LibraryFactory)
+    strategy = reporting.Strategy.ENGAGEMENT
+    kind = reporting.Activity.Kind.TRAINING
+    title = factory.Sequence(lambda n: f"Pelatihan {n}")
+    date = datetime.date(2024, 1, 15)
+    participants_male = 0
+    participants_female = 0
+
+
+class VisitorCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reporting.VisitorCount
+
+    library = factory.SubFactory(LibraryFactory)
+    month = datetime.date(2024, 1, 1)
+    visitors = 100
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reporting.Target
+
+    indicator = reporting.Indicator.ACTIVITIES
+    level = Library.Level.VILLAGE
+    year = 2024
+    per_month = 2

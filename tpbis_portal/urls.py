@@ -51,5 +51,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots"),
     path("cerita/", include("impact.urls")),
+    path("laporan/", include("libraries.reporting_urls")),
     path("admin/", admin.site.urls),
 ]

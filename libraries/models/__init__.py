@@ -1,17 +1,41 @@
 from .accounts import User
 from .regions import District, Province, Regency, TimeZone, Village, time_zone_for_province
 from .registry import FIRST_COHORT_YEAR, AidItem, Library, LibraryManager
+from .reporting import (
+    Activity,
+    ActivityEvidence,
+    Agreement,
+    BudgetAllocation,
+    Indicator,
+    Partner,
+    Regulation,
+    Strategy,
+    Target,
+    Threshold,
+    VisitorCount,
+)
 
 __all__ = [
     "FIRST_COHORT_YEAR",
+    "Activity",
+    "ActivityEvidence",
+    "Agreement",
     "AidItem",
+    "BudgetAllocation",
     "District",
+    "Indicator",
     "Library",
     "LibraryManager",
+    "Partner",
     "Province",
     "Regency",
+    "Regulation",
+    "Strategy",
+    "Target",
+    "Threshold",
     "TimeZone",
     "User",
     "Village",
+    "VisitorCount",
     "time_zone_for_province",
 ]

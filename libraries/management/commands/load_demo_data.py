@@ -4,13 +4,32 @@ Only for local development (DEBUG=1): the demo accounts share a published passwo
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from libraries.models import AidItem, Library, LibraryManager, Province, Regency, User, Village
+from libraries.models import (
+    Activity,
+    Agreement,
+    AidItem,
+    BudgetAllocation,
+    Indicator,
+    Library,
+    LibraryManager,
+    Partner,
+    Province,
+    Regency,
+    Regulation,
+    Strategy,
+    Target,
+    User,
+    Village,
+    VisitorCount,
+)
 
 DEMO_PASSWORD = "tpbis-demo-2024"  # noqa: S105 - local demo accounts only, refused in production
 
@@ -36,6 +55,35 @@ FULL_PACKAGE = [
     (AidItem.Kind.BOOKS, "350 judul", 700),
 ]
 BOOKS_PACKAGE = [(AidItem.Kind.BOOKS, "Bantuan buku bermutu", 300)]
+
+# Targets per library per month (all cohorts), set for the current and the previous year.
+DEMO_TARGETS = [
+    (Indicator.ACTIVITIES, Library.Level.VILLAGE, 2),
+    (Indicator.ACTIVITIES, Library.Level.REGENCY, 3),
+    (Indicator.PARTICIPANTS, Library.Level.VILLAGE, 30),
+    (Indicator.VISITORS, Library.Level.VILLAGE, 150),
+]
+# Title, kind, strategy, skills: written in Indonesian as a librarian would type them.
+DEMO_ACTIVITIES = [
+    ("Pelatihan membuat keripik pisang", "training", Strategy.ENGAGEMENT, "Mengolah dan mengemas"),
+    (
+        "Kelas literasi digital untuk ibu-ibu PKK",
+        "digital_literacy",
+        Strategy.ENGAGEMENT,
+        "Surel, WhatsApp Business",
+    ),
+    ("Mendongeng untuk anak-anak", "storytelling", Strategy.INFORMATION, ""),
+    ("Pameran produk UMKM desa", "exhibition", Strategy.ENGAGEMENT, "Menata dan memasarkan produk"),
+    (
+        "Pemasaran daring produk anyaman",
+        "product_marketing",
+        Strategy.ENGAGEMENT,
+        "Berjualan di lokapasar",
+    ),
+    ("Audiensi dengan Kepala Desa tentang Dana Desa", "advocacy_meeting", Strategy.ADVOCACY, ""),
+    ("Layanan informasi harga pupuk", "information_service", Strategy.INFORMATION, ""),
+    ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, "Budidaya lele bioflok"),
+]
 
 MANAGER_NAMES = [
     "Siti Rahmawati",
@@ -73,8 +121,10 @@ class Command(BaseCommand):
             created = self._libraries()
             logins = self._users()
             stories = self._impact_stories()
+            activities = self._reporting()
         self.stdout.write(_("Demo libraries: %(count)d new.") % {"count": created})
         self.stdout.write(_("Demo impact stories: %(count)d new.") % {"count": stories})
+        self.stdout.write(_("Demo activities: %(count)d new.") % {"count": activities})
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
@@ -226,3 +276,101 @@ class Command(BaseCommand):
         from impact.demo import create_demo_stories
 
         return create_demo_stories()
+
+    # Activity reporting: six months of activities and visitors, targets, one partnership.
+
+    def _reporting(self) -> int:
+        today = timezone.localdate()
+        for year in (today.year - 1, today.year):
+            for indicator, level, per_month in DEMO_TARGETS:
+                Target.objects.get_or_create(
+                    indicator=indicator,
+                    level=level,
+                    year=year,
+                    cohort_year=None,
+                    defaults={"per_month": per_month},
+                )
+        months = []
+        month = today.replace(day=1)
+        for _step in range(6):
+            months.append(month)
+            month = (month - datetime.timedelta(days=1)).replace(day=1)
+        namespace = uuid.UUID("6f1c2a34-5b1e-4c8e-9a51-7d2f0e3b9c10")
+        activities, counts = [], []
+        libraries = Library.objects.exclude(level=Library.Level.PROVINCE).order_by("pk")
+        for index, library in enumerate(libraries):
+            for number, month in enumerate(months):
+                counts.append(
+                    VisitorCount(
+                        library=library, month=month, visitors=80 + (index * 37 + number * 11) % 240
+                    )
+                )
+                # Some libraries report more than others, so that colours and ranks differ.
+                for slot in range((index + number) % 4 + (library.level == Library.Level.REGENCY)):
+                    title, kind, strategy, skills = DEMO_ACTIVITIES[
+                        (index + slot) % len(DEMO_ACTIVITIES)
+                    ]
+                    day = min(2 + slot * 6 + index % 5, 28)
+                    if month.replace(day=day) > today:
+                        continue
+                    male = 3 + (index + slot) % 9
+                    female = 5 + (index * 3 + slot) % 14
+                    activities.append(
+                        Activity(
+                            library=library,
+                            title=title,
+                            kind=kind,
+                            strategy=strategy,
+                            skills=skills,
+                            date=month.replace(day=day),
+                            participants_male=male,
+                            participants_female=female,
+                            idempotency_key=uuid.uuid5(
+                                namespace, f"{library.pk}-{month:%Y%m}-{slot}"
+                            ),
+                        )
+                    )
+        before = Activity.objects.count()
+        # The idempotency keys are derived from library, month and slot: running the command
+        # again adds nothing.
+        Activity.objects.bulk_create(activities, ignore_conflicts=True)
+        VisitorCount.objects.bulk_create(counts, ignore_conflicts=True)
+        self._partnership()
+        return Activity.objects.count() - before
+
+    def _partnership(self) -> None:
+        samarinda = Library.objects.get(level=Library.Level.REGENCY, regency="64.72")
+        bank, _new = Partner.objects.get_or_create(
+            library=samarinda,
+            name="Bank Kaltimtara Cabang Samarinda",
+            defaults={"kind": Partner.Kind.BANK, "contact": "Kepala Cabang"},
+        )
+        Partner.objects.get_or_create(
+            library=samarinda,
+            name="Dinas Kominfo Kota Samarinda",
+            defaults={"kind": Partner.Kind.KOMINFO},
+        )
+        year = timezone.localdate().year
+        Agreement.objects.get_or_create(
+            library=samarinda,
+            partner=bank,
+            title="Literasi keuangan bagi pelaku UMKM pengguna perpustakaan",
+            defaults={
+                "kind": Agreement.Kind.MOU,
+                "number": f"001/MoU/DPK-SMR/{year}",
+                "signed_on": datetime.date(year, 1, 15),
+                "valid_until": datetime.date(year + 2, 1, 14),
+            },
+        )
+        Regulation.objects.get_or_create(
+            library=samarinda,
+            kind=Regulation.Kind.HEAD_REGULATION,
+            title="Peraturan Wali Kota tentang penyelenggaraan perpustakaan kelurahan",
+            defaults={"number": f"12 Tahun {year}", "issued_on": datetime.date(year, 2, 20)},
+        )
+        BudgetAllocation.objects.get_or_create(
+            library=samarinda,
+            source=BudgetAllocation.Source.APBD_REGENCY,
+            purpose="Pengadaan buku dan pendampingan perpustakaan kelurahan",
+            defaults={"amount": 150_000_000, "decided_on": datetime.date(year, 1, 5)},
+        )

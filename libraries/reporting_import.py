@@ -1,0 +1,337 @@
+"""Import a month of activities from a spreadsheet: read, check every row, then save all at once.
+
+The librarian first sees a preview with each row's problems; nothing is saved until they
+confirm, and then every row is saved or none. Rows carry idempotency keys derived from the
+preview, so confirming twice records the month once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+from openpyxl import Workbook, load_workbook
+
+from libraries.models import Activity, Library, Strategy, User
+from libraries.reporting_services import activity_record
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 1000
+
+# Column key, header (translated in the template), required.
+COLUMNS = [
+    ("date", gettext_lazy("Date"), True),
+    ("strategy", gettext_lazy("Strategy"), True),
+    ("kind", gettext_lazy("Kind of activity"), True),
+    ("title", gettext_lazy("Title"), True),
+    ("skills", gettext_lazy("Skills taught"), False),
+    ("participants_male", gettext_lazy("Male participants"), True),
+    ("participants_female", gettext_lazy("Female participants"), True),
+    ("age_children", gettext_lazy("Children (0-12)"), False),
+    ("age_youth", gettext_lazy("Youth (13-17)"), False),
+    ("age_adults", gettext_lazy("Adults (18-59)"), False),
+    ("age_elderly", gettext_lazy("Elderly (60+)"), False),
+    ("partners", gettext_lazy("Partners (separated by ;)"), False),
+    ("notes", gettext_lazy("Notes"), False),
+]
+INTEGER_COLUMNS = ("participants_male", "participants_female", *Activity.AGE_FIELDS)
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass
+class ImportRow:
+    number: int
+    cells: dict[str, str]
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportPreview:
+    library: Library
+    month: datetime.date
+    rows: list[ImportRow]
+
+    @property
+    def ok_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def error_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+    @property
+    def can_confirm(self) -> bool:
+        return bool(self.rows) and not self.error_rows
+
+    def serialise(self) -> dict:
+        """What the confirmation needs, in a form a session can hold."""
+        return {
+            "library": self.library.pk,
+            "month": self.month.isoformat(),
+            "rows": [
+                {
+                    **row.data,
+                    "number": row.number,
+                    "date": row.data["date"].isoformat(),
+                    "partners": [partner.pk for partner in row.data["partners"]],
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def _normalise(text) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _header_keys() -> dict[str, str]:
+    """Headers in the current language and in English both name a column."""
+    names = {}
+    for key, label, _required in COLUMNS:
+        names[_normalise(label)] = key
+        with override("en"):
+            names[_normalise(label)] = key
+    return names
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices:
+        lookup[_normalise(value)] = value
+        lookup[_normalise(label)] = value
+        with override("en"):
+            lookup[_normalise(label)] = value
+    return lookup
+
+
+def template_workbook() -> Workbook:
+    """An empty import sheet with the headers, one example row and the allowed values."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Activities"))[:31]
+    sheet.append([str(label) for _key, label, _required in COLUMNS])
+    sheet.append(
+        [
+            datetime.date.today().strftime("%d-%m-%Y"),
+            str(Strategy.ENGAGEMENT.label),
+            str(Activity.Kind.TRAINING.label),
+            "Pelatihan membuat keripik pisang",
+            "Mengolah dan mengemas keripik",
+            5,
+            12,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    values = workbook.create_sheet(str(_("Allowed values"))[:31])
+    values.append([str(_("Strategy")), str(_("Kind of activity"))])
+    strategies = [str(label) for _value, label in Strategy.choices]
+    kinds = [str(label) for _value, label in Activity.Kind.choices]
+    for index in range(max(len(strategies), len(kinds))):
+        values.append(
+            [
+                strategies[index] if index < len(strategies) else "",
+                kinds[index] if index < len(kinds) else "",
+            ]
+        )
+    return workbook
+
+
+def _read_sheet(upload) -> list[tuple]:
+    size = getattr(upload, "size", None) or 0
+    if size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_IMPORT_BYTES)}
+        )
+    upload.seek(0)
+    content = upload.read()
+    if not content.startswith(b"PK"):
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx)."))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError(_("This Excel workbook cannot be read; it may be damaged.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
+    workbook.close()
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise ValidationError(
+            _("The sheet has more than %(count)d rows; split it into smaller files.")
+            % {"count": MAX_IMPORT_ROWS}
+        )
+    return rows
+
+
+def _parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse_integer(value) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    number = int(str(value).strip())
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def activity_import_preview(*, library: Library, month: datetime.date, upload) -> ImportPreview:
+    """Read ``upload`` and check every row; saves nothing.
+
+    Raises ValidationError when the file as a whole cannot be used (not a workbook, too big,
+    missing columns); problems of single rows are listed on the rows.
+    """
+    month = month.replace(day=1)
+    rows = _read_sheet(upload)
+    if not rows:
+        raise ValidationError(_("The sheet is empty."))
+    names = _header_keys()
+    header = [names.get(_normalise(cell)) for cell in rows[0]]
+    missing = [str(label) for key, label, required in COLUMNS if required and key not in header]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns. Missing: %(columns)s. Start from the template.")
+            % {"columns": ", ".join(missing)}
+        )
+    strategies = _choice_lookup(Strategy.choices)
+    kinds = _choice_lookup(Activity.Kind.choices)
+    partners = {_normalise(p.name): p for p in library.partners.all()}
+    existing = set(
+        library.activities.filter(date__year=month.year, date__month=month.month).values_list(
+            "date", "title"
+        )
+    )
+    seen = set()
+    preview = ImportPreview(library=library, month=month, rows=[])
+    for number, values in enumerate(rows[1:], start=2):
+        if all(value is None or str(value).strip() == "" for value in values):
+            continue
+        cells = {
+            key: "" if value is None else str(value).strip()
+            for key, value in zip(header, values, strict=False)
+            if key
+        }
+        raw = dict(zip(header, values, strict=False))
+        row = ImportRow(number=number, cells=cells)
+        preview.rows.append(row)
+        _check_row(row, raw, library, month, strategies, kinds, partners)
+        if row.ok:
+            key = (row.data["date"], row.data["title"])
+            if key in existing:
+                row.errors.append(_("An activity with this date and title is already recorded."))
+            elif key in seen:
+                row.errors.append(_("This date and title appear twice in the sheet."))
+            seen.add(key)
+    if not preview.rows:
+        raise ValidationError(_("The sheet has no activities below its header row."))
+    return preview
+
+
+def _check_row(row, raw, library, month, strategies, kinds, partners) -> None:
+    data = row.data
+    try:
+        data["date"] = _parse_date(raw.get("date"))
+    except ValueError:
+        row.errors.append(_("The date is not a date (use DD-MM-YYYY)."))
+    else:
+        if (data["date"].year, data["date"].month) != (month.year, month.month):
+            row.errors.append(_("The date is not in the month being imported."))
+    for key, lookup, message in [
+        ("strategy", strategies, _("Unknown strategy “%(value)s”.")),
+        ("kind", kinds, _("Unknown kind of activity “%(value)s”.")),
+    ]:
+        value = lookup.get(_normalise(raw.get(key)))
+        if value is None:
+            row.errors.append(message % {"value": row.cells.get(key, "")})
+        data[key] = value
+    data["title"] = row.cells.get("title", "")
+    data["skills"] = row.cells.get("skills", "")
+    data["notes"] = row.cells.get("notes", "")
+    for key in INTEGER_COLUMNS:
+        try:
+            data[key] = _parse_integer(raw.get(key))
+        except ValueError:
+            row.errors.append(
+                _("“%(value)s” is not a number of people.") % {"value": row.cells.get(key, "")}
+            )
+            data[key] = None
+    for key in ("participants_male", "participants_female"):
+        if data.get(key) is None:
+            data[key] = 0
+    data["partners"] = []
+    for name in filter(None, (part.strip() for part in row.cells.get("partners", "").split(";"))):
+        partner = partners.get(_normalise(name))
+        if partner is None:
+            row.errors.append(
+                _("Unknown partner “%(name)s”: add it on the partnerships page first.")
+                % {"name": name}
+            )
+        else:
+            data["partners"].append(partner)
+    if row.errors:
+        return
+    activity = Activity(
+        library=library, **{k: v for k, v in data.items() if k not in ("partners",)}
+    )
+    try:
+        activity.full_clean(exclude=["library"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        row.errors.extend(
+            f"{_field_label(name)}: {message}" if name != "__all__" else message
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        )
+
+
+def _field_label(name: str) -> str:
+    return str(Activity._meta.get_field(name).verbose_name).capitalize()
+
+
+@transaction.atomic
+def activity_import_commit(*, actor: User, token: str, saved: dict) -> int:
+    """Save every row of a confirmed preview, or none. Returns how many were new."""
+    library = Library.objects.get(pk=saved["library"])
+    namespace = uuid.UUID(token)
+    created_count = 0
+    for row in saved["rows"]:
+        fields = {k: v for k, v in row.items() if k not in ("number", "partners", "date")}
+        _activity, created = activity_record(
+            actor=actor,
+            library=library,
+            idempotency_key=uuid.uuid5(namespace, str(row["number"])),
+            partners=library.partners.filter(pk__in=row["partners"]),
+            date=datetime.date.fromisoformat(row["date"]),
+            **fields,
+        )
+        created_count += created
+    return created_count

@@ -1,0 +1,356 @@
+"""Writes of activity reporting. Views, the importer and commands call these; rules live here.
+
+Who may write what:
+
+- Librarians record their own reports: a desa/kelurahan librarian for their library, a
+  kab/kota librarian for their library and the village libraries of their kab/kota (the same
+  libraries the scope rule shows them).
+- Consultants and Perpusnas staff read every report in their scope; they correct a report in
+  the administration, where every change is kept in its history. The reports stay the
+  libraries' own, which is what the awards rank.
+- Perpusnas staff alone set targets and colour thresholds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from libraries.models import (
+    Activity,
+    ActivityEvidence,
+    Agreement,
+    BudgetAllocation,
+    Library,
+    Partner,
+    Regulation,
+    Target,
+    Threshold,
+    User,
+    VisitorCount,
+)
+from libraries.scope import get_in_scope_or_404
+from libraries.services import EditConflict
+from libraries.uploads import ProcessedImage
+
+__all__ = ["EditConflict"]
+
+ACTIVITY_EDITABLE_FIELDS = (
+    "strategy",
+    "kind",
+    "title",
+    "date",
+    "skills",
+    "participants_male",
+    "participants_female",
+    *Activity.AGE_FIELDS,
+    "notes",
+)
+
+
+# Who may write
+
+
+def may_report(user) -> bool:
+    return bool(user.is_authenticated and user.is_librarian)
+
+
+def reporting_libraries(user):
+    """Libraries ``user`` may record reports for (none for read-only roles)."""
+    if not may_report(user):
+        return Library.objects.none()
+    return Library.objects.visible_to(user)
+
+
+def get_for_report_or_404(user, queryset, **lookup):
+    """An object the user may change as a reporter: 404 outside the scope, 403 if read-only."""
+    obj = get_in_scope_or_404(user, queryset, **lookup)
+    if not may_report(user):
+        raise PermissionDenied
+    return obj
+
+
+def _check_reporter(actor: User, library: Library) -> None:
+    if not may_report(actor) or not reporting_libraries(actor).filter(pk=library.pk).exists():
+        raise PermissionDenied
+
+
+def may_set_targets(user) -> bool:
+    return bool(user.is_authenticated and user.is_perpusnas)
+
+
+# Evidence
+
+
+@dataclass(frozen=True)
+class PdfUpload:
+    """A PDF whose content was checked (see reporting_forms.SafePdfField)."""
+
+    content: bytes
+
+
+def _evidence(activity, kind, upload, actor) -> ActivityEvidence:
+    evidence = ActivityEvidence(activity=activity, kind=kind, uploaded_by=actor)
+    if isinstance(upload, ProcessedImage):
+        evidence.content_type = "image/jpeg"
+        evidence.file.save("evidence.jpg", upload.image, save=False)
+        evidence.thumbnail.save("evidence.jpg", upload.thumbnail, save=False)
+    elif isinstance(upload, PdfUpload):
+        evidence.content_type = "application/pdf"
+        evidence.file.save("evidence.pdf", ContentFile(upload.content), save=False)
+    else:
+        raise TypeError("Evidence must come through the safe upload fields.")
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: User, activity: Activity, kind: str, upload: ProcessedImage | PdfUpload
+) -> ActivityEvidence:
+    _check_reporter(actor, activity.library)
+    if kind == ActivityEvidence.Kind.PHOTO and isinstance(upload, PdfUpload):
+        raise ValidationError(_("A photo must be an image; send the PDF as an attendance sheet."))
+    return _evidence(activity, kind, upload, actor)
+
+
+@transaction.atomic
+def evidence_delete(*, actor: User, evidence: ActivityEvidence) -> None:
+    _check_reporter(actor, evidence.activity.library)
+    files = [evidence.file, evidence.thumbnail]
+    evidence.delete()
+    # Files go only once the row is gone for good.
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
+
+
+# Activities
+
+
+def _check_partners(library: Library, partners: Iterable[Partner]) -> list[Partner]:
+    partners = list(partners)
+    if any(partner.library_id != library.pk for partner in partners):
+        raise ValidationError({"partners": _("Choose partners of this library.")})
+    return partners
+
+
+def activity_record(
+    *,
+    actor: User,
+    library: Library,
+    idempotency_key: uuid.UUID,
+    partners: Iterable[Partner] = (),
+    photos: Iterable[ProcessedImage] = (),
+    attendance: ProcessedImage | PdfUpload | None = None,
+    **fields,
+) -> tuple[Activity, bool]:
+    """Record an activity once. Returns ``(activity, created)``.
+
+    The same ``idempotency_key`` again (a double tap, a retried request) returns the activity
+    recorded the first time instead of a second one.
+    """
+    _check_reporter(actor, library)
+    existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    partners = _check_partners(library, partners)
+    activity = Activity(
+        library=library, idempotency_key=idempotency_key, recorded_by=actor, **fields
+    )
+    activity.full_clean()
+    try:
+        with transaction.atomic():
+            activity.save()
+            activity.partners.set(partners)
+            for photo in photos:
+                _evidence(activity, ActivityEvidence.Kind.PHOTO, photo, actor)
+            if attendance is not None:
+                _evidence(activity, ActivityEvidence.Kind.ATTENDANCE, attendance, actor)
+    except IntegrityError:
+        # Two identical submissions raced each other; the other one won.
+        existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return activity, True
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: User,
+    activity: Activity,
+    version: int,
+    partners: Iterable[Partner] | None = None,
+    **changes,
+) -> Activity:
+    """Apply ``changes`` unless somebody saved the activity since ``version`` was read."""
+    unknown = set(changes) - set(ACTIVITY_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _check_reporter(actor, activity.library)
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if current.version != version:
+        raise EditConflict
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version = version + 1
+    current.save(update_fields=[*changes, "version", "updated_at"])
+    if partners is not None:
+        current.partners.set(_check_partners(current.library, partners))
+    return current
+
+
+@transaction.atomic
+def activity_delete(*, actor: User, activity: Activity) -> None:
+    _check_reporter(actor, activity.library)
+    files = [f for e in activity.evidence.all() for f in (e.file, e.thumbnail) if f]
+    activity.delete()
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+# Visitors
+
+
+@transaction.atomic
+def visitor_count_record(
+    *, actor: User, library: Library, month: datetime.date, visitors: int
+) -> tuple[VisitorCount, bool]:
+    """Record (or correct) the visitors of one month. Returns ``(count, created)``."""
+    _check_reporter(actor, library)
+    month = month.replace(day=1)
+    # Locks the row, if any, so that two corrections of one month do not interleave.
+    count = VisitorCount.objects.select_for_update().filter(library=library, month=month).first()
+    created = count is None
+    if created:
+        count = VisitorCount(library=library, month=month)
+    count.visitors = visitors
+    count.recorded_by = actor
+    count.full_clean(validate_constraints=not created)
+    try:
+        with transaction.atomic():
+            count.save()
+    except IntegrityError:
+        # Created by a simultaneous request a moment ago: correct that one instead.
+        VisitorCount.objects.filter(library=library, month=month).update(
+            visitors=visitors, recorded_by=actor
+        )
+        count = VisitorCount.objects.get(library=library, month=month)
+        created = False
+    return count, created
+
+
+@transaction.atomic
+def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
+    _check_reporter(actor, count.library)
+    count.delete()
+
+
+# Partnerships and advocacy
+
+
+def _document(record, upload: PdfUpload | None) -> None:
+    if upload is not None:
+        record.document.save("document.pdf", ContentFile(upload.content), save=False)
+
+
+@transaction.atomic
+def partner_create(*, actor: User, library: Library, **fields) -> Partner:
+    _check_reporter(actor, library)
+    partner = Partner(library=library, **fields)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def agreement_create(
+    *, actor: User, library: Library, partner: Partner, document: PdfUpload | None = None, **fields
+) -> Agreement:
+    _check_reporter(actor, library)
+    agreement = Agreement(library=library, partner=partner, **fields)
+    agreement.full_clean()
+    _document(agreement, document)
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def regulation_create(
+    *, actor: User, library: Library, document: PdfUpload | None = None, **fields
+) -> Regulation:
+    _check_reporter(actor, library)
+    regulation = Regulation(library=library, **fields)
+    regulation.full_clean()
+    _document(regulation, document)
+    regulation.save()
+    return regulation
+
+
+@transaction.atomic
+def budget_allocation_create(*, actor: User, library: Library, **fields) -> BudgetAllocation:
+    _check_reporter(actor, library)
+    allocation = BudgetAllocation(library=library, **fields)
+    allocation.full_clean()
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def partnership_record_delete(*, actor: User, record) -> None:
+    """Delete a partner, agreement, regulation or budget allocation of the actor's libraries."""
+    _check_reporter(actor, record.library)
+    if isinstance(record, Partner) and (record.agreements.exists() or record.activities.exists()):
+        raise ValidationError(
+            _("This partner appears in agreements or activities; remove those first.")
+        )
+    document = getattr(record, "document", None)
+    record.delete()
+    if document:
+        transaction.on_commit(lambda: document.delete(save=False))
+
+
+# Targets and thresholds
+
+
+def _check_perpusnas(actor: User) -> None:
+    if not may_set_targets(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def target_save(*, actor: User, target: Target | None = None, **fields) -> Target:
+    """Create a target, or change ``target``; only Perpusnas staff set targets."""
+    _check_perpusnas(actor)
+    target = target or Target()
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.set_by = actor
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor: User, target: Target) -> None:
+    _check_perpusnas(actor)
+    target.delete()
+
+
+@transaction.atomic
+def threshold_save(*, actor: User, indicator: str, yellow_from: int, green_from: int) -> Threshold:
+    _check_perpusnas(actor)
+    threshold = Threshold.objects.select_for_update().filter(indicator=indicator).first()
+    threshold = threshold or Threshold(indicator=indicator)
+    threshold.yellow_from, threshold.green_from = yellow_from, green_from
+    threshold.full_clean()
+    threshold.save()
+    return threshold
