@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import sign_in
 from tests.factories import PASSWORD
@@ -17,12 +18,12 @@ def test_librarian_signs_in_on_a_phone_and_switches_to_english(
     assert page.get_by_role("heading", name="Perpustakaan yang dapat Anda lihat").is_visible()
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("button", name="English", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Libraries you can see").is_visible()
+    # The switch posts a form and reloads: wait for the new page, not the old one.
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Libraries you can see")).to_be_visible()
     page.get_by_role("button", name="Open the menu").click()
     page.get_by_role("link", name="Libraries", exact=True).click()
-    assert page.get_by_role("link", name="Perpustakaan Kelurahan Rawa Makmur").is_visible()
+    expect(page.get_by_role("link", name="Perpustakaan Kelurahan Rawa Makmur")).to_be_visible()
     # Nothing on the page is wider than the phone.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
