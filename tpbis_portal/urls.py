@@ -44,6 +44,7 @@ urlpatterns = [
     path("akun/", include(auth_patterns)),
     path("bahasa/", set_language, name="set_language"),
     path("perpustakaan/", include("libraries.urls")),
+    path("kegiatan/", include("events.urls")),
     path("admin/", admin.site.urls),
 ]
 
