@@ -301,7 +301,13 @@ def attendance_mark(
         marked_by=actor,
         marked_at=timezone.now(),
     )
-    attendance.full_clean(validate_constraints=False)
+    # The related rows were just read and the database enforces the uniques: skip the
+    # lookups full_clean would repeat for them (this is the hot path of the attendance page).
+    attendance.full_clean(
+        exclude=["session", "participant", "marked_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         # The database decides between two simultaneous marks; the loser reads the winner's.
         with transaction.atomic():

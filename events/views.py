@@ -78,6 +78,7 @@ def event_list(request):
         Event.objects.visible_to(request.user)
         .with_regions()
         .annotate(participant_count=Count("registrations", distinct=True))
+        .order_by("-starts_at", "title")
     )
     if form.is_valid():
         data = form.cleaned_data
