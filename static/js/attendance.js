@@ -292,7 +292,19 @@
   });
 
   if ("serviceWorker" in navigator && data.swUrl) {
-    navigator.serviceWorker.register(data.swUrl, { scope: "/" }).catch(() => {});
+    const uncontrolled = !navigator.serviceWorker.controller;
+    navigator.serviceWorker
+      .register(data.swUrl, { scope: "/" })
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => {
+        // On the first visit this page came from the network before the worker ran: keep a
+        // copy now, so that a reload without connection still opens it.
+        if (uncontrolled && navigator.onLine && window.caches && data.filtered !== "1") {
+          return caches.open(data.swCache).then((cache) => cache.add(location.pathname));
+        }
+        return undefined;
+      })
+      .catch(() => {});
   }
 
   applyStored();
