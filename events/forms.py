@@ -206,6 +206,20 @@ class WalkInForm(PersonFields):
 
     field_order = ["name", "gender", "role", "library", "institution", "position", "phone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered by hand on the attendance page (crispy would double its render time).
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs["class"] = "form-control"
+            if name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+
     def person(self) -> dict:
         return {**super().person(), "phone": self.cleaned_data["phone"]}
 

@@ -44,24 +44,38 @@ def participant_library_filter(user, event: Event):
     return {"participant__library__in": Library.objects.visible_to(user).values("pk")}
 
 
-@dataclass
 class RosterRow:
-    registration: Registration
-    mark: Attendance | None
+    """One person of the attendance page, with the strings the page shows worked out once
+    (the page lists up to a few hundred people and is re-rendered after every mark without
+    JavaScript)."""
 
-    @property
-    def participant(self):
-        return self.registration.participant
+    __slots__ = (
+        "affiliation",
+        "client_id",
+        "mark",
+        "marked_by",
+        "marked_time",
+        "participant",
+        "regency_name",
+        "registration",
+        "search_text",
+    )
 
-    @property
-    def search_text(self) -> str:
-        participant = self.participant
-        return f"{participant.name} {participant.affiliation}".lower()
-
-    @property
-    def regency_name(self) -> str:
-        library = self.participant.library
-        return library.regency.name if library and library.regency_id else ""
+    def __init__(self, registration: Registration, mark: Attendance | None, tz, abbreviation):
+        participant = registration.participant
+        library = participant.library
+        self.registration = registration
+        self.participant = participant
+        self.mark = mark
+        self.affiliation = library.name if library else participant.institution
+        self.regency_name = library.regency.name if library and library.regency_id else ""
+        self.search_text = f"{participant.name} {self.affiliation}".lower()
+        self.client_id = None
+        self.marked_by = ""
+        self.marked_time = ""
+        if mark is not None:
+            self.marked_by = str(mark.marked_by) if mark.marked_by_id else "-"
+            self.marked_time = f"{mark.marked_at.astimezone(tz):%H:%M} {abbreviation}"
 
 
 @dataclass
@@ -84,8 +98,9 @@ def roster(session: EventSession) -> list[RosterRow]:
         mark.participant_id: mark
         for mark in Attendance.objects.active().filter(session=session).select_related("marked_by")
     }
+    tz, abbreviation = session.event.tz, session.event.time_zone_abbreviation
     return [
-        RosterRow(registration, marks.get(registration.participant_id))
+        RosterRow(registration, marks.get(registration.participant_id), tz, abbreviation)
         for registration in registrations
     ]
 
@@ -93,7 +108,7 @@ def roster(session: EventSession) -> list[RosterRow]:
 def counts(rows: list[RosterRow]) -> Counts:
     present = [row for row in rows if row.mark is not None]
     genders = Counter(row.participant.gender for row in present)
-    libraries = Counter(row.participant.affiliation for row in present)
+    libraries = Counter(row.affiliation for row in present)
     regencies = Counter(row.regency_name or _("Other institutions") for row in present)
     return Counts(
         total=len(present),

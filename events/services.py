@@ -324,6 +324,65 @@ def attendance_mark(
 
 
 @transaction.atomic
+def attendance_mark_many(
+    *,
+    actor: User,
+    event: Event,
+    marks: Iterable[tuple[EventSession, Participant, uuid.UUID]],
+    source: str = Attendance.Source.IMPORT,
+) -> int:
+    """Many marks at once (an imported list), under the rules of :func:`attendance_mark`.
+
+    Marks whose id is already known, or whose person is already marked at that session, are
+    left alone; the database settles any race with a mark made on the page meanwhile.
+    Returns the number of new marks.
+    """
+    require_manager(actor, event)
+    marks = [
+        (session, participant, _coerce_uuid(client_id)) for session, participant, client_id in marks
+    ]
+    if any(session.event_id != event.pk for session, _p, _c in marks):
+        raise ValidationError(_("A mark belongs to another event."))
+    people = {participant.pk for _s, participant, _c in marks}
+    listed = set(
+        Registration.objects.filter(event=event, participant__in=people).values_list(
+            "participant_id", flat=True
+        )
+    )
+    if people - listed:
+        raise ValidationError(_("This person is not on the participant list of the event."))
+    ids = [client_id for _s, _p, client_id in marks]
+    known_ids = set(
+        Attendance.objects.filter(client_id__in=ids).values_list("client_id", flat=True)
+    )
+    present = set(
+        Attendance.objects.active()
+        .filter(session__event=event, participant__in=people)
+        .values_list("session_id", "participant_id")
+    )
+    now = timezone.now()
+    new = []
+    for session, participant, client_id in marks:
+        if client_id in known_ids or (session.pk, participant.pk) in present:
+            continue
+        present.add((session.pk, participant.pk))
+        new.append(
+            Attendance(
+                session=session,
+                participant=participant,
+                client_id=client_id,
+                source=source,
+                marked_by=actor,
+                marked_at=now,
+            )
+        )
+    before = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
+    Attendance.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    after = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
+    return after - before
+
+
+@transaction.atomic
 def attendance_unmark(
     *, actor: User, session: EventSession, participant: Participant, client_id
 ) -> Attendance | None:

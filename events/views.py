@@ -295,6 +295,7 @@ def _attendance_context(request, session, *, walk_in_form=None):
         "event": event,
         "sessions": list(event.sessions.all()),
         "rows": shown,
+        "mark_url": reverse("events:mark", args=[session.pk]),
         "roster_size": len(rows),
         "counts": counts(rows),
         "query": query,
