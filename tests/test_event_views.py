@@ -42,7 +42,8 @@ def test_consultant_lists_only_the_events_of_their_province(
     response = client_for(consultant).get(LIST)
 
     assert _titles(response) == {"PLM Provinsi Kalimantan Timur"}
-    assert "4 Jul 2022" in response.text and "WITA" in response.text
+    # Shown in the province's time (WITA), not the server's (WIB).
+    assert "4 Jul 2022 08:00 – 6 Jul 2022 16:00 WITA" in response.text
 
 
 def test_librarian_lists_the_events_their_library_was_invited_to(

@@ -21,7 +21,12 @@
   const queueKey = `tpbis:attendance:queue:${data.user}:${data.session}`;
   const stateKey = `tpbis:attendance:state:${data.user}:${data.session}`;
   const csrfInput = root.querySelector("input[name=csrfmiddlewaretoken]");
-  const csrfToken = csrfInput ? csrfInput.value : "";
+
+  // The cookie is current even when the page came from the offline copy after a new sign-in.
+  function csrfToken() {
+    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+    return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : csrfInput ? csrfInput.value : "";
+  }
   const rows = Array.from(root.querySelectorAll(".roster-row"));
   const byId = new Map(rows.map((row) => [row.dataset.participant, row]));
   const pendingBox = document.getElementById("sync-status");
@@ -180,7 +185,7 @@
             method: "POST",
             body,
             credentials: "same-origin",
-            headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+            headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
           });
         } catch (error) {
           // No connection: keep everything queued and try again later.
@@ -190,6 +195,13 @@
           return;
         }
         if (response.status >= 500 || response.status === 429) {
+          scheduleRetry();
+          return;
+        }
+        const json = (response.headers.get("content-type") || "").includes("json");
+        if (response.redirected || !json) {
+          // Signed out, or refused before the portal could answer: keep the marks, say so.
+          showError(data.labelSignIn);
           scheduleRetry();
           return;
         }
