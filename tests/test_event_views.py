@@ -666,3 +666,107 @@ def test_outsider_cannot_record_an_award(client_for, outsider, plm, village_libr
     )
 
     assert response.status_code == 404
+
+
+def test_shm_held_before_the_plm_does_not_list_its_problems(client_for, consultant, plm, perpusnas):
+    from events.services import problem_add
+
+    earlier = factories.event(
+        actor=perpusnas,
+        kind="shm_province",
+        title="SHM sebelum PLM",
+        first_day=datetime.date(2022, 6, 1),
+        days=1,
+    )
+    problem_add(actor=consultant, event=plm, description="Blank spot", stakeholder="Kominfo")
+
+    page = client_for(consultant).get(reverse("events:detail", args=[earlier.pk]))
+
+    assert "Blank spot" not in page.text
+
+
+def test_resolved_problem_is_no_longer_listed_at_a_later_shm(client_for, consultant, plm, shm):
+    from events.services import problem_add
+
+    problem_add(
+        actor=consultant,
+        event=plm,
+        description="Blank spot",
+        stakeholder="Kominfo",
+        status="resolved",
+    )
+
+    page = client_for(consultant).get(reverse("events:detail", args=[shm.pk]))
+
+    assert "Blank spot" not in page.text
+
+
+def test_consultant_adds_a_second_session_on_a_day(client_for, consultant, plm):
+    response = client_for(consultant).post(
+        reverse("events:session-add", args=[plm.pk]),
+        {"date": "2022-07-05", "name": "Hari 2 (malam apresiasi)"},
+    )
+
+    assert response.status_code == 302
+    assert plm.sessions.count() == 4
+
+
+def test_session_outside_the_event_dates_is_refused(client_for, consultant, plm):
+    response = client_for(consultant).post(
+        reverse("events:session-add", args=[plm.pk]), {"date": "2022-08-01", "name": "Tambahan"}
+    )
+
+    assert response.status_code == 200
+    assert "dalam tanggal kegiatan" in response.text
+    assert plm.sessions.count() == 3
+
+
+def test_facilitator_is_removed_by_post_only(client_for, consultant, plm):
+    from events.services import facilitator_add
+
+    facilitator = facilitator_add(
+        actor=consultant,
+        event=plm,
+        role="narasumber",
+        name="Abdul Rahman",
+        gender="M",
+        library=None,
+        institution="Perpustakaan Kabupaten Siak",
+    )
+    url = reverse("events:facilitator-remove", args=[plm.pk, facilitator.pk])
+    client = client_for(consultant)
+
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not plm.facilitators.exists()
+
+
+def test_award_is_removed_only_by_someone_who_manages_the_event(
+    client_for, consultant, outsider, plm, village_library
+):
+    from events.services import award_add
+
+    award = award_add(
+        actor=consultant, event=plm, category="best_pic", rank=1, library=village_library
+    )
+    url = reverse("events:award-remove", args=[plm.pk, award.pk])
+
+    assert client_for(outsider).post(url).status_code == 404
+    assert client_for(consultant).post(url).status_code == 302
+    assert not plm.awards.exists()
+
+
+@pytest.mark.django_db
+def test_service_worker_may_cover_the_whole_site(client):
+    response = client.get(reverse("events:service-worker"))
+
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "tpbis-attendance-v1" in response.text
+
+
+def test_walk_in_page_works_without_javascript(client_for, consultant, plm_day_one):
+    response = client_for(consultant).get(reverse("events:walk-in", args=[plm_day_one.pk]))
+
+    assert response.status_code == 200
+    assert "Tambahkan dan tandai hadir" in response.text
