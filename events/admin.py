@@ -16,6 +16,7 @@ from events.models import (
     Participant,
     Problem,
 )
+from events.models.people import normalise_institution, normalise_name
 from events.services import participant_merge
 from libraries.admin import ScopedAdminMixin, ScopedInlineMixin
 from libraries.scope import Scope
@@ -91,8 +92,6 @@ class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # The duplicate-detection keys follow the name and institution typed here.
-        from events.models.people import normalise_institution, normalise_name
-
         obj.normalised_name = normalise_name(obj.name)
         obj.normalised_institution = (
             "" if obj.library_id else normalise_institution(obj.institution)

@@ -54,7 +54,7 @@ GENDERS = {
 }
 
 
-class ImportError_(ValidationError):
+class UnreadableFile(ValidationError):
     """The file as a whole cannot be read."""
 
 
@@ -92,7 +92,7 @@ def read_table(upload) -> list[list[str]]:
         try:
             workbook = load_workbook(upload, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ImportError_(_("The file is not a readable XLSX workbook.")) from exc
+            raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
         sheet = workbook.worksheets[0]
         rows = []
         for values in sheet.iter_rows(values_only=True):
@@ -103,7 +103,7 @@ def read_table(upload) -> list[list[str]]:
         return rows
     raw = upload.read()
     if b"\x00" in raw[:4096]:
-        raise ImportError_(_("The file is neither XLSX nor CSV text."))
+        raise UnreadableFile(_("The file is neither XLSX nor CSV text."))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -137,18 +137,18 @@ def preview(*, upload, event: Event, libraries) -> list[Row]:
     """Read and check every row; nothing is saved."""
     table = [row for row in read_table(upload) if any(row)]
     if not table:
-        raise ImportError_(_("The file is empty."))
+        raise UnreadableFile(_("The file is empty."))
     columns = _columns(table[0])
     missing = [name for name in ("name", "gender") if name not in columns]
     if missing or not ({"library", "institution"} & set(columns)):
-        raise ImportError_(
+        raise UnreadableFile(
             _(
                 "The first row must name the columns: Nama, Jenis kelamin, and Perpustakaan or "
                 "Instansi."
             )
         )
     if len(table) - 1 > MAX_ROWS:
-        raise ImportError_(
+        raise UnreadableFile(
             _("The list has more than %(max)d rows; split it into smaller files.")
             % {"max": MAX_ROWS}
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from events.models import Attendance, Event, EventSession, Registration
 from events.services import may_manage
 from libraries.models import Library
-from libraries.scope import Scope
 
 
 def event_for(user, pk: int, *, manage: bool = False) -> Event:
@@ -117,11 +115,3 @@ def counts(rows: list[RosterRow]) -> Counts:
         by_library=sorted(libraries.items()),
         by_regency=sorted(regencies.items()),
     )
-
-
-def local(value, event: Event):
-    return value.astimezone(zoneinfo.ZoneInfo(event.province.time_zone)) if value else None
-
-
-def can_manage_any(user) -> bool:
-    return Scope.for_user(user).can_manage

@@ -1,6 +1,7 @@
 import secrets
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -315,8 +316,13 @@ def attendance(request, pk: int):
 
 
 def _mark_payload(mark, event, participant_id: int, marked: bool) -> dict:
-    payload = {"ok": True, "participant": participant_id, "marked": marked, "server_time": 0}
-    payload["server_time"] = int(time.time() * 1000)
+    payload = {
+        "ok": True,
+        "participant": participant_id,
+        "marked": marked,
+        # Lets the page tell answers newer than its own rendering from older ones.
+        "server_time": int(time.time() * 1000),
+    }
     if marked and mark is not None:
         local = timezone.localtime(mark.marked_at, event.tz)
         payload["by"] = str(mark.marked_by) if mark.marked_by_id else ""
@@ -332,7 +338,7 @@ def attendance_mark_view(request, pk: int):
     back = reverse("events:attendance", args=[session.pk])
     query = (request.POST.get("q") or "").strip()
     if query:
-        back += "?" + "q=" + query.replace("&", "")[:100]
+        back += "?" + urlencode({"q": query[:100]})
     if not form.is_valid():
         message = _("The mark could not be read; reload the page and try again.")
         if _wants_json(request):
