@@ -180,7 +180,7 @@ def test_stale_event_edit_is_refused_instead_of_overwriting(client_for, consulta
     response = client_for(consultant).post(url, data)
 
     assert response.status_code == 200
-    assert "Orang lain menyimpan kegiatan ini" in response.text
+    assert "Orang lain menyimpan acara ini" in response.text
     plm.refresh_from_db()
     assert plm.venue == "Hotel Bumi Senyiur"
 
@@ -717,7 +717,7 @@ def test_session_outside_the_event_dates_is_refused(client_for, consultant, plm)
     )
 
     assert response.status_code == 200
-    assert "dalam tanggal kegiatan" in response.text
+    assert "dalam tanggal acara" in response.text
     assert plm.sessions.count() == 3
 
 
