@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -78,7 +79,12 @@ class ScopedAdminMixin:
 
     def _may_use(self, request):
         user = request.user
-        return user.is_active and user.is_staff and not self._scope(request).is_empty
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_perpusnas or user.is_consultant)
+            and not self._scope(request).is_empty
+        )
 
     def has_module_permission(self, request):
         return self._may_use(request)
@@ -226,8 +232,59 @@ class ScopedLibraryManagerInline(ScopedInlineMixin, LibraryManagerInline):
     pass
 
 
+class LibraryAdminForm(forms.ModelForm):
+    # The version the editor started from, as in the portal's edit form.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Library
+        fields = [
+            "name",
+            "level",
+            "status",
+            "province",
+            "regency",
+            "village",
+            "cohort_year",
+            "support_tier",
+            "address",
+            "phone",
+            "email",
+            "website",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: locking the row here keeps a concurrent
+            # save from slipping in between this check and the save.
+            current = (
+                Library.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != cleaned.get("seen_version"):
+                raise forms.ValidationError(
+                    _(
+                        "Somebody else saved this library while you were editing. Your "
+                        "changes were not saved: reload the page to see the current data, "
+                        "then edit again."
+                    ),
+                    code="stale",
+                )
+        return cleaned
+
+
 @admin.register(Library)
 class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = LibraryAdminForm
     list_display = [
         "name",
         "level",
@@ -255,7 +312,7 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Region"), {"fields": ["province", "regency", "village"]}),
         (_("Programme"), {"fields": ["cohort_year", "support_tier"]}),
         (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),
-        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at", "seen_version"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -298,8 +355,31 @@ class PortalUserAdmin(UserAdmin):
         (_("Role in the programme"), {"fields": ["role", "library"]}),
     ]
 
+    # Only a superuser grants superuser status, groups or raw permissions; otherwise a
+    # Perpusnas account could raise itself above its role.
+    SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+
     def _is_perpusnas(self, request):
         return request.user.is_active and request.user.is_staff and request.user.is_perpusnas
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        field
+                        for field in options["fields"]
+                        if field not in self.SUPERUSER_ONLY_FIELDS
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
 
     def has_module_permission(self, request):
         return self._is_perpusnas(request)
@@ -311,6 +391,8 @@ class PortalUserAdmin(UserAdmin):
         return self._is_perpusnas(request)
 
     def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
         return self._is_perpusnas(request)
 
     def has_delete_permission(self, request, obj=None):

@@ -231,3 +231,107 @@ def test_province_filter_offers_only_the_consultants_provinces(client_for, regis
         "Kepulauan Riau",
         "Kalimantan Timur",
     ]
+
+
+def _library_admin_data(library, **changes):
+    data = {
+        "name": library.name,
+        "level": library.level,
+        "status": library.status,
+        "province": library.province_id,
+        "regency": library.regency_id or "",
+        "village": library.village_id or "",
+        "cohort_year": library.cohort_year,
+        "support_tier": library.support_tier,
+        "seen_version": library.version,
+        "aid_items-TOTAL_FORMS": 0,
+        "aid_items-INITIAL_FORMS": 0,
+        "managers-TOTAL_FORMS": 0,
+        "managers-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_save_bumps_the_version_the_portal_checks(client_for, consultant, village_library):
+    url = reverse("admin:libraries_library_change", args=[village_library.pk])
+
+    response = client_for(consultant).post(
+        url, _library_admin_data(village_library, phone="0541-999")
+    )
+
+    assert response.status_code == 302
+    village_library.refresh_from_db()
+    assert (village_library.phone, village_library.version) == ("0541-999", 2)
+
+
+def test_stale_admin_save_is_refused_instead_of_overwriting(
+    client_for, consultant, perpusnas, village_library
+):
+    url = reverse("admin:libraries_library_change", args=[village_library.pk])
+    stale = _library_admin_data(village_library, phone="111")
+    client_for(perpusnas).post(
+        reverse("libraries:edit", args=[village_library.pk]),
+        {
+            "name": village_library.name,
+            "cohort_year": 2022,
+            "support_tier": "full",
+            "status": "active",
+            "phone": "222",
+            "version": 1,
+        },
+    )
+
+    response = client_for(consultant).post(url, stale)
+
+    assert response.status_code == 200
+    assert "Orang lain telah menyimpan perpustakaan ini" in response.text
+    village_library.refresh_from_db()
+    assert village_library.phone == "222"
+
+
+def test_perpusnas_staff_cannot_grant_themselves_superuser(client_for, perpusnas):
+    client = client_for(perpusnas)
+    url = reverse("admin:libraries_user_change", args=[perpusnas.pk])
+
+    form = client.get(url).context["adminform"].form
+    client.post(
+        url,
+        {
+            "username": perpusnas.username,
+            "role": "perpusnas",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    perpusnas.refresh_from_db()
+    assert not perpusnas.is_superuser
+
+
+def test_perpusnas_staff_cannot_change_a_superuser_account(client_for, perpusnas):
+    from libraries.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "rahasia-panjang-1")
+
+    response = client_for(perpusnas).post(
+        reverse("admin:libraries_user_change", args=[root.pk]),
+        {"username": "root", "email": "attacker@example.org", "role": "perpusnas"},
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.email == "root@example.org"
+
+
+def test_librarian_marked_as_staff_still_cannot_use_the_admin(client_for, village_librarian):
+    village_librarian.is_staff = True
+    village_librarian.save(update_fields=["is_staff"])
+
+    response = client_for(village_librarian).get(CHANGELIST)
+
+    assert response.status_code == 403
