@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -69,12 +69,15 @@ def library_create(
 
 
 @transaction.atomic
-def library_update(*, library: Library, version: int, **changes) -> Library:
+def library_update(*, actor: User, library: Library, version: int, **changes) -> Library:
     """Apply ``changes`` if nobody saved the library since ``version`` was read.
 
     Raises EditConflict otherwise, so that two consultants editing the same library do not
-    silently overwrite each other.
+    silently overwrite each other, and PermissionDenied if ``actor`` may not change it.
     """
+    scope = Scope.for_user(actor)
+    if not (scope.can_manage and scope.covers_province(library.province_id)):
+        raise PermissionDenied
     unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")

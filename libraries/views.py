@@ -83,7 +83,12 @@ def library_edit(request, pk: int):
     form = LibraryEditForm(request.POST or None, instance=library)
     if request.method == "POST" and form.is_valid():
         try:
-            library_update(library=library, version=form.cleaned_data["version"], **form.changes())
+            library_update(
+                actor=request.user,
+                library=library,
+                version=form.cleaned_data["version"],
+                **form.changes(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         except EditConflict:

@@ -223,7 +223,7 @@ def test_robots_txt_points_to_the_sitemap(client, db):
 
 
 def test_province_page_refreshes_when_a_library_changes_through_the_service(
-    client, kepri, django_capture_on_commit_callbacks
+    client, kepri, perpusnas, django_capture_on_commit_callbacks
 ):
     barat = Library.objects.get(pk=kepri["barat"].pk)
     name = "Perpustakaan Kelurahan Tanjung Pinang Barat"
@@ -234,7 +234,9 @@ def test_province_page_refreshes_when_a_library_changes_through_the_service(
     cached = _text(client.get(KEPRI))
     # ...one made through a service is, once its transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
-        library_update(library=barat, version=barat.version, status=Library.Status.INACTIVE)
+        library_update(
+            actor=perpusnas, library=barat, version=barat.version, status=Library.Status.INACTIVE
+        )
     after = _text(client.get(KEPRI))
 
     assert name in cached
@@ -245,14 +247,19 @@ def test_province_page_refreshes_when_a_library_changes_through_the_service(
 
 
 def test_index_is_cached_until_data_changes_through_a_service(
-    client, kepri, django_capture_on_commit_callbacks
+    client, kepri, perpusnas, django_capture_on_commit_callbacks
 ):
     client.get(INDEX)
     samarinda = factories.district_library("64.72")  # not through a service: not seen yet
     stale = client.get(INDEX)
 
     with django_capture_on_commit_callbacks(execute=True):
-        library_update(library=samarinda, version=samarinda.version, name="Perpustakaan Samarinda")
+        library_update(
+            actor=perpusnas,
+            library=samarinda,
+            version=samarinda.version,
+            name="Perpustakaan Samarinda",
+        )
     fresh = client.get(INDEX)
 
     assert stale.context is None  # served from the cache

@@ -138,10 +138,22 @@ def test_library_create_refuses_a_province_outside_the_actors_scope(outsider):
     assert not Library.objects.filter(village="64.72.01.1002").exists()
 
 
-def test_library_update_refuses_a_stale_version(village_library):
-    library_update(library=village_library, version=1, phone="1")
+def test_library_update_refuses_a_stale_version(perpusnas, village_library):
+    library_update(actor=perpusnas, library=village_library, version=1, phone="1")
 
     with pytest.raises(EditConflict):
-        library_update(library=village_library, version=1, phone="2")
+        library_update(actor=perpusnas, library=village_library, version=1, phone="2")
     village_library.refresh_from_db()
     assert village_library.phone == "1"
+
+
+def test_library_update_refuses_an_actor_outside_the_province(
+    outsider, village_librarian, village_library
+):
+    from django.core.exceptions import PermissionDenied
+
+    for actor in (outsider, village_librarian):
+        with pytest.raises(PermissionDenied):
+            library_update(actor=actor, library=village_library, version=1, phone="1")
+    village_library.refresh_from_db()
+    assert village_library.phone == ""
