@@ -105,7 +105,9 @@ def test(args: list[str]) -> None:
     env = dict(os.environ)
     database = env.get("DATABASE_URL", "SQLite")
     say(f"Running the test suite on {database.split('@')[-1]}")
-    completed = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    # Two workers: the suite is mostly waiting on the database and the browser.
+    parallel = [] if any(arg.startswith("-n") for arg in args) else ["-n", "2"]
+    completed = subprocess.run([str(PYTHON), "-m", "pytest", *parallel, *args], cwd=ROOT, env=env)
     sys.exit(completed.returncode)
 
 
