@@ -3,6 +3,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -324,8 +326,22 @@ class PortalUserAdmin(UserAdmin):
 class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
     model = ActivityEvidence
     extra = 0
-    fields = ["kind", "file", "content_type", "uploaded_at"]
-    readonly_fields = ["kind", "file", "content_type", "uploaded_at"]
+    fields = ["kind", "file_link", "content_type", "uploaded_at"]
+    readonly_fields = ["kind", "file_link", "content_type", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def file_link(self, evidence):
+        # Private files have no media URL; the portal's view checks the reader's scope.
+        if not evidence.pk:
+            return None
+        extension = "pdf" if evidence.is_pdf else "jpg"
+        return format_html(
+            '<a href="{}">bukti-{}-{}.{}</a>',
+            reverse("reporting:evidence-file", args=[evidence.pk]),
+            evidence.activity_id,
+            evidence.pk,
+            extension,
+        )
 
     def has_add_permission(self, request, obj=None):
         # New evidence goes through the portal's upload checks, never straight to storage.
@@ -369,24 +385,43 @@ class VisitorCountAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["recorded_by"]
 
 
+class DocumentLinkMixin:
+    """Shows a record's PDF through the portal's scoped view: private files have no media URL.
+
+    Documents are uploaded in the portal, where their content is checked; never here.
+    """
+
+    #: The kind of partnership record in the portal's document URL.
+    document_kind: str
+    exclude = ["document"]
+    readonly_fields = ["document_link"]
+
+    @admin.display(description=_("document (PDF)"))
+    def document_link(self, record):
+        if not record.pk or not record.document:
+            return None
+        url = reverse("reporting:partnership-document", args=[self.document_kind, record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Document"))
+
+
 @admin.register(Agreement)
-class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
     list_filter = ["kind"]
     list_select_related = ["library", "partner"]
     search_fields = ["title", "number", "partner__name", "library__name"]
     autocomplete_fields = ["library", "partner"]
-    readonly_fields = ["document"]
+    document_kind = "kesepakatan"
 
 
 @admin.register(Regulation)
-class RegulationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RegulationAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "number", "library", "issued_on"]
     list_filter = ["kind"]
     list_select_related = ["library"]
     search_fields = ["title", "number", "library__name"]
     autocomplete_fields = ["library"]
-    readonly_fields = ["document"]
+    document_kind = "regulasi"
 
 
 @admin.register(BudgetAllocation)
