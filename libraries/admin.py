@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,6 +28,7 @@ from libraries.models import (
     Village,
     VisitorCount,
 )
+from libraries.reporting_services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope
 
 admin.site.site_header = _("TPBIS Portal administration")
@@ -366,6 +367,22 @@ class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             obj.version += 1
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        # Evidence is only ever removed here, through the service that removes its files.
+        formset.save(commit=False)
+        for evidence in formset.deleted_objects:
+            evidence_delete(actor=request.user, evidence=evidence)
+
+    # Deletes go through the service, which removes the evidence files (personal data).
+
+    def delete_model(self, request, obj):
+        activity_delete(actor=request.user, activity=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for activity in queryset.select_related("library"):
+                activity_delete(actor=request.user, activity=activity)
+
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -402,6 +419,16 @@ class DocumentLinkMixin:
             return None
         url = reverse("reporting:partnership-document", args=[self.document_kind, record.pk])
         return format_html('<a href="{}">{}</a>', url, _("Document"))
+
+    # Deletes go through the service, which removes the document once the row is gone.
+
+    def delete_model(self, request, obj):
+        partnership_record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for record in queryset.select_related("library"):
+                partnership_record_delete(actor=request.user, record=record)
 
 
 @admin.register(Agreement)

@@ -1,15 +1,25 @@
 """Evidence and documents of activity reporting: private storage, cleanup, admin corrections."""
 
+import datetime
 import io
+import uuid
 from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from libraries.models import ActivityEvidence, Agreement, Regulation
+from libraries.models import Activity, ActivityEvidence, Agreement, Regulation
+from libraries.reporting_forms import EvidenceForm
+from libraries.reporting_services import (
+    PdfUpload,
+    activity_delete,
+    activity_record,
+    evidence_add,
+)
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -43,7 +53,7 @@ def sheet(client_for, village_librarian, activity):
         reverse("reporting:evidence-add", args=[activity.pk]),
         {"kind": "attendance", "file": SimpleUploadedFile("daftar-hadir.pdf", PDF)},
     )
-    return ActivityEvidence.objects.get()
+    return ActivityEvidence.objects.get(kind="attendance")
 
 
 def _agreement(client_for, district_librarian, village_library) -> Agreement:
@@ -153,3 +163,173 @@ def test_migration_moves_existing_sheets_out_of_the_public_media_folder(media, a
     migration.to_public(apps, None)
 
     assert _files(media) == {"evidence/lama.pdf"}
+
+
+# Files go with their records
+
+
+@pytest.fixture
+def photo_evidence(client_for, village_librarian, activity):
+    client_for(village_librarian).post(
+        reverse("reporting:evidence-add", args=[activity.pk]),
+        {"kind": "photo", "file": _photo()},
+    )
+    return ActivityEvidence.objects.get(kind="photo")
+
+
+def test_removing_evidence_in_the_portal_removes_its_files(
+    client_for, village_librarian, photo_evidence, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(village_librarian).post(
+            reverse("reporting:evidence-delete", args=[photo_evidence.pk])
+        )
+
+    assert not ActivityEvidence.objects.exists()
+    assert _files(media) == set()
+
+
+def test_deleting_an_activity_in_the_portal_removes_its_files(
+    client_for, village_librarian, sheet, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(village_librarian).post(
+            reverse("reporting:activity-delete", args=[sheet.activity_id])
+        )
+
+    assert not ActivityEvidence.objects.exists()
+    assert _files(media) == set()
+
+
+def test_deleting_an_activity_in_the_admin_removes_its_files(
+    client_for, consultant, sheet, media, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:libraries_activity_delete", args=[sheet.activity_id])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(consultant).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Activity.objects.exists()
+    assert _files(media) == set()
+
+
+def test_deleting_selected_activities_in_the_admin_removes_their_files(
+    client_for, consultant, sheet, photo_evidence, media, django_capture_on_commit_callbacks
+):
+    other = factories.ActivityFactory(library=sheet.activity.library)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(consultant).post(
+            reverse("admin:libraries_activity_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [sheet.activity_id, other.pk],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == 302
+    assert not Activity.objects.exists()
+    assert _files(media) == set()
+
+
+def test_removing_evidence_inline_in_the_admin_removes_its_files(
+    client_for, consultant, sheet, photo_evidence, media, django_capture_on_commit_callbacks
+):
+    activity = sheet.activity
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    prefix = "evidence"
+    rows = {data[f"{prefix}-{i}-id"]: i for i in range(2)}
+    data[f"{prefix}-{rows[str(sheet.pk)]}-DELETE"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert list(ActivityEvidence.objects.all()) == [photo_evidence]
+    assert f"private/{sheet.file.name}" not in _files(media)
+    assert f"private/{photo_evidence.file.name}" in _files(media)
+
+
+def test_deleting_an_mou_in_the_admin_removes_its_document(
+    client_for,
+    consultant,
+    district_librarian,
+    village_library,
+    media,
+    django_capture_on_commit_callbacks,
+):
+    agreement = _agreement(client_for, district_librarian, village_library)
+    url = reverse("admin:libraries_agreement_delete", args=[agreement.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(consultant).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Agreement.objects.exists()
+    assert _files(media) == set()
+
+
+def test_an_activity_that_fails_to_record_leaves_no_files(
+    village_librarian, village_library, media
+):
+    photo = EvidenceForm(data={"kind": "photo"}, files={"file": _photo()})
+    assert photo.is_valid(), photo.errors
+
+    with pytest.raises(TypeError):
+        activity_record(
+            actor=village_librarian,
+            library=village_library,
+            idempotency_key=uuid.uuid4(),
+            title="Pelatihan",
+            date=datetime.date(2024, 3, 5),
+            photos=[photo.cleaned_data["file"]],
+            # Not through the safe upload fields: refused after the photo was written.
+            attendance=SimpleUploadedFile("daftar-hadir.pdf", PDF),
+        )
+
+    assert not Activity.objects.exists()
+    assert _files(media) == set()
+
+
+def test_evidence_for_an_activity_deleted_meanwhile_leaves_no_files(
+    village_librarian, activity, media
+):
+    Activity.objects.filter(pk=activity.pk).delete()
+
+    with pytest.raises(ValidationError):
+        evidence_add(
+            actor=village_librarian, activity=activity, kind="attendance", upload=PdfUpload(PDF)
+        )
+
+    assert _files(media) == set()
+
+
+def _admin_activity_data(client, url) -> dict:
+    """The admin change form of an activity as the browser would post it back."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    formset = client.get(url).context["inline_admin_formsets"][0].formset
+    management = formset.management_form
+    for name in management.fields:
+        data[f"{formset.prefix}-{name}"] = management[name].value()
+    for i, inline in enumerate(formset.forms):
+        data[f"{formset.prefix}-{i}-id"] = str(inline.instance.pk)
+        data[f"{formset.prefix}-{i}-activity"] = str(inline.instance.activity_id)
+    return data
+
+
+def test_consultant_of_another_province_cannot_delete_an_activity(outsider, sheet, media):
+    with pytest.raises(PermissionDenied):
+        activity_delete(actor=outsider, activity=sheet.activity)
+
+    assert ActivityEvidence.objects.exists()
+    assert _files(media) == {f"private/{sheet.file.name}"}
