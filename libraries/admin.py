@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -349,6 +350,50 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
+class ActivityAdminForm(forms.ModelForm):
+    """The admin's activity form, with the portal's rules for partners and concurrent edits."""
+
+    # The version the consultant opened: a save on top of somebody else's is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # The admin builds the Meta (model and fields) from ActivityAdmin.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        library, partners = cleaned.get("library"), cleaned.get("partners")
+        if library and partners:
+            others = [partner.name for partner in partners if partner.library_id != library.pk]
+            if others:
+                self.add_error(
+                    "partners",
+                    _("%(names)s work with another library; choose partners of this library.")
+                    % {"names": ", ".join(others)},
+                )
+        if self.instance.pk:
+            # Locked until the admin's transaction saves, so that no edit slips in between.
+            current = (
+                Activity.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("seen_version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Somebody else saved this activity while you were editing. Your changes "
+                        "were not saved: reload the page to see the current data, then edit again."
+                    ),
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants_total"]
@@ -360,12 +405,18 @@ class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
+    form = ActivityAdminForm
 
     def save_model(self, request, obj, form, change):
         # Keeps the optimistic-lock counter of the portal's edit form in step.
         if change:
-            obj.version += 1
+            obj.version = form.cleaned_data["seen_version"] + 1
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting saves through the same form, whose version check locks the row.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         # Evidence is only ever removed here, through the service that removes its files.

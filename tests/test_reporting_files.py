@@ -15,9 +15,11 @@ from PIL import Image
 from libraries.models import Activity, ActivityEvidence, Agreement, Regulation
 from libraries.reporting_forms import EvidenceForm
 from libraries.reporting_services import (
+    EditConflict,
     PdfUpload,
     activity_delete,
     activity_record,
+    activity_update,
     evidence_add,
 )
 from tests import factories
@@ -310,14 +312,18 @@ def test_evidence_for_an_activity_deleted_meanwhile_leaves_no_files(
 
 def _admin_activity_data(client, url) -> dict:
     """The admin change form of an activity as the browser would post it back."""
-    form = client.get(url).context["adminform"].form
+    page = client.get(url)
+    form = page.context["adminform"].form
     data = {}
     for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
         data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
-    formset = client.get(url).context["inline_admin_formsets"][0].formset
+    inlines = page.context.get("inline_admin_formsets") or []
+    if not inlines:
+        return data
+    formset = inlines[0].formset
     management = formset.management_form
     for name in management.fields:
         data[f"{formset.prefix}-{name}"] = management[name].value()
@@ -333,3 +339,120 @@ def test_consultant_of_another_province_cannot_delete_an_activity(outsider, shee
 
     assert ActivityEvidence.objects.exists()
     assert _files(media) == {f"private/{sheet.file.name}"}
+
+
+# Corrections in the admin
+
+
+def test_admin_refuses_a_save_that_would_overwrite_a_portal_edit(
+    client_for, consultant, village_librarian, activity
+):
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    activity_update(
+        actor=village_librarian, activity=activity, version=activity.version, title="Dari portal"
+    )
+    data["title"] = "Dari admin"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Orang lain menyimpan kegiatan ini" in response.text
+    activity.refresh_from_db()
+    assert activity.title == "Dari portal"
+    assert activity.version == 2
+
+
+def test_admin_correction_moves_the_version_on(client_for, consultant, village_librarian, activity):
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    data["title"] = "Dikoreksi konsultan"
+
+    assert client.post(url, data).status_code == 302
+
+    activity.refresh_from_db()
+    assert activity.title == "Dikoreksi konsultan"
+    assert activity.version == 2
+    with pytest.raises(EditConflict):
+        activity_update(actor=village_librarian, activity=activity, version=1, title="Lama")
+
+
+def test_admin_refuses_moving_an_activity_with_the_old_librarys_partners(
+    client_for, consultant, activity, berau_village_library
+):
+    partner = factories.PartnerFactory(library=activity.library, name="BPD Kaltim")
+    activity.partners.add(partner)
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    data["library"] = str(berau_village_library.pk)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "BPD Kaltim" in response.context["adminform"].form.errors["partners"][0]
+    activity.refresh_from_db()
+    assert activity.library_id != berau_village_library.pk
+
+
+def test_admin_moves_an_activity_with_partners_of_its_new_library(
+    client_for, consultant, activity, berau_village_library
+):
+    activity.partners.add(factories.PartnerFactory(library=activity.library))
+    partner = factories.PartnerFactory(library=berau_village_library)
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    data["library"] = str(berau_village_library.pk)
+    data["partners"] = [str(partner.pk)]
+
+    assert client.post(url, data).status_code == 302
+
+    activity.refresh_from_db()
+    assert activity.library == berau_village_library
+    assert list(activity.partners.all()) == [partner]
+
+
+def test_admin_reverts_an_activity_to_an_earlier_version(client_for, consultant, activity):
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_change", args=[activity.pk])
+    data = _admin_activity_data(client, url)
+    data["title"] = "Judul baru"
+    client.post(url, data)
+    first = activity.history.earliest()
+    revert = reverse(
+        "admin:libraries_activity_simple_history", args=[activity.pk, first.history_id]
+    )
+    data = _admin_activity_data(client, revert)
+
+    assert client.post(revert, data).status_code == 302
+
+    activity.refresh_from_db()
+    assert activity.title == first.title
+    assert activity.version == 3
+
+
+def test_admin_adds_an_activity_with_partners_of_its_library(
+    client_for, consultant, village_library, berau_village_library
+):
+    own = factories.PartnerFactory(library=village_library)
+    other = factories.PartnerFactory(library=berau_village_library, name="Koperasi Berau")
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_add")
+    data = _admin_activity_data(client, url)
+    data.update(
+        library=str(village_library.pk),
+        title="Kelas menjahit",
+        date="2024-03-05",
+        partners=[str(own.pk), str(other.pk)],
+    )
+
+    refused = client.post(url, data)
+    data["partners"] = [str(own.pk)]
+    added = client.post(url, data)
+
+    assert "Koperasi Berau" in refused.context["adminform"].form.errors["partners"][0]
+    assert added.status_code == 302
+    assert list(Activity.objects.get().partners.all()) == [own]
