@@ -1,24 +1,14 @@
-"""Where story photos and signed consent forms live: a private folder under MEDIA_ROOT.
+"""Where story photos and signed consent forms live: the private folder of ``libraries.storage``.
 
 Nothing here has a public URL. Files are handed out only by the views in ``impact.views``
 after checking the reader's scope, or publication and consent for the public.
 """
 
-import os
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.functional import cached_property
+from libraries import storage
 
 
-class PrivateStorage(FileSystemStorage):
-    @cached_property
-    def base_location(self):
-        # Follows MEDIA_ROOT when it changes (tests), like the default storage does.
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; serve them through a view.")
+class PrivateStorage(storage.PrivateStorage):
+    """The shared private storage, under the name impact's migrations refer to."""
 
 
 private_storage = PrivateStorage()

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +29,7 @@ from libraries.models import (
     Village,
     VisitorCount,
 )
+from libraries.reporting_services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope
 
 admin.site.site_header = _("TPBIS Portal administration")
@@ -406,12 +409,70 @@ class PortalUserAdmin(UserAdmin):
 class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
     model = ActivityEvidence
     extra = 0
-    fields = ["kind", "file", "content_type", "uploaded_at"]
-    readonly_fields = ["kind", "file", "content_type", "uploaded_at"]
+    fields = ["kind", "file_link", "content_type", "uploaded_at"]
+    readonly_fields = ["kind", "file_link", "content_type", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def file_link(self, evidence):
+        # Private files have no media URL; the portal's view checks the reader's scope.
+        if not evidence.pk:
+            return None
+        extension = "pdf" if evidence.is_pdf else "jpg"
+        return format_html(
+            '<a href="{}">bukti-{}-{}.{}</a>',
+            reverse("reporting:evidence-file", args=[evidence.pk]),
+            evidence.activity_id,
+            evidence.pk,
+            extension,
+        )
 
     def has_add_permission(self, request, obj=None):
         # New evidence goes through the portal's upload checks, never straight to storage.
         return False
+
+
+class ActivityAdminForm(forms.ModelForm):
+    """The admin's activity form, with the portal's rules for partners and concurrent edits."""
+
+    # The version the consultant opened: a save on top of somebody else's is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # The admin builds the Meta (model and fields) from ActivityAdmin.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        library, partners = cleaned.get("library"), cleaned.get("partners")
+        if library and partners:
+            others = [partner.name for partner in partners if partner.library_id != library.pk]
+            if others:
+                self.add_error(
+                    "partners",
+                    _("%(names)s work with another library; choose partners of this library.")
+                    % {"names": ", ".join(others)},
+                )
+        if self.instance.pk:
+            # Locked until the admin's transaction saves, so that no edit slips in between.
+            current = (
+                Activity.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("seen_version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Somebody else saved this activity while you were editing. Your changes "
+                        "were not saved: reload the page to see the current data, then edit again."
+                    ),
+                    code="edit_conflict",
+                )
+        return cleaned
 
 
 @admin.register(Activity)
@@ -425,12 +486,34 @@ class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
+    form = ActivityAdminForm
 
     def save_model(self, request, obj, form, change):
         # Keeps the optimistic-lock counter of the portal's edit form in step.
         if change:
-            obj.version += 1
+            obj.version = form.cleaned_data["seen_version"] + 1
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting saves through the same form, whose version check locks the row.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        # Evidence is only ever removed here, through the service that removes its files.
+        formset.save(commit=False)
+        for evidence in formset.deleted_objects:
+            evidence_delete(actor=request.user, evidence=evidence)
+
+    # Deletes go through the service, which removes the evidence files (personal data).
+
+    def delete_model(self, request, obj):
+        activity_delete(actor=request.user, activity=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for activity in queryset.select_related("library"):
+                activity_delete(actor=request.user, activity=activity)
 
 
 @admin.register(Partner)
@@ -451,24 +534,53 @@ class VisitorCountAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["recorded_by"]
 
 
+class DocumentLinkMixin:
+    """Shows a record's PDF through the portal's scoped view: private files have no media URL.
+
+    Documents are uploaded in the portal, where their content is checked; never here.
+    """
+
+    #: The kind of partnership record in the portal's document URL.
+    document_kind: str
+    exclude = ["document"]
+    readonly_fields = ["document_link"]
+
+    @admin.display(description=_("document (PDF)"))
+    def document_link(self, record):
+        if not record.pk or not record.document:
+            return None
+        url = reverse("reporting:partnership-document", args=[self.document_kind, record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Document"))
+
+    # Deletes go through the service, which removes the document once the row is gone.
+
+    def delete_model(self, request, obj):
+        partnership_record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for record in queryset.select_related("library"):
+                partnership_record_delete(actor=request.user, record=record)
+
+
 @admin.register(Agreement)
-class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
     list_filter = ["kind"]
     list_select_related = ["library", "partner"]
     search_fields = ["title", "number", "partner__name", "library__name"]
     autocomplete_fields = ["library", "partner"]
-    readonly_fields = ["document"]
+    document_kind = "kesepakatan"
 
 
 @admin.register(Regulation)
-class RegulationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RegulationAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "number", "library", "issued_on"]
     list_filter = ["kind"]
     list_select_related = ["library"]
     search_fields = ["title", "number", "library__name"]
     autocomplete_fields = ["library"]
-    readonly_fields = ["document"]
+    document_kind = "regulasi"
 
 
 @admin.register(BudgetAllocation)

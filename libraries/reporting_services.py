@@ -7,7 +7,7 @@ Who may write what:
   libraries the scope rule shows them).
 - Consultants and Perpusnas staff read every report in their scope; they correct a report in
   the administration, where every change is kept in its history. The reports stay the
-  libraries' own, which is what the awards rank.
+  libraries' own, which is what the awards rank; the portal offers them no edit buttons.
 - Perpusnas staff alone set targets and colour thresholds.
 """
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,8 +37,9 @@ from libraries.models import (
     User,
     VisitorCount,
 )
-from libraries.scope import get_in_scope_or_404
+from libraries.scope import Scope, get_in_scope_or_404
 from libraries.services import EditConflict
+from libraries.storage import private_storage
 from libraries.uploads import ProcessedImage
 
 __all__ = ["EditConflict"]
@@ -82,8 +84,54 @@ def _check_reporter(actor: User, library: Library) -> None:
         raise PermissionDenied
 
 
+def may_correct(user) -> bool:
+    """Consultants and Perpusnas staff, who correct reports of their scope in the admin."""
+    return bool(user.is_authenticated and user.is_staff and Scope.for_user(user).can_manage)
+
+
+def _check_remover(actor: User, library: Library) -> None:
+    """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports."""
+    if not (may_report(actor) or may_correct(actor)):
+        raise PermissionDenied
+    if not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
+        raise PermissionDenied
+
+
 def may_set_targets(user) -> bool:
     return bool(user.is_authenticated and user.is_perpusnas)
+
+
+# Files
+
+# Evidence and documents carry personal data (UU PDP): no file may outlive its row, nor be
+# left behind by a write that failed.
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        if name:
+            private_storage.delete(name)
+
+
+def _delete_files_on_commit(names: Iterable[str]) -> None:
+    # Only once the rows are gone for good: a rolled-back delete keeps its files.
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Collects the names of files written inside the block; deletes them if it fails.
+
+    Put it outside the transaction, so that a failing commit removes the files as well.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        _delete_files(written)
+        raise
 
 
 # Evidence
@@ -96,15 +144,19 @@ class PdfUpload:
     content: bytes
 
 
-def _evidence(activity, kind, upload, actor) -> ActivityEvidence:
+def _evidence(activity, kind, upload, actor, written: list[str]) -> ActivityEvidence:
+    """Write the files, then the row; ``written`` collects the names of the files written."""
     evidence = ActivityEvidence(activity=activity, kind=kind, uploaded_by=actor)
     if isinstance(upload, ProcessedImage):
         evidence.content_type = "image/jpeg"
         evidence.file.save("evidence.jpg", upload.image, save=False)
+        written.append(evidence.file.name)
         evidence.thumbnail.save("evidence.jpg", upload.thumbnail, save=False)
+        written.append(evidence.thumbnail.name)
     elif isinstance(upload, PdfUpload):
         evidence.content_type = "application/pdf"
         evidence.file.save("evidence.pdf", ContentFile(upload.content), save=False)
+        written.append(evidence.file.name)
     else:
         raise TypeError("Evidence must come through the safe upload fields.")
     evidence.full_clean()
@@ -112,23 +164,23 @@ def _evidence(activity, kind, upload, actor) -> ActivityEvidence:
     return evidence
 
 
-@transaction.atomic
 def evidence_add(
     *, actor: User, activity: Activity, kind: str, upload: ProcessedImage | PdfUpload
 ) -> ActivityEvidence:
     _check_reporter(actor, activity.library)
     if kind == ActivityEvidence.Kind.PHOTO and isinstance(upload, PdfUpload):
         raise ValidationError(_("A photo must be an image; send the PDF as an attendance sheet."))
-    return _evidence(activity, kind, upload, actor)
+    with _files_removed_on_failure() as written, transaction.atomic():
+        return _evidence(activity, kind, upload, actor, written)
 
 
 @transaction.atomic
 def evidence_delete(*, actor: User, evidence: ActivityEvidence) -> None:
-    _check_reporter(actor, evidence.activity.library)
-    files = [evidence.file, evidence.thumbnail]
+    """Remove evidence, in the portal or the admin; its files go once the row is gone."""
+    _check_remover(actor, evidence.activity.library)
+    names = [evidence.file.name, evidence.thumbnail.name]
     evidence.delete()
-    # Files go only once the row is gone for good.
-    transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
+    _delete_files_on_commit(names)
 
 
 # Activities
@@ -166,13 +218,13 @@ def activity_record(
     )
     activity.full_clean()
     try:
-        with transaction.atomic():
+        with _files_removed_on_failure() as written, transaction.atomic():
             activity.save()
             activity.partners.set(partners)
             for photo in photos:
-                _evidence(activity, ActivityEvidence.Kind.PHOTO, photo, actor)
+                _evidence(activity, ActivityEvidence.Kind.PHOTO, photo, actor, written)
             if attendance is not None:
-                _evidence(activity, ActivityEvidence.Kind.ATTENDANCE, attendance, actor)
+                _evidence(activity, ActivityEvidence.Kind.ATTENDANCE, attendance, actor, written)
     except IntegrityError:
         # Two identical submissions raced each other; the other one won.
         existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
@@ -211,10 +263,11 @@ def activity_update(
 
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity) -> None:
-    _check_reporter(actor, activity.library)
-    files = [f for e in activity.evidence.all() for f in (e.file, e.thumbnail) if f]
+    """Delete an activity, in the portal or the admin; its evidence files go after commit."""
+    _check_remover(actor, activity.library)
+    names = [name for pair in activity.evidence.values_list("file", "thumbnail") for name in pair]
     activity.delete()
-    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+    _delete_files_on_commit(names)
 
 
 # Visitors
@@ -257,9 +310,12 @@ def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
 # Partnerships and advocacy
 
 
-def _document(record, upload: PdfUpload | None) -> None:
-    if upload is not None:
-        record.document.save("document.pdf", ContentFile(upload.content), save=False)
+def _save_with_document(record, upload: PdfUpload | None) -> None:
+    with _files_removed_on_failure() as written, transaction.atomic():
+        if upload is not None:
+            record.document.save("document.pdf", ContentFile(upload.content), save=False)
+            written.append(record.document.name)
+        record.save()
 
 
 @transaction.atomic
@@ -278,8 +334,7 @@ def agreement_create(
     _check_reporter(actor, library)
     agreement = Agreement(library=library, partner=partner, **fields)
     agreement.full_clean()
-    _document(agreement, document)
-    agreement.save()
+    _save_with_document(agreement, document)
     return agreement
 
 
@@ -290,8 +345,7 @@ def regulation_create(
     _check_reporter(actor, library)
     regulation = Regulation(library=library, **fields)
     regulation.full_clean()
-    _document(regulation, document)
-    regulation.save()
+    _save_with_document(regulation, document)
     return regulation
 
 
@@ -306,8 +360,8 @@ def budget_allocation_create(*, actor: User, library: Library, **fields) -> Budg
 
 @transaction.atomic
 def partnership_record_delete(*, actor: User, record) -> None:
-    """Delete a partner, agreement, regulation or budget allocation of the actor's libraries."""
-    _check_reporter(actor, record.library)
+    """Delete a partner, agreement, regulation or budget allocation (portal or admin)."""
+    _check_remover(actor, record.library)
     if isinstance(record, Partner) and (record.agreements.exists() or record.activities.exists()):
         raise ValidationError(
             _("This partner appears in agreements or activities; remove those first.")
@@ -315,7 +369,7 @@ def partnership_record_delete(*, actor: User, record) -> None:
     document = getattr(record, "document", None)
     record.delete()
     if document:
-        transaction.on_commit(lambda: document.delete(save=False))
+        _delete_files_on_commit([document.name])
 
 
 # Targets and thresholds

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from libraries.scope import ScopedQuerySet
+from libraries.storage import private_storage
 
 from .registry import FIRST_COHORT_YEAR, Library
 
@@ -300,8 +301,11 @@ class ActivityEvidence(models.Model):
         Activity, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("activity")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=_evidence_path)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=_evidence_path, blank=True)
+    # Attendance sheets carry names and signatures: served only through the scoped view.
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_evidence_path)
+    thumbnail = models.FileField(
+        _("thumbnail"), storage=private_storage, upload_to=_evidence_path, blank=True
+    )
     content_type = models.CharField(max_length=50, editable=False)
     uploaded_by = models.ForeignKey(
         "libraries.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -407,7 +411,9 @@ class Agreement(models.Model):
     valid_until = models.DateField(
         _("valid until"), null=True, blank=True, help_text=_("Empty if open-ended.")
     )
-    document = models.FileField(_("document (PDF)"), upload_to=_document_path, blank=True)
+    document = models.FileField(
+        _("document (PDF)"), storage=private_storage, upload_to=_document_path, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ReportingQuerySet.as_manager()
@@ -462,7 +468,9 @@ class Regulation(models.Model):
     number = models.CharField(_("number"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=300)
     issued_on = models.DateField(_("issued on"))
-    document = models.FileField(_("document (PDF)"), upload_to=_document_path, blank=True)
+    document = models.FileField(
+        _("document (PDF)"), storage=private_storage, upload_to=_document_path, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ReportingQuerySet.as_manager()
