@@ -356,10 +356,10 @@ class TargetForm(_Helper, forms.ModelForm):
 class ThresholdForm(_Helper, forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
     yellow_from = forms.IntegerField(
-        label=_("Yellow from (% of target)"), min_value=1, max_value=1000
+        label=_("Yellow from (percent of target)"), min_value=1, max_value=1000
     )
     green_from = forms.IntegerField(
-        label=_("Green from (% of target)"), min_value=1, max_value=1000
+        label=_("Green from (percent of target)"), min_value=1, max_value=1000
     )
 
     submit_label = _("Save thresholds")

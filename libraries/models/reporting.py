@@ -653,10 +653,10 @@ class Threshold(models.Model):
         _("indicator"), max_length=15, choices=Indicator.choices, unique=True
     )
     yellow_from = models.PositiveSmallIntegerField(
-        _("yellow from (% of target)"), default=DEFAULT_YELLOW_FROM
+        _("yellow from (percent of target)"), default=DEFAULT_YELLOW_FROM
     )
     green_from = models.PositiveSmallIntegerField(
-        _("green from (% of target)"), default=DEFAULT_GREEN_FROM
+        _("green from (percent of target)"), default=DEFAULT_GREEN_FROM
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
