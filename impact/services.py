@@ -139,7 +139,7 @@ def story_update(*, story: Story, actor: User, version: int, **content) -> Story
 
 def publish_blockers(story: Story) -> list[str]:
     """Why the story may not be published yet, in words the librarian can act on."""
-    consents = list(story.consents.filter(withdrawn_at__isnull=True))
+    consents = list(story.consents.filter(withdrawn_at__isnull=True).select_related("photo"))
     by_kind = {consent.kind: consent for consent in consents if consent.photo_id is None}
     face_consents = {consent.photo_id for consent in consents if consent.photo_id}
     problems = []
@@ -154,8 +154,20 @@ def publish_blockers(story: Story) -> list[str]:
             )
         )
     if story.is_minor:
-        for consent in by_kind.values():
-            if not consent.by_guardian:
+        # Every consent, a photo's too: the age group may have been corrected after the
+        # consents were recorded from the person themselves.
+        for consent in consents:
+            if consent.by_guardian:
+                continue
+            if consent.photo_id:
+                problems.append(
+                    _(
+                        "The storyteller is a minor: the consent for the photo “%(photo)s” "
+                        "must come from a parent or guardian."
+                    )
+                    % {"photo": consent.photo.alt_text}
+                )
+            else:
                 problems.append(
                     _(
                         "The storyteller is a minor: the consent “%(kind)s” must come from a "

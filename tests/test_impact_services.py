@@ -203,15 +203,31 @@ def test_minor_needs_a_guardian_to_consent(village_library, village_librarian):
     assert consent.by_guardian and consent.recorded_by == village_librarian
 
 
-def test_story_that_becomes_a_minors_cannot_be_published_on_an_adults_consent(story, perpusnas):
+def test_story_that_becomes_a_minors_cannot_be_published_on_an_adults_consent(
+    story, village_librarian, perpusnas
+):
     story_consent(story)
     story_consent(story, Consent.Kind.NAMING)
+    photo = _add_photo(story, village_librarian)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    story.refresh_from_db()
     story.age_group = Story.AgeGroup.CHILD
     story.status = Status.VERIFIED
     story.save()
 
     with pytest.raises(ValidationError, match="di bawah umur"):
         _move(story, perpusnas, Status.PUBLISHED)
+
+    # A parent now consents to the story and the name, but the child's face still stands
+    # on the child's own consent: that is no consent for a minor.
+    Consent.objects.filter(photo__isnull=True).update(guardian_relation="Ibu kandung")
+    with pytest.raises(ValidationError) as error:
+        _move(story, perpusnas, Status.PUBLISHED)
+    assert error.value.messages == [
+        "Penutur masih di bawah umur: persetujuan untuk foto “Ibu Sumiati” harus dari orang tua "
+        "atau wali."
+    ]
+    assert not Story.objects.public().filter(pk=story.pk).exists()
 
 
 def test_consent_needs_proof_of_how_it_was_given(story, village_librarian):
