@@ -70,7 +70,7 @@ class StoryAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(ReadOnlyScopedAdmin):
-    list_display = ["alt_text", "story", "shows_face", "uploaded_at"]
+    list_display = ["alt_text", "story", "shows_face", "uploaded_at", "removed_at"]
     list_select_related = ["story"]
 
 

@@ -146,7 +146,7 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, story: Story, **kwargs):
         super().__init__(*args, **kwargs)
         self.story = story
-        self.fields["photo"].queryset = story.photos.all()
+        self.fields["photo"].queryset = story.photos.current()
         self.fields["photo"].label_from_instance = lambda photo: photo.alt_text
         self.fields["given_on"].initial = timezone.localdate
         if story.is_minor:

@@ -139,7 +139,12 @@ def story_update(*, story: Story, actor: User, version: int, **content) -> Story
 
 def publish_blockers(story: Story) -> list[str]:
     """Why the story may not be published yet, in words the librarian can act on."""
-    consents = list(story.consents.filter(withdrawn_at__isnull=True).select_related("photo"))
+    consents = [
+        consent
+        for consent in story.consents.filter(withdrawn_at__isnull=True).select_related("photo")
+        # A removed photo is published nowhere; its consent is kept only as a record.
+        if consent.photo is None or not consent.photo.is_removed
+    ]
     by_kind = {consent.kind: consent for consent in consents if consent.photo_id is None}
     face_consents = {consent.photo_id for consent in consents if consent.photo_id}
     problems = []
@@ -175,7 +180,7 @@ def publish_blockers(story: Story) -> list[str]:
                     )
                     % {"kind": consent.get_kind_display()}
                 )
-    for photo in story.photos.all():
+    for photo in story.photos.current():
         if photo.shows_face and photo.pk not in face_consents:
             problems.append(
                 _(
@@ -233,7 +238,7 @@ def photo_add(
     _check_writer(actor, current.library)
     if not current.is_editable:
         raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
-    if current.photos.count() >= Photo.MAX_PER_STORY:
+    if current.photos.current().count() >= Photo.MAX_PER_STORY:
         raise ValidationError(
             _("A story has at most %(count)d photos.") % {"count": Photo.MAX_PER_STORY}
         )
@@ -268,10 +273,23 @@ def _delete_files(*names: str) -> None:
 
 @transaction.atomic
 def photo_remove(*, photo: Photo, actor: User) -> None:
+    """Take the photo off the story and delete its image files.
+
+    The row stays, marked removed, because consents given for the photo and their withdrawals
+    must remain provable (UU PDP); every page shows only ``Photo.objects.current()``.
+    """
     story = Story.objects.select_for_update().select_related("library").get(pk=photo.story_id)
     _check_writer(actor, story.library)
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    if photo.is_removed:
+        return
     names = (photo.image.name, photo.thumbnail.name)
-    photo.delete()
+    photo.removed_at = timezone.now()
+    photo.removed_by = actor
+    photo.image = ""
+    photo.thumbnail = ""
+    photo.full_clean(exclude=["image", "thumbnail"])
+    photo.save(update_fields=["removed_at", "removed_by", "image", "thumbnail"])
     transaction.on_commit(lambda: _delete_files(*names))
     Story.objects.filter(pk=story.pk).update(version=story.version + 1)
 

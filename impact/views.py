@@ -182,7 +182,7 @@ def story_edit(request, pk: int):
             "form": form,
             "story": story,
             "photo_form": PhotoForm(),
-            "photos": story.photos.all(),
+            "photos": story.photos.current(),
             "blockers": services.publish_blockers(story),
         },
     )
@@ -222,7 +222,7 @@ def story_detail(request, pk: int):
             "author",
             "event__province",
         ).prefetch_related(
-            "photos",
+            Prefetch("photos", queryset=Photo.objects.current()),
             Prefetch("consents", queryset=Consent.objects.select_related("photo", "recorded_by")),
             Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
             Prefetch("selections", queryset=SelectionDecision.objects.select_related("decided_by")),
@@ -360,7 +360,9 @@ def _edit_url(story):
 @login_required
 @require_POST
 def photo_delete(request, pk: int):
-    photo = get_in_scope_or_404(request.user, Photo.objects.select_related("story"), pk=pk)
+    photo = get_in_scope_or_404(
+        request.user, Photo.objects.current().select_related("story"), pk=pk
+    )
     story = _writable_story(request, photo.story_id)
     services.photo_remove(photo=photo, actor=request.user)
     messages.success(request, _("The photo was removed."))
@@ -373,7 +375,7 @@ def photo_file(request, pk: int, size: str):
     story's consented photo."""
     if size not in ("full", "thumb"):
         raise Http404
-    photo = Photo.objects.visible_to(request.user).filter(pk=pk).first()
+    photo = Photo.objects.current().visible_to(request.user).filter(pk=pk).first()
     private = photo is not None
     if photo is None:
         photo = get_object_or_404(Photo.objects.public(), pk=pk)

@@ -458,3 +458,41 @@ def test_unpublishing_needs_a_reason(village_library, perpusnas):
         _move(story, perpusnas, Status.VERIFIED)
 
     assert Story.objects.public().filter(pk=story.pk).exists()
+
+
+def test_removing_a_photo_keeps_its_consent_and_withdrawal_on_record(
+    village_library, perpusnas, tmp_path, django_capture_on_commit_callbacks
+):
+    story = published_story(library=village_library)
+    photo = _add_photo(story, story.author)
+    consent = story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    services.consent_withdraw(consent=consent, actor=perpusnas, reason="Tidak ingin wajahnya.")
+    files = [tmp_path / "private" / photo.image.name, tmp_path / "private" / photo.thumbnail.name]
+    assert all(path.is_file() for path in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_remove(photo=photo, actor=story.author)
+
+    consent.refresh_from_db()
+    assert consent.photo_id == photo.pk and consent.withdrawn_reason == "Tidak ingin wajahnya."
+    assert consent.withdrawn_recorded_by == perpusnas
+    photo.refresh_from_db()
+    assert photo.removed_at and photo.removed_by == story.author
+    assert not photo.image and not photo.thumbnail
+    assert not any(path.exists() for path in files)
+    assert not story.photos.current().exists()
+
+
+def test_removed_face_photo_no_longer_blocks_publishing_or_counts(story, village_librarian):
+    photo = _add_photo(story, village_librarian)
+    story_consent(story)
+    story_consent(story, Consent.Kind.NAMING)
+    assert len(services.publish_blockers(story)) == 1
+
+    services.photo_remove(photo=photo, actor=village_librarian)
+
+    assert services.publish_blockers(story) == []
+    for _ in range(Photo.MAX_PER_STORY):
+        _add_photo(story, village_librarian, shows_face=False)
+    with pytest.raises(ValidationError):
+        _add_photo(story, village_librarian, shows_face=False)

@@ -355,6 +355,38 @@ def test_public_sees_only_consented_photos_of_published_stories(client, village_
     assert client.get(reverse("impact:photo-file", args=[face.pk, "thumb"])).status_code == 200
 
 
+def test_removed_photo_is_gone_from_every_page_but_its_consent_stays(
+    client, client_for, village_library, village_librarian, consultant
+):
+    story = published_story(library=village_library, author=village_librarian)
+    photo = _photo(story, shows_face=True)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    thumb = reverse("impact:photo-file", args=[photo.pk, "thumb"])
+    librarian = client_for(village_librarian)
+    assert client.get(thumb).status_code == 200
+
+    response = librarian.post(reverse("impact:photo-delete", args=[photo.pk]))
+
+    assert response.status_code == 302
+    assert client.get(thumb).status_code == 404
+    assert librarian.get(thumb).status_code == 404
+    pages = [
+        client.get(reverse("impact:public-story", args=[story.pk])),
+        client.get(reverse("impact:public-province", args=["64"])),
+        client_for(consultant).get(reverse("impact:list")),
+        client_for(consultant).get(reverse("impact:detail", args=[story.pk])),
+        librarian.get(reverse("impact:edit", args=[story.pk])),
+    ]
+    for page in pages:
+        assert page.status_code == 200 and thumb not in page.text
+    consent = Consent.objects.get(photo=photo)
+    assert consent.is_active
+    assert "foto dihapus" in pages[3].text
+    form = librarian.get(reverse("impact:consent-add", args=[story.pk])).context["form"]
+    assert photo not in form.fields["photo"].queryset
+    assert librarian.post(reverse("impact:photo-delete", args=[photo.pk])).status_code == 404
+
+
 def test_photo_files_live_under_media_root_without_a_public_url(story, tmp_path):
     photo = _photo(story)
 

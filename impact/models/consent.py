@@ -42,7 +42,8 @@ class Consent(models.Model):
     kind = models.CharField(_("consent to"), max_length=12, choices=Kind.choices)
     photo = models.ForeignKey(
         Photo,
-        on_delete=models.CASCADE,
+        # Photos are removed by marking them (photo_remove): a consent is never lost with one.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="consents",
@@ -166,6 +167,8 @@ class Consent(models.Model):
             errors["photo"] = _("A photo is chosen only for consent to publish a photo.")
         if self.photo_id and self.story_id and self.photo.story_id != self.story_id:
             errors["photo"] = _("This photo belongs to another story.")
+        if self._state.adding and self.photo_id and self.photo.is_removed:
+            errors["photo"] = _("This photo was removed from the story.")
         if self.method == self.Method.SIGNED_FORM and not self.signed_form:
             errors["signed_form"] = _("Upload the signed consent form.")
         if self.method == self.Method.VERBAL and not self.witness:
