@@ -128,6 +128,17 @@ class ConsentForm(forms.ModelForm):
         help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
+    replaces_reason = forms.CharField(
+        label=_("Why this replaces the consent on record"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only to correct a consent already recorded (a wrong date or name, or a parent's "
+            "consent for a minor): the earlier record is kept, marked as replaced, with this "
+            "reason. If the person withdrew their consent, record a withdrawal instead."
+        ),
+    )
 
     class Meta:
         model = Consent

@@ -30,4 +30,4 @@ def story_shows_name(story) -> bool:
     """The name is public only with a standing consent to be named."""
     if story.anonymous or not story.storyteller_name:
         return False
-    return story.consents.filter(kind="naming", withdrawn_at__isnull=True).exists()
+    return story.consents.active().filter(kind="naming").exists()

@@ -141,7 +141,7 @@ def publish_blockers(story: Story) -> list[str]:
     """Why the story may not be published yet, in words the librarian can act on."""
     consents = [
         consent
-        for consent in story.consents.filter(withdrawn_at__isnull=True).select_related("photo")
+        for consent in story.consents.active().select_related("photo")
         # A removed photo is published nowhere; its consent is kept only as a record.
         if consent.photo is None or not consent.photo.is_removed
     ]
@@ -307,11 +307,41 @@ def consent_record(
     witness: str = "",
     signed_form: File | None = None,
     photo: Photo | None = None,
+    replaces_reason: str = "",
 ) -> Consent:
+    """Record a consent. If one of the same kind (or for the same photo) stands, the new record
+    replaces it: the earlier one is kept, marked replaced, with ``replaces_reason``.
+
+    Replacing corrects the record (a wrong date, a guardian's consent for a minor); it is not
+    a withdrawal, so the story stays open and its status does not change.
+    """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
     _check_writer(actor, current.library)
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
+    replaces_reason = (replaces_reason or "").strip()
+    earlier = (
+        Consent.objects.active()
+        .select_for_update()
+        .filter(story=current, kind=kind, photo=photo if kind == Consent.Kind.PHOTO_FACE else None)
+        .first()
+    )
+    if earlier is not None:
+        if not replaces_reason:
+            raise ValidationError(
+                {
+                    "replaces_reason": _(
+                        "This consent is already on record. To replace that record, say why "
+                        "(for example: the date was wrong); it is kept, marked as replaced."
+                    )
+                }
+            )
+        # Out of the way of the one-active-consent constraints before the new one is checked;
+        # if the new record fails, the transaction restores this one.
+        earlier.superseded_at = timezone.now()
+        earlier.superseded_reason = replaces_reason
+        earlier.full_clean()
+        earlier.save(update_fields=["superseded_at", "superseded_reason"])
     consent = Consent(
         story=current,
         kind=kind,
@@ -329,6 +359,9 @@ def consent_record(
     if method == Consent.Method.SIGNED_FORM and signed_form is not None:
         consent.signed_form.save(signed_form.name, signed_form, save=False)
     consent.save()
+    if earlier is not None:
+        earlier.superseded_by = consent
+        earlier.save(update_fields=["superseded_by"])
     return consent
 
 
@@ -345,6 +378,10 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
     story = Story.objects.select_for_update().select_related("library").get(pk=consent.story_id)
     if not (rules.may_write_for(actor, story.library) or rules.may_review(actor, story)):
         raise PermissionDenied
+    if consent.is_superseded:
+        raise ValidationError(
+            _("This consent record was replaced by a later one: withdraw the later one.")
+        )
     if not consent.is_active:
         raise ValidationError(_("This consent was already withdrawn."))
     consent.withdrawn_at = timezone.now()

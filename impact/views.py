@@ -223,7 +223,12 @@ def story_detail(request, pk: int):
             "event__province",
         ).prefetch_related(
             Prefetch("photos", queryset=Photo.objects.current()),
-            Prefetch("consents", queryset=Consent.objects.select_related("photo", "recorded_by")),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related(
+                    "photo", "recorded_by", "superseded_by__recorded_by"
+                ),
+            ),
             Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
             Prefetch("selections", queryset=SelectionDecision.objects.select_related("decided_by")),
         ),
@@ -390,7 +395,9 @@ def photo_file(request, pk: int, size: str):
 @require_http_methods(["GET", "POST"])
 def consent_add(request, pk: int):
     story = _writable_story(request, pk)
-    form = ConsentForm(request.POST or None, request.FILES or None, story=story)
+    # "Replace" on a consent of the story page opens this form for the same kind and photo.
+    initial = {key: request.GET[key] for key in ("kind", "photo") if request.GET.get(key)}
+    form = ConsentForm(request.POST or None, request.FILES or None, story=story, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -405,6 +412,7 @@ def consent_add(request, pk: int):
                 signed_form=data["signed_form"],
                 witness=data["witness"],
                 given_on=data["given_on"],
+                replaces_reason=data["replaces_reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -496,3 +496,67 @@ def test_removed_face_photo_no_longer_blocks_publishing_or_counts(story, village
         _add_photo(story, village_librarian, shows_face=False)
     with pytest.raises(ValidationError):
         _add_photo(story, village_librarian, shows_face=False)
+
+
+def _record_again(story, actor, kind=Consent.Kind.STORY_USE, *, photo=None, **extra):
+    values = {
+        "given_by": "Ibu Sumiati",
+        "method": Consent.Method.VERBAL,
+        "witness": "Lurah Rawa Makmur",
+        "given_on": datetime.date(2024, 6, 3),
+    }
+    values.update(extra)
+    return services.consent_record(story=story, actor=actor, kind=kind, photo=photo, **values)
+
+
+def test_a_wrong_use_consent_is_replaced_without_closing_the_story(village_library):
+    story = published_story(library=village_library)
+    wrong = story.consents.get(kind=Consent.Kind.STORY_USE)
+
+    with pytest.raises(ValidationError) as error:
+        _record_again(story, story.author)
+    assert "replaces_reason" in error.value.message_dict
+    assert story.consents.count() == 2 and Consent.objects.get(pk=wrong.pk).is_active
+
+    right = _record_again(story, story.author, replaces_reason="Tanggal salah dicatat.")
+
+    wrong.refresh_from_db()
+    assert not wrong.is_active and wrong.withdrawn_at is None
+    assert wrong.superseded_at and wrong.superseded_by == right
+    assert wrong.superseded_reason == "Tanggal salah dicatat."
+    assert right.is_active and right.recorded_by == story.author
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED
+    assert Story.objects.public().filter(pk=story.pk).exists()
+    assert not ReviewEvent.objects.filter(story=story).exists()
+    with pytest.raises(ValidationError, match="diganti"):
+        services.consent_withdraw(consent=wrong, actor=story.author, reason="Salah.")
+
+
+def test_guardian_consents_replace_a_childs_own_and_the_story_can_be_published(
+    story, village_librarian, perpusnas
+):
+    story_consent(story)
+    story_consent(story, Consent.Kind.NAMING)
+    photo = _add_photo(story, village_librarian)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    Story.objects.filter(pk=story.pk).update(age_group=Story.AgeGroup.CHILD, status=Status.VERIFIED)
+    story.refresh_from_db()
+    guardian = {"given_by": "Ibu Wati", "guardian_relation": "Ibu kandung"}
+    why = "Penutur ternyata berusia 11 tahun."
+
+    for kind in (Consent.Kind.STORY_USE, Consent.Kind.NAMING):
+        _record_again(story, village_librarian, kind, replaces_reason=why, **guardian)
+    _record_again(
+        story,
+        village_librarian,
+        Consent.Kind.PHOTO_FACE,
+        photo=photo,
+        replaces_reason=why,
+        **guardian,
+    )
+    _move(story, perpusnas, Status.PUBLISHED)
+
+    assert Story.objects.public().filter(pk=story.pk).exists()
+    assert Consent.objects.active().filter(guardian_relation="").count() == 0
+    assert Consent.objects.filter(superseded_reason=why).count() == 3

@@ -415,6 +415,35 @@ def test_librarian_records_a_verbal_consent(client_for, village_librarian, story
     assert consent.recorded_by == village_librarian and consent.witness == "Lurah Rawa Makmur"
 
 
+def test_recording_a_consent_again_asks_why_then_keeps_the_old_one_as_replaced(
+    client_for, village_librarian, story
+):
+    old = story_consent(story)
+    librarian = client_for(village_librarian)
+    url = reverse("impact:consent-add", args=[story.pk])
+    data = {
+        "kind": "story_use",
+        "given_by": "Ibu Sumiati",
+        "method": "verbal",
+        "witness": "Lurah Rawa Makmur",
+        "given_on": "2024-05-03",
+    }
+
+    response = librarian.post(url, data)
+
+    assert response.status_code == 200
+    assert "replaces_reason" in response.context["form"].errors
+    assert Consent.objects.count() == 1
+
+    response = librarian.post(url, {**data, "replaces_reason": "Saksi salah ditulis."})
+
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.superseded_by.witness == "Lurah Rawa Makmur"
+    page = librarian.get(reverse("impact:detail", args=[story.pk])).text
+    assert "diganti" in page and "Saksi salah ditulis." in page
+
+
 def test_signed_form_pdf_is_accepted_and_served_only_in_scope(
     client_for, village_librarian, story, outsider, client
 ):

@@ -21,7 +21,8 @@ def _form_path(instance, filename):
 
 class ConsentQuerySet(ScopedQuerySet):
     def active(self):
-        return self.filter(withdrawn_at__isnull=True)
+        """Consents that stand: neither withdrawn nor replaced by a later record."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
 
 class Consent(models.Model):
@@ -89,6 +90,19 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("withdrawal recorded by"),
     )
+    # A record corrected by a later one (wrong date, wrong name, a guardian's consent in place
+    # of a child's own): the person did not withdraw, so the story stays open, and this record
+    # stays as it was, with who replaced it (superseded_by.recorded_by), when and why.
+    superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    superseded_reason = models.TextField(_("reason for replacing"), blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("replaced by"),
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -124,15 +138,29 @@ class Consent(models.Model):
                 name="consent_withdrawal_has_reason",
                 violation_error_message=_("Say why the consent was withdrawn."),
             ),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True) | ~Q(superseded_reason=""),
+                name="consent_replacement_has_reason",
+                violation_error_message=_("Say why the consent on record is being replaced."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(superseded_at__isnull=True),
+                name="consent_withdrawn_or_replaced_not_both",
+                violation_error_message=_("A consent is either withdrawn or replaced."),
+            ),
             models.UniqueConstraint(
                 fields=["story", "kind"],
-                condition=Q(withdrawn_at__isnull=True, photo__isnull=True),
+                condition=Q(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True, photo__isnull=True
+                ),
                 name="consent_one_active_per_story_kind",
                 violation_error_message=_("This consent is already recorded for the story."),
             ),
             models.UniqueConstraint(
                 fields=["photo"],
-                condition=Q(withdrawn_at__isnull=True, photo__isnull=False),
+                condition=Q(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True, photo__isnull=False
+                ),
                 name="consent_one_active_per_photo",
                 violation_error_message=_("This photo already has a consent on record."),
             ),
@@ -142,7 +170,7 @@ class Consent(models.Model):
             # public list and story page.
             models.Index(
                 fields=["story", "kind"],
-                condition=Q(withdrawn_at__isnull=True),
+                condition=Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
                 name="consent_active_idx",
             ),
         ]
@@ -152,7 +180,11 @@ class Consent(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        return self.withdrawn_at is None and self.superseded_at is None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
     @property
     def by_guardian(self) -> bool:
@@ -173,7 +205,14 @@ class Consent(models.Model):
             errors["signed_form"] = _("Upload the signed consent form.")
         if self.method == self.Method.VERBAL and not self.witness:
             errors["witness"] = _("Name the person who witnessed the verbal consent.")
-        if self.story_id and self.story.is_minor and not self.guardian_relation:
+        # Checked when the consent is recorded: an earlier record of a story whose age group
+        # was corrected later stays as it was, and can still be withdrawn or replaced.
+        if (
+            self._state.adding
+            and self.story_id
+            and self.story.is_minor
+            and not self.guardian_relation
+        ):
             errors["guardian_relation"] = _(
                 "The storyteller is a minor: consent must come from a parent or guardian. "
                 "Give their name and their relation to the child."
