@@ -3,7 +3,6 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -159,10 +158,17 @@ class ConsentForm(forms.ModelForm):
         self.story = story
         self.fields["photo"].queryset = story.photos.current()
         self.fields["photo"].label_from_instance = lambda photo: photo.alt_text
-        self.fields["given_on"].initial = timezone.localdate
+        self.fields["given_on"].initial = story.local_today
+        self.fields["given_on"].widget.attrs["max"] = story.local_today().isoformat()
         if story.is_minor:
             self.fields["given_by"].label = _("Parent or guardian's name")
             self.fields["guardian_relation"].required = True
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > self.story.local_today():
+            raise ValidationError(_("Consent cannot be given in the future."))
+        return given_on
 
     def clean_signed_form(self):
         upload = self.cleaned_data.get("signed_form")

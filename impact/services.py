@@ -315,9 +315,13 @@ def consent_record(
     Replacing corrects the record (a wrong date, a guardian's consent for a minor); it is not
     a withdrawal, so the story stays open and its status does not change.
     """
-    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    current = (
+        Story.objects.select_for_update(of=("self",))
+        .select_related("library__province")
+        .get(pk=story.pk)
+    )
     _check_writer(actor, current.library)
-    if given_on > timezone.localdate():
+    if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
     replaces_reason = (replaces_reason or "").strip()
     earlier = (

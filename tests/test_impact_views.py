@@ -1,11 +1,13 @@
 """Impact story pages: who reaches what, bad input, uploads, public pages."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from impact.models import Consent, Photo, Story
@@ -442,6 +444,29 @@ def test_recording_a_consent_again_asks_why_then_keeps_the_old_one_as_replaced(
     assert old.superseded_by.witness == "Lurah Rawa Makmur"
     page = librarian.get(reverse("impact:detail", args=[story.pk])).text
     assert "diganti" in page and "Saksi salah ditulis." in page
+
+
+def test_librarian_in_papua_just_after_midnight_records_a_consent_given_today(
+    client_for, regions, monkeypatch
+):
+    library = factories.village_library("91.03.01.3007", name="Perpustakaan Desa Adat Yoboi")
+    librarian = factories.librarian("pustakawan.yoboi", library)
+    story = StoryFactory(library=library, author=librarian)
+    # 00:30 WIT on 2 May in Jayapura is still 1 May in Jakarta.
+    half_past_midnight = datetime.datetime(2024, 5, 1, 15, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: half_past_midnight)
+    client = client_for(librarian)
+    url = reverse("impact:consent-add", args=[story.pk])
+    data = {"kind": "story_use", "given_by": "Mama Yosina", "method": "verbal"}
+    data["witness"] = "Kepala kampung"
+
+    assert client.get(url).context["form"]["given_on"].value() == datetime.date(2024, 5, 2)
+    tomorrow = client.post(url, {**data, "given_on": "2024-05-03"})
+    assert "given_on" in tomorrow.context["form"].errors
+    response = client.post(url, {**data, "given_on": "2024-05-02"})
+
+    assert response.status_code == 302
+    assert Consent.objects.get().given_on == datetime.date(2024, 5, 2)
 
 
 def test_signed_form_pdf_is_accepted_and_served_only_in_scope(

@@ -1,12 +1,15 @@
 """Impact stories told with the Most Significant Change method, and their photos."""
 
+import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from impact.storage import private_storage
@@ -288,6 +291,11 @@ class Story(models.Model):
     @property
     def province(self):
         return self.library.province
+
+    def local_today(self) -> datetime.date:
+        """Today's date where the story's library is: a consent given just after midnight in
+        Jayapura is given on the WIT date, not on Jakarta's."""
+        return timezone.localdate(timezone=ZoneInfo(self.library.province.time_zone))
 
     def missing_for_submission(self) -> list[str]:
         """Labels of the fields still empty that a reviewer needs."""
