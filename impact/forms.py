@@ -210,6 +210,8 @@ class WithdrawForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=Story.Status.choices, widget=forms.HiddenInput)
+    # The version shown on the page: the decision is about what the reviewer read.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -240,6 +242,11 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stories"].queryset = Story.objects.visible_to(user)
+
+    def version_read(self, story: Story) -> int | None:
+        """The version the queue showed next to the story's checkbox (``version-<pk>``)."""
+        value = self.data.get(f"version-{story.pk}", "")
+        return int(value) if value.isdigit() else None
 
 
 class StoryFilterForm(forms.Form):

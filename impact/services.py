@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from impact import notifications, rules
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
@@ -26,6 +27,12 @@ class EditConflict(Exception):
 
 class TransitionRefused(ValidationError):
     """The state change is not allowed now; the message says why."""
+
+
+STALE_MESSAGE = gettext_lazy(
+    "This story changed after you opened it (its text or its photos). Nothing was done: "
+    "read it again, then decide."
+)
 
 
 # (from, to) -> who may make the change. Withdrawal is not here: it follows from a consent.
@@ -193,8 +200,14 @@ def publish_blockers(story: Story) -> list[str]:
 
 
 @transaction.atomic
-def story_transition(*, story: Story, actor: User, to_status: str, comment: str = "") -> Story:
-    """Move the story to ``to_status`` if the rules allow it; record and announce it."""
+def story_transition(
+    *, story: Story, actor: User, to_status: str, comment: str = "", version: int | None = None
+) -> Story:
+    """Move the story to ``to_status`` if the rules allow it; record and announce it.
+
+    ``version`` is the one the person deciding has read (the pages send it): a story edited
+    since then is refused, so nobody verifies or publishes text they never saw.
+    """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
     comment = (comment or "").strip()
     key = (current.status, to_status)
@@ -214,6 +227,8 @@ def story_transition(*, story: Story, actor: User, to_status: str, comment: str 
     }[who]()
     if not allowed:
         raise PermissionDenied
+    if version is not None and version != current.version:
+        raise TransitionRefused(STALE_MESSAGE)
     if key in NEEDS_COMMENT and not comment:
         raise TransitionRefused(_("Write a comment saying why."))
     if to_status == Status.SUBMITTED:

@@ -132,7 +132,12 @@ def _local_time(story: Story) -> str:
 
 def _submit_after_save(request, story: Story):
     try:
-        services.story_transition(story=story, actor=request.user, to_status=Story.Status.SUBMITTED)
+        services.story_transition(
+            story=story,
+            actor=request.user,
+            to_status=Story.Status.SUBMITTED,
+            version=story.version,
+        )
     except ValidationError as exc:
         messages.error(
             request,
@@ -275,7 +280,10 @@ def story_transition(request, pk: int):
     story = get_in_scope_or_404(request.user, Story.objects.select_related("library"), pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid action."))
+        if "version" in form.errors:
+            messages.error(request, str(services.STALE_MESSAGE))
+        else:
+            messages.error(request, _("Choose a valid action."))
         return redirect("impact:detail", pk=story.pk)
     try:
         story = services.story_transition(
@@ -283,6 +291,7 @@ def story_transition(request, pk: int):
             actor=request.user,
             to_status=form.cleaned_data["to_status"],
             comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         for message in _errors_text(exc):
@@ -308,12 +317,17 @@ def bulk_action(request):
         return redirect(target)
     done, refused = 0, []
     for story in form.cleaned_data["stories"]:
+        version = form.version_read(story)
+        if version is None:
+            refused.append(f"“{story}”: {services.STALE_MESSAGE}")
+            continue
         try:
             services.story_transition(
                 story=story,
                 actor=request.user,
                 to_status=form.cleaned_data["action"],
                 comment=form.cleaned_data["comment"],
+                version=version,
             )
         except (ValidationError, PermissionDenied) as exc:
             why = (

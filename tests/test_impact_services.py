@@ -560,3 +560,23 @@ def test_guardian_consents_replace_a_childs_own_and_the_story_can_be_published(
     assert Story.objects.public().filter(pk=story.pk).exists()
     assert Consent.objects.active().filter(guardian_relation="").count() == 0
     assert Consent.objects.filter(superseded_reason=why).count() == 3
+
+
+def test_reviewer_cannot_verify_a_version_they_did_not_read(story, village_librarian, consultant):
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+    story.refresh_from_db()
+    read = story.version
+    services.story_update(
+        story=story, actor=village_librarian, version=read, what_changed="Kini punya toko sendiri."
+    )
+
+    with pytest.raises(ValidationError, match="berubah setelah Anda membukanya"):
+        services.story_transition(
+            story=story, actor=consultant, to_status=Status.VERIFIED, version=read
+        )
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+
+    services.story_transition(
+        story=story, actor=consultant, to_status=Status.VERIFIED, version=read + 1
+    )
+    assert Story.objects.get(pk=story.pk).status == Status.VERIFIED

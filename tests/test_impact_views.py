@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from impact import services
 from impact.models import Consent, Photo, Story
 from libraries.uploads import process_image
 from tests import factories
@@ -142,10 +143,14 @@ def test_librarian_may_not_verify_or_use_bulk_actions(client_for, village_librar
     client = client_for(village_librarian)
 
     response = client.post(
-        reverse("impact:transition", args=[story.pk]), {"to_status": Status.VERIFIED}
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": Status.VERIFIED, "version": story.version},
     )
     assert response.status_code == 403
-    response = client.post(reverse("impact:bulk"), {"action": "verified", "stories": [story.pk]})
+    response = client.post(
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [story.pk], f"version-{story.pk}": story.version},
+    )
     assert response.status_code == 403
     assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
 
@@ -573,11 +578,65 @@ def test_publishing_without_consent_shows_why(client_for, perpusnas, story):
     story.save()
 
     response = client_for(perpusnas).post(
-        reverse("impact:transition", args=[story.pk]), {"to_status": "published"}, follow=True
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": "published", "version": story.version},
+        follow=True,
     )
 
     assert "Belum ada persetujuan penggunaan cerita" in response.text
     assert Story.objects.get(pk=story.pk).status == Status.VERIFIED
+
+
+def _versions(*stories):
+    """The versions the queue page shows next to each story's checkbox."""
+    return {f"version-{story.pk}": story.version for story in stories}
+
+
+def test_reviewer_is_told_when_the_story_changed_since_the_page_was_loaded(
+    client_for, consultant, village_librarian, story
+):
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+    reviewer = client_for(consultant)
+    page = reviewer.get(reverse("impact:detail", args=[story.pk]))
+    assert f'name="version" value="{story.version}"' in page.text
+    client_for(village_librarian).post(
+        reverse("impact:edit", args=[story.pk]),
+        _story_data(version=story.version, what_changed="Kini punya toko sendiri."),
+    )
+
+    response = reviewer.post(
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": "verified", "version": story.version},
+        follow=True,
+    )
+
+    assert "berubah setelah Anda membukanya" in response.text
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+    reviewer.post(reverse("impact:transition", args=[story.pk]), {"to_status": "verified"})
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+
+
+def test_bulk_action_leaves_out_stories_changed_since_the_queue_was_loaded(
+    client_for, consultant, village_library
+):
+    unchanged = StoryFactory(library=village_library, status=Status.SUBMITTED)
+    edited = StoryFactory(library=village_library, status=Status.SUBMITTED, title="Diubah")
+    queue = client_for(consultant).get(reverse("impact:list"))
+    assert f'name="version-{edited.pk}" value="{edited.version}"' in queue.text
+    seen = _versions(unchanged, edited)
+    services.story_update(
+        story=edited, actor=edited.author, version=edited.version, what_changed="Baru."
+    )
+
+    response = client_for(consultant).post(
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [unchanged.pk, edited.pk], **seen},
+        follow=True,
+    )
+
+    assert Story.objects.get(pk=unchanged.pk).status == Status.VERIFIED
+    assert Story.objects.get(pk=edited.pk).status == Status.SUBMITTED
+    assert "Diubah" in response.text and "berubah setelah Anda membukanya" in response.text
 
 
 def test_staff_bulk_verify_reports_what_was_refused(client_for, perpusnas, village_library):
@@ -585,7 +644,9 @@ def test_staff_bulk_verify_reports_what_was_refused(client_for, perpusnas, villa
     draft = StoryFactory(library=village_library, status=Status.DRAFT, title="Masih draf")
 
     response = client_for(perpusnas).post(
-        reverse("impact:bulk"), {"action": "verified", "stories": [ready.pk, draft.pk]}, follow=True
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [ready.pk, draft.pk], **_versions(ready, draft)},
+        follow=True,
     )
 
     assert Story.objects.get(pk=ready.pk).status == Status.VERIFIED
@@ -598,7 +659,7 @@ def test_consultant_cannot_bulk_act_on_another_provinces_story(client_for, outsi
     story.save()
 
     response = client_for(outsider).post(
-        reverse("impact:bulk"), {"action": "verified", "stories": [story.pk]}
+        reverse("impact:bulk"), {"action": "verified", "stories": [story.pk], **_versions(story)}
     )
 
     assert response.status_code == 302
