@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from impact import notifications, rules
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.models import Library, User
+from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
 
 Status = Story.Status
@@ -68,7 +69,9 @@ def _record(story: Story, actor: User, from_status: str, comment: str = "") -> R
         to_status=story.status,
         comment=comment,
     )
-    transaction.on_commit(lambda: notifications.status_changed(story, event))
+    # The link is made now, while the request that made the change (and its host) is known.
+    link = absolute_url(story_url(story))
+    transaction.on_commit(lambda: notifications.status_changed(story, event, link=link))
     return event
 
 

@@ -416,6 +416,18 @@ def test_author_is_emailed_on_each_change(story, consultant, django_capture_on_c
     assert "Lengkapi foto kegiatan." in message.body
 
 
+def test_status_email_links_to_the_story_at_the_portals_address(
+    story, consultant, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://tpbis.perpusnas.go.id"
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(story, consultant, Status.NEEDS_REVISION, "Lengkapi foto kegiatan.")
+
+    assert f"https://tpbis.perpusnas.go.id/cerita/{story.pk}/" in mail.outbox[0].body
+
+
 @pytest.mark.parametrize(
     ("start", "target", "who", "comment"),
     [

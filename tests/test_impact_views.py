@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -637,6 +638,21 @@ def test_bulk_action_leaves_out_stories_changed_since_the_queue_was_loaded(
     assert Story.objects.get(pk=unchanged.pk).status == Status.VERIFIED
     assert Story.objects.get(pk=edited.pk).status == Status.SUBMITTED
     assert "Diubah" in response.text and "berubah setelah Anda membukanya" in response.text
+
+
+def test_status_email_links_to_the_host_the_reviewer_used_when_site_url_is_unset(
+    client_for, consultant, story, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(consultant).post(
+            reverse("impact:transition", args=[story.pk]),
+            {"to_status": "verified", "version": story.version},
+        )
+
+    assert f"http://testserver/cerita/{story.pk}/" in mail.outbox[0].body
 
 
 def test_staff_bulk_verify_reports_what_was_refused(client_for, perpusnas, village_library):
