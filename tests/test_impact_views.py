@@ -759,6 +759,16 @@ def test_public_story_shows_the_name_only_with_naming_consent(client, village_li
     page = client.get(reverse("impact:public-story", args=[anonymous.pk])).text
     assert "Seorang warga" in page
 
+    unconsented = StoryFactory(
+        library=village_library,
+        storyteller_name="Pak Darto",
+        status=Status.PUBLISHED,
+        published_at=named.published_at,
+    )
+    story_consent(unconsented)
+    page = client.get(reverse("impact:public-story", args=[unconsented.pk])).text
+    assert "Pak Darto" not in page and "Seorang warga" in page
+
 
 def test_public_province_list_query_count_does_not_grow(
     client, village_library, django_assert_num_queries
