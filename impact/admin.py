@@ -43,6 +43,9 @@ class ConsentInline(ReadOnlyInline):
         "recorded_at",
         "withdrawn_at",
         "withdrawn_reason",
+        "superseded_at",
+        "superseded_reason",
+        "superseded_by",
     ]
     readonly_fields = fields
 
@@ -70,13 +73,21 @@ class StoryAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(ReadOnlyScopedAdmin):
-    list_display = ["alt_text", "story", "shows_face", "uploaded_at"]
+    list_display = ["alt_text", "story", "shows_face", "uploaded_at", "removed_at"]
     list_select_related = ["story"]
 
 
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyScopedAdmin):
-    list_display = ["story", "kind", "given_by", "method", "recorded_at", "withdrawn_at"]
+    list_display = [
+        "story",
+        "kind",
+        "given_by",
+        "method",
+        "recorded_at",
+        "withdrawn_at",
+        "superseded_at",
+    ]
     list_filter = ["kind", "method"]
     list_select_related = ["story"]
 

@@ -3,7 +3,6 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -128,6 +127,17 @@ class ConsentForm(forms.ModelForm):
         help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
+    replaces_reason = forms.CharField(
+        label=_("Why this replaces the consent on record"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only to correct a consent already recorded (a wrong date or name, or a parent's "
+            "consent for a minor): the earlier record is kept, marked as replaced, with this "
+            "reason. If the person withdrew their consent, record a withdrawal instead."
+        ),
+    )
 
     class Meta:
         model = Consent
@@ -146,12 +156,19 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, story: Story, **kwargs):
         super().__init__(*args, **kwargs)
         self.story = story
-        self.fields["photo"].queryset = story.photos.all()
+        self.fields["photo"].queryset = story.photos.current()
         self.fields["photo"].label_from_instance = lambda photo: photo.alt_text
-        self.fields["given_on"].initial = timezone.localdate
+        self.fields["given_on"].initial = story.local_today
+        self.fields["given_on"].widget.attrs["max"] = story.local_today().isoformat()
         if story.is_minor:
             self.fields["given_by"].label = _("Parent or guardian's name")
             self.fields["guardian_relation"].required = True
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > self.story.local_today():
+            raise ValidationError(_("Consent cannot be given in the future."))
+        return given_on
 
     def clean_signed_form(self):
         upload = self.cleaned_data.get("signed_form")
@@ -193,6 +210,8 @@ class WithdrawForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=Story.Status.choices, widget=forms.HiddenInput)
+    # The version shown on the page: the decision is about what the reviewer read.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -223,6 +242,11 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stories"].queryset = Story.objects.visible_to(user)
+
+    def version_read(self, story: Story) -> int | None:
+        """The version the queue showed next to the story's checkbox (``version-<pk>``)."""
+        value = self.data.get(f"version-{story.pk}", "")
+        return int(value) if value.isdigit() else None
 
 
 class StoryFilterForm(forms.Form):

@@ -6,7 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def status_changed(story, event) -> None:
+def status_changed(story, event, *, link: str) -> None:
+    """Tell the author; ``link`` is the story's absolute address."""
     author = story.author
     if not author.email or event.actor_id == author.pk:
         return
@@ -17,6 +18,7 @@ def status_changed(story, event) -> None:
             "status": event.get_to_status_display(),
         }
         body = render_to_string(
-            "impact/email/status_changed.txt", {"story": story, "event": event, "author": author}
+            "impact/email/status_changed.txt",
+            {"story": story, "event": event, "author": author, "link": link},
         )
     send_mail(subject, body, None, [author.email], fail_silently=True)

@@ -9,7 +9,9 @@ def stories_with_thumbnails(queryset):
     """Stories with their library's region and their photos, in a fixed number of queries."""
     return queryset.select_related(
         "library__province", "library__regency", "author"
-    ).prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "pk")))
+    ).prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.current().order_by("uploaded_at", "pk"))
+    )
 
 
 def public_stories():
@@ -28,4 +30,4 @@ def story_shows_name(story) -> bool:
     """The name is public only with a standing consent to be named."""
     if story.anonymous or not story.storyteller_name:
         return False
-    return story.consents.filter(kind="naming", withdrawn_at__isnull=True).exists()
+    return story.consents.active().filter(kind="naming").exists()

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from impact import notifications, rules
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.models import Library, User
+from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
 
 Status = Story.Status
@@ -26,6 +28,12 @@ class EditConflict(Exception):
 
 class TransitionRefused(ValidationError):
     """The state change is not allowed now; the message says why."""
+
+
+STALE_MESSAGE = gettext_lazy(
+    "This story changed after you opened it (its text or its photos). Nothing was done: "
+    "read it again, then decide."
+)
 
 
 # (from, to) -> who may make the change. Withdrawal is not here: it follows from a consent.
@@ -61,7 +69,9 @@ def _record(story: Story, actor: User, from_status: str, comment: str = "") -> R
         to_status=story.status,
         comment=comment,
     )
-    transaction.on_commit(lambda: notifications.status_changed(story, event))
+    # The link is made now, while the request that made the change (and its host) is known.
+    link = absolute_url(story_url(story))
+    transaction.on_commit(lambda: notifications.status_changed(story, event, link=link))
     return event
 
 
@@ -139,7 +149,12 @@ def story_update(*, story: Story, actor: User, version: int, **content) -> Story
 
 def publish_blockers(story: Story) -> list[str]:
     """Why the story may not be published yet, in words the librarian can act on."""
-    consents = list(story.consents.filter(withdrawn_at__isnull=True))
+    consents = [
+        consent
+        for consent in story.consents.active().select_related("photo")
+        # A removed photo is published nowhere; its consent is kept only as a record.
+        if consent.photo is None or not consent.photo.is_removed
+    ]
     by_kind = {consent.kind: consent for consent in consents if consent.photo_id is None}
     face_consents = {consent.photo_id for consent in consents if consent.photo_id}
     problems = []
@@ -154,8 +169,20 @@ def publish_blockers(story: Story) -> list[str]:
             )
         )
     if story.is_minor:
-        for consent in by_kind.values():
-            if not consent.by_guardian:
+        # Every consent, a photo's too: the age group may have been corrected after the
+        # consents were recorded from the person themselves.
+        for consent in consents:
+            if consent.by_guardian:
+                continue
+            if consent.photo_id:
+                problems.append(
+                    _(
+                        "The storyteller is a minor: the consent for the photo “%(photo)s” "
+                        "must come from a parent or guardian."
+                    )
+                    % {"photo": consent.photo.alt_text}
+                )
+            else:
                 problems.append(
                     _(
                         "The storyteller is a minor: the consent “%(kind)s” must come from a "
@@ -163,7 +190,7 @@ def publish_blockers(story: Story) -> list[str]:
                     )
                     % {"kind": consent.get_kind_display()}
                 )
-    for photo in story.photos.all():
+    for photo in story.photos.current():
         if photo.shows_face and photo.pk not in face_consents:
             problems.append(
                 _(
@@ -176,8 +203,14 @@ def publish_blockers(story: Story) -> list[str]:
 
 
 @transaction.atomic
-def story_transition(*, story: Story, actor: User, to_status: str, comment: str = "") -> Story:
-    """Move the story to ``to_status`` if the rules allow it; record and announce it."""
+def story_transition(
+    *, story: Story, actor: User, to_status: str, comment: str = "", version: int | None = None
+) -> Story:
+    """Move the story to ``to_status`` if the rules allow it; record and announce it.
+
+    ``version`` is the one the person deciding has read (the pages send it): a story edited
+    since then is refused, so nobody verifies or publishes text they never saw.
+    """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
     comment = (comment or "").strip()
     key = (current.status, to_status)
@@ -197,6 +230,8 @@ def story_transition(*, story: Story, actor: User, to_status: str, comment: str 
     }[who]()
     if not allowed:
         raise PermissionDenied
+    if version is not None and version != current.version:
+        raise TransitionRefused(STALE_MESSAGE)
     if key in NEEDS_COMMENT and not comment:
         raise TransitionRefused(_("Write a comment saying why."))
     if to_status == Status.SUBMITTED:
@@ -221,7 +256,7 @@ def photo_add(
     _check_writer(actor, current.library)
     if not current.is_editable:
         raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
-    if current.photos.count() >= Photo.MAX_PER_STORY:
+    if current.photos.current().count() >= Photo.MAX_PER_STORY:
         raise ValidationError(
             _("A story has at most %(count)d photos.") % {"count": Photo.MAX_PER_STORY}
         )
@@ -256,10 +291,23 @@ def _delete_files(*names: str) -> None:
 
 @transaction.atomic
 def photo_remove(*, photo: Photo, actor: User) -> None:
+    """Take the photo off the story and delete its image files.
+
+    The row stays, marked removed, because consents given for the photo and their withdrawals
+    must remain provable (UU PDP); every page shows only ``Photo.objects.current()``.
+    """
     story = Story.objects.select_for_update().select_related("library").get(pk=photo.story_id)
     _check_writer(actor, story.library)
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    if photo.is_removed:
+        return
     names = (photo.image.name, photo.thumbnail.name)
-    photo.delete()
+    photo.removed_at = timezone.now()
+    photo.removed_by = actor
+    photo.image = ""
+    photo.thumbnail = ""
+    photo.full_clean(exclude=["image", "thumbnail"])
+    photo.save(update_fields=["removed_at", "removed_by", "image", "thumbnail"])
     transaction.on_commit(lambda: _delete_files(*names))
     Story.objects.filter(pk=story.pk).update(version=story.version + 1)
 
@@ -277,11 +325,45 @@ def consent_record(
     witness: str = "",
     signed_form: File | None = None,
     photo: Photo | None = None,
+    replaces_reason: str = "",
 ) -> Consent:
-    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    """Record a consent. If one of the same kind (or for the same photo) stands, the new record
+    replaces it: the earlier one is kept, marked replaced, with ``replaces_reason``.
+
+    Replacing corrects the record (a wrong date, a guardian's consent for a minor); it is not
+    a withdrawal, so the story stays open and its status does not change.
+    """
+    current = (
+        Story.objects.select_for_update(of=("self",))
+        .select_related("library__province")
+        .get(pk=story.pk)
+    )
     _check_writer(actor, current.library)
-    if given_on > timezone.localdate():
+    if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
+    replaces_reason = (replaces_reason or "").strip()
+    earlier = (
+        Consent.objects.active()
+        .select_for_update()
+        .filter(story=current, kind=kind, photo=photo if kind == Consent.Kind.PHOTO_FACE else None)
+        .first()
+    )
+    if earlier is not None:
+        if not replaces_reason:
+            raise ValidationError(
+                {
+                    "replaces_reason": _(
+                        "This consent is already on record. To replace that record, say why "
+                        "(for example: the date was wrong); it is kept, marked as replaced."
+                    )
+                }
+            )
+        # Out of the way of the one-active-consent constraints before the new one is checked;
+        # if the new record fails, the transaction restores this one.
+        earlier.superseded_at = timezone.now()
+        earlier.superseded_reason = replaces_reason
+        earlier.full_clean()
+        earlier.save(update_fields=["superseded_at", "superseded_reason"])
     consent = Consent(
         story=current,
         kind=kind,
@@ -299,6 +381,9 @@ def consent_record(
     if method == Consent.Method.SIGNED_FORM and signed_form is not None:
         consent.signed_form.save(signed_form.name, signed_form, save=False)
     consent.save()
+    if earlier is not None:
+        earlier.superseded_by = consent
+        earlier.save(update_fields=["superseded_by"])
     return consent
 
 
@@ -315,6 +400,10 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
     story = Story.objects.select_for_update().select_related("library").get(pk=consent.story_id)
     if not (rules.may_write_for(actor, story.library) or rules.may_review(actor, story)):
         raise PermissionDenied
+    if consent.is_superseded:
+        raise ValidationError(
+            _("This consent record was replaced by a later one: withdraw the later one.")
+        )
     if not consent.is_active:
         raise ValidationError(_("This consent was already withdrawn."))
     consent.withdrawn_at = timezone.now()

@@ -132,7 +132,12 @@ def _local_time(story: Story) -> str:
 
 def _submit_after_save(request, story: Story):
     try:
-        services.story_transition(story=story, actor=request.user, to_status=Story.Status.SUBMITTED)
+        services.story_transition(
+            story=story,
+            actor=request.user,
+            to_status=Story.Status.SUBMITTED,
+            version=story.version,
+        )
     except ValidationError as exc:
         messages.error(
             request,
@@ -182,7 +187,7 @@ def story_edit(request, pk: int):
             "form": form,
             "story": story,
             "photo_form": PhotoForm(),
-            "photos": story.photos.all(),
+            "photos": story.photos.current(),
             "blockers": services.publish_blockers(story),
         },
     )
@@ -222,8 +227,13 @@ def story_detail(request, pk: int):
             "author",
             "event__province",
         ).prefetch_related(
-            "photos",
-            Prefetch("consents", queryset=Consent.objects.select_related("photo", "recorded_by")),
+            Prefetch("photos", queryset=Photo.objects.current()),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related(
+                    "photo", "recorded_by", "superseded_by__recorded_by"
+                ),
+            ),
             Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
             Prefetch("selections", queryset=SelectionDecision.objects.select_related("decided_by")),
         ),
@@ -270,7 +280,10 @@ def story_transition(request, pk: int):
     story = get_in_scope_or_404(request.user, Story.objects.select_related("library"), pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid action."))
+        if "version" in form.errors:
+            messages.error(request, str(services.STALE_MESSAGE))
+        else:
+            messages.error(request, _("Choose a valid action."))
         return redirect("impact:detail", pk=story.pk)
     try:
         story = services.story_transition(
@@ -278,6 +291,7 @@ def story_transition(request, pk: int):
             actor=request.user,
             to_status=form.cleaned_data["to_status"],
             comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         for message in _errors_text(exc):
@@ -303,12 +317,17 @@ def bulk_action(request):
         return redirect(target)
     done, refused = 0, []
     for story in form.cleaned_data["stories"]:
+        version = form.version_read(story)
+        if version is None:
+            refused.append(f"“{story}”: {services.STALE_MESSAGE}")
+            continue
         try:
             services.story_transition(
                 story=story,
                 actor=request.user,
                 to_status=form.cleaned_data["action"],
                 comment=form.cleaned_data["comment"],
+                version=version,
             )
         except (ValidationError, PermissionDenied) as exc:
             why = (
@@ -360,7 +379,9 @@ def _edit_url(story):
 @login_required
 @require_POST
 def photo_delete(request, pk: int):
-    photo = get_in_scope_or_404(request.user, Photo.objects.select_related("story"), pk=pk)
+    photo = get_in_scope_or_404(
+        request.user, Photo.objects.current().select_related("story"), pk=pk
+    )
     story = _writable_story(request, photo.story_id)
     services.photo_remove(photo=photo, actor=request.user)
     messages.success(request, _("The photo was removed."))
@@ -373,7 +394,7 @@ def photo_file(request, pk: int, size: str):
     story's consented photo."""
     if size not in ("full", "thumb"):
         raise Http404
-    photo = Photo.objects.visible_to(request.user).filter(pk=pk).first()
+    photo = Photo.objects.current().visible_to(request.user).filter(pk=pk).first()
     private = photo is not None
     if photo is None:
         photo = get_object_or_404(Photo.objects.public(), pk=pk)
@@ -388,7 +409,9 @@ def photo_file(request, pk: int, size: str):
 @require_http_methods(["GET", "POST"])
 def consent_add(request, pk: int):
     story = _writable_story(request, pk)
-    form = ConsentForm(request.POST or None, request.FILES or None, story=story)
+    # "Replace" on a consent of the story page opens this form for the same kind and photo.
+    initial = {key: request.GET[key] for key in ("kind", "photo") if request.GET.get(key)}
+    form = ConsentForm(request.POST or None, request.FILES or None, story=story, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -403,6 +426,7 @@ def consent_add(request, pk: int):
                 signed_form=data["signed_form"],
                 witness=data["witness"],
                 given_on=data["given_on"],
+                replaces_reason=data["replaces_reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -6,3 +6,6 @@ class LibrariesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "libraries"
     verbose_name = _("Libraries and regions")
+
+    def ready(self):
+        from libraries import site_url  # noqa: F401  (registers the SITE_URL check)

@@ -203,15 +203,31 @@ def test_minor_needs_a_guardian_to_consent(village_library, village_librarian):
     assert consent.by_guardian and consent.recorded_by == village_librarian
 
 
-def test_story_that_becomes_a_minors_cannot_be_published_on_an_adults_consent(story, perpusnas):
+def test_story_that_becomes_a_minors_cannot_be_published_on_an_adults_consent(
+    story, village_librarian, perpusnas
+):
     story_consent(story)
     story_consent(story, Consent.Kind.NAMING)
+    photo = _add_photo(story, village_librarian)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    story.refresh_from_db()
     story.age_group = Story.AgeGroup.CHILD
     story.status = Status.VERIFIED
     story.save()
 
     with pytest.raises(ValidationError, match="di bawah umur"):
         _move(story, perpusnas, Status.PUBLISHED)
+
+    # A parent now consents to the story and the name, but the child's face still stands
+    # on the child's own consent: that is no consent for a minor.
+    Consent.objects.filter(photo__isnull=True).update(guardian_relation="Ibu kandung")
+    with pytest.raises(ValidationError) as error:
+        _move(story, perpusnas, Status.PUBLISHED)
+    assert error.value.messages == [
+        "Penutur masih di bawah umur: persetujuan untuk foto “Ibu Sumiati” harus dari orang tua "
+        "atau wali."
+    ]
+    assert not Story.objects.public().filter(pk=story.pk).exists()
 
 
 def test_consent_needs_proof_of_how_it_was_given(story, village_librarian):
@@ -400,6 +416,18 @@ def test_author_is_emailed_on_each_change(story, consultant, django_capture_on_c
     assert "Lengkapi foto kegiatan." in message.body
 
 
+def test_status_email_links_to_the_story_at_the_portals_address(
+    story, consultant, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://tpbis.perpusnas.go.id"
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(story, consultant, Status.NEEDS_REVISION, "Lengkapi foto kegiatan.")
+
+    assert f"https://tpbis.perpusnas.go.id/cerita/{story.pk}/" in mail.outbox[0].body
+
+
 @pytest.mark.parametrize(
     ("start", "target", "who", "comment"),
     [
@@ -442,3 +470,125 @@ def test_unpublishing_needs_a_reason(village_library, perpusnas):
         _move(story, perpusnas, Status.VERIFIED)
 
     assert Story.objects.public().filter(pk=story.pk).exists()
+
+
+def test_removing_a_photo_keeps_its_consent_and_withdrawal_on_record(
+    village_library, perpusnas, tmp_path, django_capture_on_commit_callbacks
+):
+    story = published_story(library=village_library)
+    photo = _add_photo(story, story.author)
+    consent = story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    services.consent_withdraw(consent=consent, actor=perpusnas, reason="Tidak ingin wajahnya.")
+    files = [tmp_path / "private" / photo.image.name, tmp_path / "private" / photo.thumbnail.name]
+    assert all(path.is_file() for path in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_remove(photo=photo, actor=story.author)
+
+    consent.refresh_from_db()
+    assert consent.photo_id == photo.pk and consent.withdrawn_reason == "Tidak ingin wajahnya."
+    assert consent.withdrawn_recorded_by == perpusnas
+    photo.refresh_from_db()
+    assert photo.removed_at and photo.removed_by == story.author
+    assert not photo.image and not photo.thumbnail
+    assert not any(path.exists() for path in files)
+    assert not story.photos.current().exists()
+
+
+def test_removed_face_photo_no_longer_blocks_publishing_or_counts(story, village_librarian):
+    photo = _add_photo(story, village_librarian)
+    story_consent(story)
+    story_consent(story, Consent.Kind.NAMING)
+    assert len(services.publish_blockers(story)) == 1
+
+    services.photo_remove(photo=photo, actor=village_librarian)
+
+    assert services.publish_blockers(story) == []
+    for _ in range(Photo.MAX_PER_STORY):
+        _add_photo(story, village_librarian, shows_face=False)
+    with pytest.raises(ValidationError):
+        _add_photo(story, village_librarian, shows_face=False)
+
+
+def _record_again(story, actor, kind=Consent.Kind.STORY_USE, *, photo=None, **extra):
+    values = {
+        "given_by": "Ibu Sumiati",
+        "method": Consent.Method.VERBAL,
+        "witness": "Lurah Rawa Makmur",
+        "given_on": datetime.date(2024, 6, 3),
+    }
+    values.update(extra)
+    return services.consent_record(story=story, actor=actor, kind=kind, photo=photo, **values)
+
+
+def test_a_wrong_use_consent_is_replaced_without_closing_the_story(village_library):
+    story = published_story(library=village_library)
+    wrong = story.consents.get(kind=Consent.Kind.STORY_USE)
+
+    with pytest.raises(ValidationError) as error:
+        _record_again(story, story.author)
+    assert "replaces_reason" in error.value.message_dict
+    assert story.consents.count() == 2 and Consent.objects.get(pk=wrong.pk).is_active
+
+    right = _record_again(story, story.author, replaces_reason="Tanggal salah dicatat.")
+
+    wrong.refresh_from_db()
+    assert not wrong.is_active and wrong.withdrawn_at is None
+    assert wrong.superseded_at and wrong.superseded_by == right
+    assert wrong.superseded_reason == "Tanggal salah dicatat."
+    assert right.is_active and right.recorded_by == story.author
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED
+    assert Story.objects.public().filter(pk=story.pk).exists()
+    assert not ReviewEvent.objects.filter(story=story).exists()
+    with pytest.raises(ValidationError, match="diganti"):
+        services.consent_withdraw(consent=wrong, actor=story.author, reason="Salah.")
+
+
+def test_guardian_consents_replace_a_childs_own_and_the_story_can_be_published(
+    story, village_librarian, perpusnas
+):
+    story_consent(story)
+    story_consent(story, Consent.Kind.NAMING)
+    photo = _add_photo(story, village_librarian)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    Story.objects.filter(pk=story.pk).update(age_group=Story.AgeGroup.CHILD, status=Status.VERIFIED)
+    story.refresh_from_db()
+    guardian = {"given_by": "Ibu Wati", "guardian_relation": "Ibu kandung"}
+    why = "Penutur ternyata berusia 11 tahun."
+
+    for kind in (Consent.Kind.STORY_USE, Consent.Kind.NAMING):
+        _record_again(story, village_librarian, kind, replaces_reason=why, **guardian)
+    _record_again(
+        story,
+        village_librarian,
+        Consent.Kind.PHOTO_FACE,
+        photo=photo,
+        replaces_reason=why,
+        **guardian,
+    )
+    _move(story, perpusnas, Status.PUBLISHED)
+
+    assert Story.objects.public().filter(pk=story.pk).exists()
+    assert Consent.objects.active().filter(guardian_relation="").count() == 0
+    assert Consent.objects.filter(superseded_reason=why).count() == 3
+
+
+def test_reviewer_cannot_verify_a_version_they_did_not_read(story, village_librarian, consultant):
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+    story.refresh_from_db()
+    read = story.version
+    services.story_update(
+        story=story, actor=village_librarian, version=read, what_changed="Kini punya toko sendiri."
+    )
+
+    with pytest.raises(ValidationError, match="berubah setelah Anda membukanya"):
+        services.story_transition(
+            story=story, actor=consultant, to_status=Status.VERIFIED, version=read
+        )
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+
+    services.story_transition(
+        story=story, actor=consultant, to_status=Status.VERIFIED, version=read + 1
+    )
+    assert Story.objects.get(pk=story.pk).status == Status.VERIFIED

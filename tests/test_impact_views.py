@@ -1,13 +1,17 @@
 """Impact story pages: who reaches what, bad input, uploads, public pages."""
 
+import datetime
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from impact import services
 from impact.models import Consent, Photo, Story
 from libraries.uploads import process_image
 from tests import factories
@@ -140,10 +144,14 @@ def test_librarian_may_not_verify_or_use_bulk_actions(client_for, village_librar
     client = client_for(village_librarian)
 
     response = client.post(
-        reverse("impact:transition", args=[story.pk]), {"to_status": Status.VERIFIED}
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": Status.VERIFIED, "version": story.version},
     )
     assert response.status_code == 403
-    response = client.post(reverse("impact:bulk"), {"action": "verified", "stories": [story.pk]})
+    response = client.post(
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [story.pk], f"version-{story.pk}": story.version},
+    )
     assert response.status_code == 403
     assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
 
@@ -355,6 +363,38 @@ def test_public_sees_only_consented_photos_of_published_stories(client, village_
     assert client.get(reverse("impact:photo-file", args=[face.pk, "thumb"])).status_code == 200
 
 
+def test_removed_photo_is_gone_from_every_page_but_its_consent_stays(
+    client, client_for, village_library, village_librarian, consultant
+):
+    story = published_story(library=village_library, author=village_librarian)
+    photo = _photo(story, shows_face=True)
+    story_consent(story, Consent.Kind.PHOTO_FACE, photo=photo)
+    thumb = reverse("impact:photo-file", args=[photo.pk, "thumb"])
+    librarian = client_for(village_librarian)
+    assert client.get(thumb).status_code == 200
+
+    response = librarian.post(reverse("impact:photo-delete", args=[photo.pk]))
+
+    assert response.status_code == 302
+    assert client.get(thumb).status_code == 404
+    assert librarian.get(thumb).status_code == 404
+    pages = [
+        client.get(reverse("impact:public-story", args=[story.pk])),
+        client.get(reverse("impact:public-province", args=["64"])),
+        client_for(consultant).get(reverse("impact:list")),
+        client_for(consultant).get(reverse("impact:detail", args=[story.pk])),
+        librarian.get(reverse("impact:edit", args=[story.pk])),
+    ]
+    for page in pages:
+        assert page.status_code == 200 and thumb not in page.text
+    consent = Consent.objects.get(photo=photo)
+    assert consent.is_active
+    assert "foto dihapus" in pages[3].text
+    form = librarian.get(reverse("impact:consent-add", args=[story.pk])).context["form"]
+    assert photo not in form.fields["photo"].queryset
+    assert librarian.post(reverse("impact:photo-delete", args=[photo.pk])).status_code == 404
+
+
 def test_photo_files_live_under_media_root_without_a_public_url(story, tmp_path):
     photo = _photo(story)
 
@@ -381,6 +421,58 @@ def test_librarian_records_a_verbal_consent(client_for, village_librarian, story
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert consent.recorded_by == village_librarian and consent.witness == "Lurah Rawa Makmur"
+
+
+def test_recording_a_consent_again_asks_why_then_keeps_the_old_one_as_replaced(
+    client_for, village_librarian, story
+):
+    old = story_consent(story)
+    librarian = client_for(village_librarian)
+    url = reverse("impact:consent-add", args=[story.pk])
+    data = {
+        "kind": "story_use",
+        "given_by": "Ibu Sumiati",
+        "method": "verbal",
+        "witness": "Lurah Rawa Makmur",
+        "given_on": "2024-05-03",
+    }
+
+    response = librarian.post(url, data)
+
+    assert response.status_code == 200
+    assert "replaces_reason" in response.context["form"].errors
+    assert Consent.objects.count() == 1
+
+    response = librarian.post(url, {**data, "replaces_reason": "Saksi salah ditulis."})
+
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.superseded_by.witness == "Lurah Rawa Makmur"
+    page = librarian.get(reverse("impact:detail", args=[story.pk])).text
+    assert "diganti" in page and "Saksi salah ditulis." in page
+
+
+def test_librarian_in_papua_just_after_midnight_records_a_consent_given_today(
+    client_for, regions, monkeypatch
+):
+    library = factories.village_library("91.03.01.3007", name="Perpustakaan Desa Adat Yoboi")
+    librarian = factories.librarian("pustakawan.yoboi", library)
+    story = StoryFactory(library=library, author=librarian)
+    # 00:30 WIT on 2 May in Jayapura is still 1 May in Jakarta.
+    half_past_midnight = datetime.datetime(2024, 5, 1, 15, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: half_past_midnight)
+    client = client_for(librarian)
+    url = reverse("impact:consent-add", args=[story.pk])
+    data = {"kind": "story_use", "given_by": "Mama Yosina", "method": "verbal"}
+    data["witness"] = "Kepala kampung"
+
+    assert client.get(url).context["form"]["given_on"].value() == datetime.date(2024, 5, 2)
+    tomorrow = client.post(url, {**data, "given_on": "2024-05-03"})
+    assert "given_on" in tomorrow.context["form"].errors
+    response = client.post(url, {**data, "given_on": "2024-05-02"})
+
+    assert response.status_code == 302
+    assert Consent.objects.get().given_on == datetime.date(2024, 5, 2)
 
 
 def test_signed_form_pdf_is_accepted_and_served_only_in_scope(
@@ -487,11 +579,80 @@ def test_publishing_without_consent_shows_why(client_for, perpusnas, story):
     story.save()
 
     response = client_for(perpusnas).post(
-        reverse("impact:transition", args=[story.pk]), {"to_status": "published"}, follow=True
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": "published", "version": story.version},
+        follow=True,
     )
 
     assert "Belum ada persetujuan penggunaan cerita" in response.text
     assert Story.objects.get(pk=story.pk).status == Status.VERIFIED
+
+
+def _versions(*stories):
+    """The versions the queue page shows next to each story's checkbox."""
+    return {f"version-{story.pk}": story.version for story in stories}
+
+
+def test_reviewer_is_told_when_the_story_changed_since_the_page_was_loaded(
+    client_for, consultant, village_librarian, story
+):
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+    reviewer = client_for(consultant)
+    page = reviewer.get(reverse("impact:detail", args=[story.pk]))
+    assert f'name="version" value="{story.version}"' in page.text
+    client_for(village_librarian).post(
+        reverse("impact:edit", args=[story.pk]),
+        _story_data(version=story.version, what_changed="Kini punya toko sendiri."),
+    )
+
+    response = reviewer.post(
+        reverse("impact:transition", args=[story.pk]),
+        {"to_status": "verified", "version": story.version},
+        follow=True,
+    )
+
+    assert "berubah setelah Anda membukanya" in response.text
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+    reviewer.post(reverse("impact:transition", args=[story.pk]), {"to_status": "verified"})
+    assert Story.objects.get(pk=story.pk).status == Status.SUBMITTED
+
+
+def test_bulk_action_leaves_out_stories_changed_since_the_queue_was_loaded(
+    client_for, consultant, village_library
+):
+    unchanged = StoryFactory(library=village_library, status=Status.SUBMITTED)
+    edited = StoryFactory(library=village_library, status=Status.SUBMITTED, title="Diubah")
+    queue = client_for(consultant).get(reverse("impact:list"))
+    assert f'name="version-{edited.pk}" value="{edited.version}"' in queue.text
+    seen = _versions(unchanged, edited)
+    services.story_update(
+        story=edited, actor=edited.author, version=edited.version, what_changed="Baru."
+    )
+
+    response = client_for(consultant).post(
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [unchanged.pk, edited.pk], **seen},
+        follow=True,
+    )
+
+    assert Story.objects.get(pk=unchanged.pk).status == Status.VERIFIED
+    assert Story.objects.get(pk=edited.pk).status == Status.SUBMITTED
+    assert "Diubah" in response.text and "berubah setelah Anda membukanya" in response.text
+
+
+def test_status_email_links_to_the_host_the_reviewer_used_when_site_url_is_unset(
+    client_for, consultant, story, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    Story.objects.filter(pk=story.pk).update(status=Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(consultant).post(
+            reverse("impact:transition", args=[story.pk]),
+            {"to_status": "verified", "version": story.version},
+        )
+
+    assert f"http://testserver/cerita/{story.pk}/" in mail.outbox[0].body
 
 
 def test_staff_bulk_verify_reports_what_was_refused(client_for, perpusnas, village_library):
@@ -499,7 +660,9 @@ def test_staff_bulk_verify_reports_what_was_refused(client_for, perpusnas, villa
     draft = StoryFactory(library=village_library, status=Status.DRAFT, title="Masih draf")
 
     response = client_for(perpusnas).post(
-        reverse("impact:bulk"), {"action": "verified", "stories": [ready.pk, draft.pk]}, follow=True
+        reverse("impact:bulk"),
+        {"action": "verified", "stories": [ready.pk, draft.pk], **_versions(ready, draft)},
+        follow=True,
     )
 
     assert Story.objects.get(pk=ready.pk).status == Status.VERIFIED
@@ -512,7 +675,7 @@ def test_consultant_cannot_bulk_act_on_another_provinces_story(client_for, outsi
     story.save()
 
     response = client_for(outsider).post(
-        reverse("impact:bulk"), {"action": "verified", "stories": [story.pk]}
+        reverse("impact:bulk"), {"action": "verified", "stories": [story.pk], **_versions(story)}
     )
 
     assert response.status_code == 302
@@ -595,6 +758,16 @@ def test_public_story_shows_the_name_only_with_naming_consent(client, village_li
     anonymous = published_story(library=village_library, anonymous=True, storyteller_name="")
     page = client.get(reverse("impact:public-story", args=[anonymous.pk])).text
     assert "Seorang warga" in page
+
+    unconsented = StoryFactory(
+        library=village_library,
+        storyteller_name="Pak Darto",
+        status=Status.PUBLISHED,
+        published_at=named.published_at,
+    )
+    story_consent(unconsented)
+    page = client.get(reverse("impact:public-story", args=[unconsented.pk])).text
+    assert "Pak Darto" not in page and "Seorang warga" in page
 
 
 def test_public_province_list_query_count_does_not_grow(

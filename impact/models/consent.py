@@ -21,7 +21,8 @@ def _form_path(instance, filename):
 
 class ConsentQuerySet(ScopedQuerySet):
     def active(self):
-        return self.filter(withdrawn_at__isnull=True)
+        """Consents that stand: neither withdrawn nor replaced by a later record."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
 
 class Consent(models.Model):
@@ -42,7 +43,8 @@ class Consent(models.Model):
     kind = models.CharField(_("consent to"), max_length=12, choices=Kind.choices)
     photo = models.ForeignKey(
         Photo,
-        on_delete=models.CASCADE,
+        # Photos are removed by marking them (photo_remove): a consent is never lost with one.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="consents",
@@ -88,6 +90,19 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("withdrawal recorded by"),
     )
+    # A record corrected by a later one (wrong date, wrong name, a guardian's consent in place
+    # of a child's own): the person did not withdraw, so the story stays open, and this record
+    # stays as it was, with who replaced it (superseded_by.recorded_by), when and why.
+    superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    superseded_reason = models.TextField(_("reason for replacing"), blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("replaced by"),
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -123,15 +138,29 @@ class Consent(models.Model):
                 name="consent_withdrawal_has_reason",
                 violation_error_message=_("Say why the consent was withdrawn."),
             ),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True) | ~Q(superseded_reason=""),
+                name="consent_replacement_has_reason",
+                violation_error_message=_("Say why the consent on record is being replaced."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(superseded_at__isnull=True),
+                name="consent_withdrawn_or_replaced_not_both",
+                violation_error_message=_("A consent is either withdrawn or replaced."),
+            ),
             models.UniqueConstraint(
                 fields=["story", "kind"],
-                condition=Q(withdrawn_at__isnull=True, photo__isnull=True),
+                condition=Q(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True, photo__isnull=True
+                ),
                 name="consent_one_active_per_story_kind",
                 violation_error_message=_("This consent is already recorded for the story."),
             ),
             models.UniqueConstraint(
                 fields=["photo"],
-                condition=Q(withdrawn_at__isnull=True, photo__isnull=False),
+                condition=Q(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True, photo__isnull=False
+                ),
                 name="consent_one_active_per_photo",
                 violation_error_message=_("This photo already has a consent on record."),
             ),
@@ -141,7 +170,7 @@ class Consent(models.Model):
             # public list and story page.
             models.Index(
                 fields=["story", "kind"],
-                condition=Q(withdrawn_at__isnull=True),
+                condition=Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
                 name="consent_active_idx",
             ),
         ]
@@ -151,7 +180,11 @@ class Consent(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        return self.withdrawn_at is None and self.superseded_at is None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
     @property
     def by_guardian(self) -> bool:
@@ -166,11 +199,20 @@ class Consent(models.Model):
             errors["photo"] = _("A photo is chosen only for consent to publish a photo.")
         if self.photo_id and self.story_id and self.photo.story_id != self.story_id:
             errors["photo"] = _("This photo belongs to another story.")
+        if self._state.adding and self.photo_id and self.photo.is_removed:
+            errors["photo"] = _("This photo was removed from the story.")
         if self.method == self.Method.SIGNED_FORM and not self.signed_form:
             errors["signed_form"] = _("Upload the signed consent form.")
         if self.method == self.Method.VERBAL and not self.witness:
             errors["witness"] = _("Name the person who witnessed the verbal consent.")
-        if self.story_id and self.story.is_minor and not self.guardian_relation:
+        # Checked when the consent is recorded: an earlier record of a story whose age group
+        # was corrected later stays as it was, and can still be withdrawn or replaced.
+        if (
+            self._state.adding
+            and self.story_id
+            and self.story.is_minor
+            and not self.guardian_relation
+        ):
             errors["guardian_relation"] = _(
                 "The storyteller is a minor: consent must come from a parent or guardian. "
                 "Give their name and their relation to the child."

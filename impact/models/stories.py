@@ -1,12 +1,15 @@
 """Impact stories told with the Most Significant Change method, and their photos."""
 
+import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from impact.storage import private_storage
@@ -289,6 +292,11 @@ class Story(models.Model):
     def province(self):
         return self.library.province
 
+    def local_today(self) -> datetime.date:
+        """Today's date where the story's library is: a consent given just after midnight in
+        Jayapura is given on the WIT date, not on Jakarta's."""
+        return timezone.localdate(timezone=ZoneInfo(self.library.province.time_zone))
+
     def missing_for_submission(self) -> list[str]:
         """Labels of the fields still empty that a reviewer needs."""
         return [
@@ -307,6 +315,10 @@ def _thumbnail_path(instance, filename):
 
 
 class PhotoQuerySet(ScopedQuerySet):
+    def current(self):
+        """Photos not removed: a removed photo's row stays only to keep its consents."""
+        return self.filter(removed_at__isnull=True)
+
     def public(self):
         """Photos of public stories that show no face, or whose face consent stands."""
         from .consent import Consent
@@ -314,14 +326,18 @@ class PhotoQuerySet(ScopedQuerySet):
         face_consent = Consent.objects.active().filter(
             photo=OuterRef("pk"), kind=Consent.Kind.PHOTO_FACE
         )
-        return self.filter(
+        return self.current().filter(
             Q(shows_face=False) | Exists(face_consent),
             story__in=Story.objects.public(),
         )
 
 
 class Photo(models.Model):
-    """A photo re-encoded by the safe pipeline; the uploaded original is never kept."""
+    """A photo re-encoded by the safe pipeline; the uploaded original is never kept.
+
+    Removing a photo deletes its image files but keeps the row, marked removed, so that the
+    consents given for it (and their withdrawals) stay provable under UU PDP.
+    """
 
     SCOPE_PATHS = {
         "province": "story__library__province",
@@ -354,6 +370,16 @@ class Photo(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -367,7 +393,22 @@ class Photo(models.Model):
                 name="photo_has_alt_text",
                 violation_error_message=_("Describe the photo in a few words."),
             ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(image="", thumbnail=""),
+                name="photo_removed_keeps_no_files",
+                violation_error_message=_("A removed photo keeps no image files."),
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_by__isnull=True)
+                | Q(removed_at__isnull=False, removed_by__isnull=False),
+                name="photo_removal_says_who",
+                violation_error_message=_("Record who removed the photo."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.alt_text
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
