@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from libraries.data_version import province_data_changed
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -30,6 +31,7 @@ from libraries.models import (
     BudgetAllocation,
     Library,
     Partner,
+    Province,
     Regulation,
     Target,
     Threshold,
@@ -80,6 +82,16 @@ def get_for_report_or_404(user, queryset, **lookup):
 def _check_reporter(actor: User, library: Library) -> None:
     if not may_report(actor) or not reporting_libraries(actor).filter(pk=library.pk).exists():
         raise PermissionDenied
+
+
+def _indicators_changed(*libraries: Library) -> None:
+    # Public pages and dashboards cache indicators per province; refresh them after commit.
+    province_data_changed(*{library.province_id for library in libraries})
+
+
+def _targets_changed() -> None:
+    # Targets and thresholds colour the indicators of every province.
+    province_data_changed(*Province.objects.values_list("code", flat=True))
 
 
 def may_set_targets(user) -> bool:
@@ -179,6 +191,7 @@ def activity_record(
         if existing is None:
             raise
         return existing, False
+    _indicators_changed(library)
     return activity, True
 
 
@@ -206,6 +219,7 @@ def activity_update(
     current.save(update_fields=[*changes, "version", "updated_at"])
     if partners is not None:
         current.partners.set(_check_partners(current.library, partners))
+    _indicators_changed(current.library)
     return current
 
 
@@ -215,6 +229,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     files = [f for e in activity.evidence.all() for f in (e.file, e.thumbnail) if f]
     activity.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+    _indicators_changed(activity.library)
 
 
 # Visitors
@@ -245,6 +260,7 @@ def visitor_count_record(
         )
         count = VisitorCount.objects.get(library=library, month=month)
         created = False
+    _indicators_changed(library)
     return count, created
 
 
@@ -252,6 +268,7 @@ def visitor_count_record(
 def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
     _check_reporter(actor, count.library)
     count.delete()
+    _indicators_changed(count.library)
 
 
 # Partnerships and advocacy
@@ -280,6 +297,7 @@ def agreement_create(
     agreement.full_clean()
     _document(agreement, document)
     agreement.save()
+    _indicators_changed(library)
     return agreement
 
 
@@ -292,6 +310,7 @@ def regulation_create(
     regulation.full_clean()
     _document(regulation, document)
     regulation.save()
+    _indicators_changed(library)
     return regulation
 
 
@@ -301,6 +320,7 @@ def budget_allocation_create(*, actor: User, library: Library, **fields) -> Budg
     allocation = BudgetAllocation(library=library, **fields)
     allocation.full_clean()
     allocation.save()
+    _indicators_changed(library)
     return allocation
 
 
@@ -316,6 +336,7 @@ def partnership_record_delete(*, actor: User, record) -> None:
     record.delete()
     if document:
         transaction.on_commit(lambda: document.delete(save=False))
+    _indicators_changed(record.library)
 
 
 # Targets and thresholds
@@ -336,6 +357,7 @@ def target_save(*, actor: User, target: Target | None = None, **fields) -> Targe
     target.set_by = actor
     target.full_clean()
     target.save()
+    _targets_changed()
     return target
 
 
@@ -343,6 +365,7 @@ def target_save(*, actor: User, target: Target | None = None, **fields) -> Targe
 def target_delete(*, actor: User, target: Target) -> None:
     _check_perpusnas(actor)
     target.delete()
+    _targets_changed()
 
 
 @transaction.atomic
@@ -353,4 +376,5 @@ def threshold_save(*, actor: User, indicator: str, yellow_from: int, green_from:
     threshold.yellow_from, threshold.green_from = yellow_from, green_from
     threshold.full_clean()
     threshold.save()
+    _targets_changed()
     return threshold

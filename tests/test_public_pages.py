@@ -85,6 +85,7 @@ def test_province_page_shows_its_libraries_by_level_and_cohort(client, kepri):
     # The withdrawn library no longer takes part.
     assert "Kampung Baru" not in text
     assert [section.slug for section in response.context["sections"]] == [
+        "indikator",
         "angkatan",
         "kabupaten-kota",
         "perpustakaan",
