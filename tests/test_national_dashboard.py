@@ -74,7 +74,10 @@ def test_drill_down_from_province_to_kab_kota_to_library(client_for, consultant,
     assert " WITA</time>" in regency.content.decode()
     library_page = client.get(library_url)
     assert library_page.status_code == 200
-    assert '<li class="breadcrumb-item active" aria-current="page">Perpustakaan Kelurahan Rawa Makmur' in library_page.content.decode()
+    assert (
+        '<li class="breadcrumb-item active" aria-current="page">Perpustakaan Kelurahan Rawa Makmur'
+        in library_page.content.decode()
+    )
 
 
 def test_kab_kota_under_the_wrong_province_is_not_found(client_for, perpusnas, registry):

@@ -241,7 +241,7 @@ def stacked_columns(
     largest = max(totals) or 1
     plot = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
     slot = WIDTH // len(categories)
-    column_width = max(slot - max(slot // 4, 2), 2)
+    column_width = min(max(slot - max(slot // 4, 2), 2), 48)
     legend = tuple(
         (label, f"series-{index % SERIES_CLASSES}") for index, (label, _values) in enumerate(series)
     )
