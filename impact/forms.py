@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Event
 from impact.models import Consent, SelectionDecision, Story
 from libraries.models import Library, Province, Village
 from libraries.scope import Scope
@@ -13,6 +14,10 @@ from libraries.uploads import SafeImageField, process_image
 
 CONSENT_FORM_MAX_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
+
+
+def _event_label(event) -> str:
+    return f"{event.title} ({event.local_start:%d/%m/%Y})"
 
 
 class StoryForm(forms.ModelForm):
@@ -52,6 +57,12 @@ class StoryForm(forms.ModelForm):
             library = user.library
             if not self.is_bound:
                 self.initial["draft_key"] = uuid.uuid4()
+        # Only events the writer can see: those of their kab/kota and province, and the ones
+        # their library was invited to or attended.
+        self.fields["event"].queryset = (
+            Event.objects.visible_to(user).with_regions().order_by("-starts_at")
+        )
+        self.fields["event"].label_from_instance = _event_label
         regency = library.regency_id if library else None
         villages = Village.objects.filter(district__regency=regency).select_related("district")
         self.fields["village"].queryset = villages

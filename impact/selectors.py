@@ -15,7 +15,7 @@ def stories_with_thumbnails(queryset):
 def public_stories():
     return (
         Story.objects.public()
-        .select_related("library__province", "library__regency", "village")
+        .select_related("library__province", "library__regency", "village", "event__province")
         .order_by("-published_at", "-pk")
     )
 

@@ -217,7 +217,11 @@ def story_detail(request, pk: int):
     story = get_in_scope_or_404(
         request.user,
         Story.objects.select_related(
-            "library__province", "library__regency", "village__district", "author"
+            "library__province",
+            "library__regency",
+            "village__district",
+            "author",
+            "event__province",
         ).prefetch_related(
             "photos",
             Prefetch("consents", queryset=Consent.objects.select_related("photo", "recorded_by")),

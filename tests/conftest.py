@@ -100,3 +100,33 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Events and attendance
+
+
+@pytest.fixture
+def plm(perpusnas):
+    """PLM Provinsi Kalimantan Timur, Hotel Harris Samarinda, 4-6 July 2022 (WITA)."""
+    return factories.event(actor=perpusnas)
+
+
+@pytest.fixture
+def plm_day_one(plm):
+    return plm.sessions.order_by("date").first()
+
+
+@pytest.fixture
+def kepri_bimtek(perpusnas):
+    """Bimtek SPP-TIK at CK Hotel Tanjungpinang, 5-9 June 2023 (WIB)."""
+    import datetime
+
+    return factories.event(
+        actor=perpusnas,
+        province_code="21",
+        kind="bimtek",
+        title="Bimtek SPP-TIK Kepulauan Riau",
+        venue="CK Hotel Tanjungpinang",
+        first_day=datetime.date(2023, 6, 5),
+        days=5,
+    )

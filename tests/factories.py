@@ -253,3 +253,61 @@ class TargetFactory(factory.django.DjangoModelFactory):
     level = Library.Level.VILLAGE
     year = 2024
     per_month = 2
+
+
+# Events and attendance
+
+
+def event(
+    *,
+    province_code: str = "64",
+    kind: str = "plm_province",
+    title: str = "PLM Provinsi Kalimantan Timur",
+    venue: str = "Hotel Harris Samarinda",
+    first_day=None,
+    days: int = 3,
+    actor=None,
+    **fields,
+):
+    """An event created through the service, so that it has its daily sessions."""
+    import datetime
+    import zoneinfo
+
+    from events.services import event_create
+
+    province = Province.objects.get(code=province_code)
+    tz = zoneinfo.ZoneInfo(province.time_zone)
+    first_day = first_day or datetime.date(2022, 7, 4)
+    starts = datetime.datetime.combine(first_day, datetime.time(8, 0), tzinfo=tz)
+    ends = datetime.datetime.combine(
+        first_day + datetime.timedelta(days=days - 1), datetime.time(16, 0), tzinfo=tz
+    )
+    actor = actor or UserFactory(username="events-admin", role=User.Role.PERPUSNAS)
+    return event_create(
+        actor=actor,
+        kind=kind,
+        title=title,
+        province=province,
+        venue=venue,
+        starts_at=starts,
+        ends_at=ends,
+        **fields,
+    )
+
+
+def participant(name: str, library=None, *, gender: str = "F", event=None, **fields):
+    """A person, put on the event's list when ``event`` is given."""
+    from events.services import participant_find_or_create, registration_ensure
+
+    province = library.province if library else Province.objects.get(code="64")
+    person, _created = participant_find_or_create(
+        name=name,
+        gender=gender,
+        province=province,
+        library=library,
+        institution=fields.pop("institution", "" if library else "Dinas Kominfo"),
+        **fields,
+    )
+    if event is not None:
+        registration_ensure(event=event, participant=person, role="library_manager")
+    return person

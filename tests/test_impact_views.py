@@ -642,3 +642,31 @@ def test_story_page_shows_history_in_the_provinces_time_zone(
     response = client_for(consultant).get(reverse("impact:detail", args=[story.pk]))
 
     assert "WITA" in response.text and "Periksa ejaan." in response.text
+
+
+def test_story_links_to_an_event_the_library_took_part_in(
+    client_for, village_librarian, village_library, plm, kepri_bimtek, perpusnas
+):
+    from events.services import invitations_set
+
+    invitations_set(actor=perpusnas, event=plm, libraries=[village_library])
+    client = client_for(village_librarian)
+
+    offered = client.get(reverse("impact:create")).context["form"].fields["event"].queryset
+    foreign = client.post(
+        reverse("impact:create"),
+        _story_data(library=village_library.pk, event=kepri_bimtek.pk, save=""),
+    )
+    linked = client.post(
+        reverse("impact:create"), _story_data(library=village_library.pk, event=plm.pk, save="")
+    )
+
+    assert list(offered) == [plm]
+    assert "event" in foreign.context["form"].errors
+    assert linked.status_code == 302
+    story = Story.objects.get()
+    assert story.event == plm
+    page = client.get(reverse("impact:detail", args=[story.pk]))
+    assert "PLM Provinsi Kalimantan Timur, Hotel Harris Samarinda (4 Jul 2022–6 Jul 2022)" in (
+        page.text
+    )

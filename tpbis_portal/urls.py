@@ -52,5 +52,6 @@ urlpatterns = [
     path("robots.txt", public_views.robots_txt, name="robots"),
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting_urls")),
+    path("kegiatan/", include("events.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -104,6 +104,7 @@ class Story(models.Model):
         "life_before",
         "involvement",
         "involvement_detail",
+        "event",
         "what_changed",
         "why_it_matters",
         "income_before",
@@ -177,6 +178,15 @@ class Story(models.Model):
         blank=True,
         validators=[MaxLengthValidator(STORY_TEXT_LIMIT)],
         help_text=_("For example: the Bimtek on online selling in March 2023."),
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="impact_stories",
+        verbose_name=_("recorded event"),
+        help_text=_("The training or meeting that involved the person, if it is in the portal."),
     )
     what_changed = models.TextField(
         _("what changed"), blank=True, validators=[MaxLengthValidator(STORY_TEXT_LIMIT)]

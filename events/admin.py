@@ -1,0 +1,183 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.models import (
+    Attendance,
+    Award,
+    Event,
+    EventSession,
+    Facilitator,
+    Invitation,
+    Participant,
+    Problem,
+)
+from events.models.people import normalise_institution, normalise_name
+from events.services import participant_merge
+from libraries.admin import ScopedAdminMixin, ScopedInlineMixin
+from libraries.scope import Scope
+
+
+class SessionInline(ScopedInlineMixin, admin.TabularInline):
+    model = EventSession
+    extra = 0
+    fields = ["date", "name"]
+
+
+class InvitationInline(ScopedInlineMixin, admin.TabularInline):
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ["library"]
+    fields = ["library"]
+
+
+class FacilitatorInline(ScopedInlineMixin, admin.TabularInline):
+    model = Facilitator
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "role", "topic"]
+
+
+@admin.register(Event)
+class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "province", "regency", "starts_at", "status"]
+    list_filter = ["kind", "status", "province"]
+    list_select_related = ["province", "regency"]
+    search_fields = ["title", "venue"]
+    autocomplete_fields = ["province", "regency"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["version", "created_by", "created_at", "updated_at"]
+    inlines = [SessionInline, InvitationInline, FacilitatorInline]
+
+    def save_model(self, request, obj, form, change):
+        # Keeps the optimistic-lock counter of the portal's edit form in step.
+        if change:
+            obj.version += 1
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "gender", "library", "institution", "province", "attendance_count"]
+    list_filter = ["gender", "province"]
+    search_fields = ["name", "normalised_name", "library__name", "institution"]
+    autocomplete_fields = ["library", "province"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("library", "province")
+            .annotate(
+                active_marks=Count("attendances", filter=Q(attendances__revoked_at__isnull=True))
+            )
+        )
+
+    @admin.display(description=gettext_lazy("attendance"), ordering="active_marks")
+    def attendance_count(self, participant):
+        return participant.active_marks
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not Scope.for_user(request.user).national:
+            actions.pop("merge", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        # The duplicate-detection keys follow the name and institution typed here.
+        obj.normalised_name = normalise_name(obj.name)
+        obj.normalised_institution = (
+            "" if obj.library_id else normalise_institution(obj.institution)
+        )
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=gettext_lazy("Merge the selected records of one person"))
+    def merge(self, request, queryset):
+        if not Scope.for_user(request.user).national:
+            raise PermissionDenied
+        records = list(queryset.order_by("pk"))
+        if len(records) < 2:
+            self.message_user(request, _("Choose at least two records to merge."), messages.ERROR)
+            return None
+        keep_pk = request.POST.get("keep")
+        if request.POST.get("confirm") == "yes" and keep_pk:
+            keep = next((record for record in records if str(record.pk) == keep_pk), None)
+            if keep is None:
+                self.message_user(request, _("Choose the record to keep."), messages.ERROR)
+                return None
+            result = participant_merge(
+                actor=request.user,
+                keep=keep,
+                duplicates=[record for record in records if record.pk != keep.pk],
+            )
+            self.message_user(
+                request,
+                _(
+                    "Merged into %(name)s: %(attendances)d attendance marks moved, "
+                    "%(doubles_undone)d double marks kept as undone, %(deleted)d records removed."
+                )
+                % {"name": keep.name, **result},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/events/participant_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge person records"),
+                "records": records,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: marks are made on the attendance page, so that the rules apply."""
+
+    list_display = ["participant", "session", "marked_by", "marked_at", "source", "revoked_at"]
+    list_filter = ["source", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["participant", "session__event", "marked_by"]
+    search_fields = ["participant__name", "session__event__title"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "event", "stakeholder", "status", "discussed_at"]
+    list_filter = ["status"]
+    list_select_related = ["event", "discussed_at"]
+    search_fields = ["description", "stakeholder"]
+    autocomplete_fields = ["event", "discussed_at", "regency", "library"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Award)
+class AwardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["event", "category", "rank", "library"]
+    list_filter = ["category"]
+    list_select_related = ["event", "library"]
+    autocomplete_fields = ["event", "library"]

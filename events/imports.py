@@ -1,0 +1,351 @@
+"""Participant lists from XLSX or CSV: a dry run that explains every row, then the import.
+
+The dry run saves nothing. It returns plain rows (kept in the user's session until confirmed)
+with a status for each: new person, already known person, or an error with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import zipfile
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history
+
+from events.models import Attendance, Event, Participant, Registration, normalise_name
+from events.models.people import normalise_institution
+from events.services import attendance_mark_many, require_manager
+from libraries.models import Library
+
+MAX_ROWS = 2000
+# Namespace of the mark ids of imported attendance: the same row imported twice is one mark.
+IMPORT_NAMESPACE = uuid.UUID("8f6f1c52-3c1e-4f0b-9a57-5d1f0c6c2b11")
+
+HEADERS = {
+    "name": {"nama", "name", "nama lengkap", "nama peserta"},
+    "gender": {"jenis kelamin", "jk", "l/p", "gender", "sex", "kelamin"},
+    "library": {"perpustakaan", "library", "nama perpustakaan"},
+    "institution": {"instansi", "institution", "lembaga", "asal instansi", "asal"},
+    "position": {"jabatan", "position"},
+    "role": {"peran", "role"},
+    "phone": {"telepon", "phone", "hp", "no hp", "no. hp", "nomor hp", "telp"},
+    "email": {"email", "e-mail", "surel"},
+    "attended": {"hadir", "attended", "kehadiran", "hari hadir"},
+}
+GENDERS = {
+    "l": "M",
+    "laki-laki": "M",
+    "laki laki": "M",
+    "pria": "M",
+    "m": "M",
+    "male": "M",
+    "p": "F",
+    "perempuan": "F",
+    "wanita": "F",
+    "f": "F",
+    "female": "F",
+}
+
+
+class UnreadableFile(ValidationError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class Row:
+    number: int
+    name: str = ""
+    gender: str = ""
+    library_id: int | None = None
+    library_name: str = ""
+    institution: str = ""
+    position: str = ""
+    role: str = Registration.Role.OTHER
+    phone: str = ""
+    email: str = ""
+    days: list[int] = field(default_factory=list)
+    status: str = "new"  # new | known | error
+    reason: str = ""
+    participant_id: int | None = None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_table(upload) -> list[list[str]]:
+    """The rows of an XLSX or CSV upload as text, judged by content, not by file name."""
+    head = upload.read(4)
+    upload.seek(0)
+    if head == b"PK\x03\x04":
+        try:
+            workbook = load_workbook(upload, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_text(value) for value in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+        return rows
+    raw = upload.read()
+    if b"\x00" in raw[:4096]:
+        raise UnreadableFile(_("The file is neither XLSX nor CSV text."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return [
+        [_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, title in enumerate(header):
+        key = title.strip().lower().rstrip(":*").strip()
+        for name, aliases in HEADERS.items():
+            if key in aliases and name not in columns:
+                columns[name] = index
+    return columns
+
+
+def _roles() -> dict[str, str]:
+    lookup = {}
+    for value, label in Registration.Role.choices:
+        lookup[value] = value
+        lookup[str(label).lower()] = value
+    return lookup
+
+
+def preview(*, upload, event: Event, libraries) -> list[Row]:
+    """Read and check every row; nothing is saved."""
+    table = [row for row in read_table(upload) if any(row)]
+    if not table:
+        raise UnreadableFile(_("The file is empty."))
+    columns = _columns(table[0])
+    missing = [name for name in ("name", "gender") if name not in columns]
+    if missing or not ({"library", "institution"} & set(columns)):
+        raise UnreadableFile(
+            _(
+                "The first row must name the columns: Nama, Jenis kelamin, and Perpustakaan or "
+                "Instansi."
+            )
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise UnreadableFile(
+            _("The list has more than %(max)d rows; split it into smaller files.")
+            % {"max": MAX_ROWS}
+        )
+    by_name = {library.name.strip().lower(): library for library in libraries}
+    roles = _roles()
+    day_count = event.sessions.count()
+    rows: list[Row] = []
+    for number, values in enumerate(table[1:], start=2):
+
+        def cell(name, values=values):
+            index = columns.get(name)
+            return values[index] if index is not None and index < len(values) else ""
+
+        row = Row(number=number)
+        row.name = cell("name")
+        row.position, row.phone, row.email = cell("position"), cell("phone"), cell("email")
+        row.institution = cell("institution")
+        problems = []
+        if not normalise_name(row.name):
+            problems.append(_("the name is empty"))
+        gender = GENDERS.get(cell("gender").lower())
+        if gender is None:
+            problems.append(_("gender must be L or P"))
+        else:
+            row.gender = gender
+        library_name = cell("library")
+        if library_name:
+            library = by_name.get(library_name.lower())
+            if library is None:
+                problems.append(
+                    _("library “%(name)s” is not among the libraries of this event's province")
+                    % {"name": library_name}
+                )
+            else:
+                row.library_id, row.library_name = library.pk, library.name
+        elif not row.institution:
+            problems.append(_("give the library or the institution"))
+        role = cell("role")
+        if role:
+            if role.lower() not in roles:
+                problems.append(_("unknown role “%(role)s”") % {"role": role})
+            else:
+                row.role = roles[role.lower()]
+        if row.email:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                problems.append(_("the email address is not valid"))
+        attended = cell("attended")
+        if attended:
+            try:
+                row.days = sorted({int(part) for part in attended.replace(";", ",").split(",")})
+            except ValueError:
+                problems.append(_("Hadir must list day numbers such as 1,2"))
+            else:
+                if any(day < 1 or day > day_count for day in row.days):
+                    problems.append(
+                        _("the event has days 1 to %(count)d only") % {"count": day_count}
+                    )
+        if problems:
+            row.status, row.reason = "error", "; ".join(problems)
+        rows.append(row)
+    _classify(rows)
+    return rows
+
+
+def _key(row: Row) -> tuple:
+    if row.library_id:
+        return (normalise_name(row.name), row.library_id, "")
+    return (normalise_name(row.name), None, normalise_institution(row.institution))
+
+
+def _classify(rows: list[Row]) -> None:
+    """Mark rows of people already in the register, and repeats within the file."""
+    valid = [row for row in rows if row.status != "error"]
+    names = {normalise_name(row.name) for row in valid}
+    known = {}
+    for participant in Participant.objects.filter(normalised_name__in=names).order_by("-pk"):
+        known[_participant_key(participant)] = participant.pk
+    seen: dict[tuple, int] = {}
+    for row in valid:
+        key = _key(row)
+        if key in seen:
+            row.status = "error"
+            row.reason = _("same person as row %(row)d") % {"row": seen[key]}
+            continue
+        seen[key] = row.number
+        if key in known:
+            row.status, row.participant_id = "known", known[key]
+
+
+def to_session(rows: list[Row]) -> list[dict]:
+    return [asdict(row) for row in rows]
+
+
+def from_session(data: list[dict]) -> list[Row]:
+    return [Row(**item) for item in data]
+
+
+@transaction.atomic
+def participants_import(*, actor, event: Event, rows: list[Row], token: str) -> dict[str, int]:
+    """Register every valid row's person for the event and record the attendance listed.
+
+    Works in a few bulk queries whatever the length of the list. The mark ids derive from
+    the import token and the row, so confirming twice adds nothing.
+    """
+    require_manager(actor, event)
+    valid = [row for row in rows if row.status != "error"]
+    counts = {"new": 0, "known": 0, "marks": 0, "skipped": len(rows) - len(valid)}
+    sessions = list(event.sessions.order_by("date", "pk"))
+    libraries = Library.objects.in_bulk({row.library_id for row in valid if row.library_id})
+    existing = {}
+    names = {normalise_name(row.name) for row in valid}
+    for participant in Participant.objects.filter(normalised_name__in=names).order_by("-pk"):
+        existing[_participant_key(participant)] = participant
+    people: dict[int, Participant] = {}
+    fresh, filled = [], []
+    for row in valid:
+        participant = existing.get(_key(row))
+        if participant is not None:
+            counts["known"] += 1
+            changed = False
+            for name in ("phone", "email", "position"):
+                if getattr(row, name) and not getattr(participant, name):
+                    setattr(participant, name, getattr(row, name))
+                    changed = True
+            if changed and participant not in filled:
+                filled.append(participant)
+        else:
+            library = libraries.get(row.library_id)
+            if row.library_id and library is None:
+                raise ValidationError(_("A library of the list no longer exists; check again."))
+            participant = Participant(
+                name=" ".join(row.name.split()),
+                normalised_name=normalise_name(row.name),
+                gender=row.gender,
+                library=library,
+                institution="" if library else row.institution,
+                normalised_institution="" if library else normalise_institution(row.institution),
+                province_id=library.province_id if library else event.province_id,
+                position=row.position,
+                phone=row.phone,
+                email=row.email,
+            )
+            # The library and province were checked in the preview and just fetched.
+            participant.full_clean(exclude=["library", "province"], validate_constraints=False)
+            existing[_key(row)] = participant
+            fresh.append(participant)
+            counts["new"] += 1
+        people[row.number] = participant
+    if fresh:
+        bulk_create_with_history(fresh, Participant, batch_size=500, default_user=actor)
+        # Not every database hands back the new ids: read them by their duplicate keys.
+        if any(participant.pk is None for participant in fresh):
+            stored = {
+                _participant_key(participant): participant
+                for participant in Participant.objects.filter(
+                    normalised_name__in={participant.normalised_name for participant in fresh}
+                ).order_by("pk")
+            }
+            for number, participant in people.items():
+                if participant.pk is None:
+                    people[number] = stored[_participant_key(participant)]
+    if filled:
+        Participant.objects.bulk_update(filled, ["phone", "email", "position"])
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                event=event,
+                participant=people[row.number],
+                role=row.role,
+                source=Registration.Source.IMPORT,
+            )
+            for row in valid
+        ],
+        ignore_conflicts=True,
+    )
+    counts["marks"] = attendance_mark_many(
+        actor=actor,
+        event=event,
+        marks=[
+            (
+                sessions[day - 1],
+                people[row.number],
+                uuid.uuid5(IMPORT_NAMESPACE, f"{token}:{row.number}:{sessions[day - 1].pk}"),
+            )
+            for row in valid
+            for day in row.days
+        ],
+        source=Attendance.Source.IMPORT,
+    )
+    return counts
+
+
+def _participant_key(participant: Participant) -> tuple:
+    return (
+        participant.normalised_name,
+        participant.library_id,
+        "" if participant.library_id else participant.normalised_institution,
+    )

@@ -1,0 +1,16 @@
+from .events import Event, EventSession, Facilitator, Invitation
+from .outcomes import Award, Problem
+from .people import Attendance, Participant, Registration, normalise_name
+
+__all__ = [
+    "Attendance",
+    "Award",
+    "Event",
+    "EventSession",
+    "Facilitator",
+    "Invitation",
+    "Participant",
+    "Problem",
+    "Registration",
+    "normalise_name",
+]

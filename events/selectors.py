@@ -1,0 +1,117 @@
+"""Reads behind the event pages: each takes the user, so every list stays in scope."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from events.models import Attendance, Event, EventSession, Registration
+from events.services import may_manage
+from libraries.models import Library
+
+
+def event_for(user, pk: int, *, manage: bool = False) -> Event:
+    """An event the user may see (404 otherwise); with ``manage``, may change (403)."""
+    event = get_object_or_404(Event.objects.visible_to(user).with_regions(), pk=pk)
+    if manage and not may_manage(user, event):
+        raise PermissionDenied
+    return event
+
+
+def session_for(user, pk: int, *, manage: bool = False) -> EventSession:
+    session = get_object_or_404(
+        EventSession.objects.select_related("event__province", "event__regency").filter(
+            event__in=Event.objects.visible_to(user)
+        ),
+        pk=pk,
+    )
+    if manage and not may_manage(user, session.event):
+        raise PermissionDenied
+    return session
+
+
+def participant_library_filter(user, event: Event):
+    """People of an event the user may see: all of them for its managers, otherwise only
+    the people of the user's own libraries (a librarian reading their participation)."""
+    if may_manage(user, event):
+        return {}
+    return {"participant__library__in": Library.objects.visible_to(user).values("pk")}
+
+
+class RosterRow:
+    """One person of the attendance page, with the strings the page shows worked out once
+    (the page lists up to a few hundred people and is re-rendered after every mark without
+    JavaScript)."""
+
+    __slots__ = (
+        "affiliation",
+        "client_id",
+        "mark",
+        "marked_by",
+        "marked_time",
+        "participant",
+        "regency_name",
+        "registration",
+        "search_text",
+    )
+
+    def __init__(self, registration: Registration, mark: Attendance | None, tz, abbreviation):
+        participant = registration.participant
+        library = participant.library
+        self.registration = registration
+        self.participant = participant
+        self.mark = mark
+        self.affiliation = library.name if library else participant.institution
+        self.regency_name = library.regency.name if library and library.regency_id else ""
+        self.search_text = f"{participant.name} {self.affiliation}".lower()
+        self.client_id = None
+        self.marked_by = ""
+        self.marked_time = ""
+        if mark is not None:
+            self.marked_by = str(mark.marked_by) if mark.marked_by_id else "-"
+            self.marked_time = f"{mark.marked_at.astimezone(tz):%H:%M} {abbreviation}"
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    female: int = 0
+    male: int = 0
+    by_library: list[tuple[str, int]] = field(default_factory=list)
+    by_regency: list[tuple[str, int]] = field(default_factory=list)
+
+
+def roster(session: EventSession) -> list[RosterRow]:
+    """Everyone on the event's list with their active mark at this session (two queries)."""
+    registrations = (
+        Registration.objects.filter(event_id=session.event_id)
+        .select_related("participant__library__regency")
+        .order_by("participant__name", "participant_id")
+    )
+    marks = {
+        mark.participant_id: mark
+        for mark in Attendance.objects.active().filter(session=session).select_related("marked_by")
+    }
+    tz, abbreviation = session.event.tz, session.event.time_zone_abbreviation
+    return [
+        RosterRow(registration, marks.get(registration.participant_id), tz, abbreviation)
+        for registration in registrations
+    ]
+
+
+def counts(rows: list[RosterRow]) -> Counts:
+    present = [row for row in rows if row.mark is not None]
+    genders = Counter(row.participant.gender for row in present)
+    libraries = Counter(row.affiliation for row in present)
+    regencies = Counter(row.regency_name or _("Other institutions") for row in present)
+    return Counts(
+        total=len(present),
+        female=genders.get("F", 0),
+        male=genders.get("M", 0),
+        by_library=sorted(libraries.items()),
+        by_regency=sorted(regencies.items()),
+    )

@@ -1,0 +1,544 @@
+"""Writes to events, participants and attendance. Views, the import, the offline sync and the
+admin call these; the rules live here."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import (
+    Attendance,
+    Award,
+    Event,
+    EventSession,
+    Facilitator,
+    Invitation,
+    Participant,
+    Problem,
+    Registration,
+    normalise_name,
+)
+from events.models.people import normalise_institution
+from libraries.models import Library, Province, Regency, User
+from libraries.scope import Scope
+
+
+class EditConflict(Exception):
+    """Somebody else saved the object after this edit began."""
+
+
+def may_manage(user, event: Event) -> bool:
+    scope = Scope.for_user(user)
+    return scope.can_manage and scope.covers_province(event.province_id)
+
+
+def require_manager(actor, event: Event) -> None:
+    if not may_manage(actor, event):
+        raise PermissionDenied(_("You cannot change events in this province."))
+
+
+# Events
+
+
+def _session_name(number: int) -> str:
+    return _("Day %(number)d") % {"number": number}
+
+
+def _sync_day_sessions(event: Event) -> None:
+    """At least one session per local day; empty sessions outside the dates go away."""
+    dates = event.local_dates()
+    existing = list(event.sessions.all())
+    outside = [session for session in existing if session.date not in dates]
+    marked = [
+        session
+        for session in outside
+        if Attendance.objects.filter(session=session).exists()  # revoked ones too: history
+    ]
+    if marked:
+        raise ValidationError(
+            _(
+                "Attendance was taken on %(dates)s, outside the new dates. Keep those days in "
+                "the event."
+            )
+            % {"dates": ", ".join(f"{session.date:%d-%m-%Y}" for session in marked)}
+        )
+    EventSession.objects.filter(pk__in=[session.pk for session in outside]).delete()
+    covered = {session.date for session in existing if session.date in dates}
+    for number, date in enumerate(dates, start=1):
+        if date not in covered:
+            session = EventSession(event=event, date=date, name=_session_name(number))
+            session.full_clean()
+            session.save()
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    kind: str,
+    title: str,
+    province: Province,
+    venue: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    regency: Regency | None = None,
+    status: str = Event.Status.PLANNED,
+    description: str = "",
+) -> Event:
+    """Create an event with one attendance session for each of its local days."""
+    scope = Scope.for_user(actor)
+    if not (scope.can_manage and scope.covers_province(province.code)):
+        raise PermissionDenied(_("You cannot create events in this province."))
+    event = Event(
+        kind=kind,
+        title=title,
+        province=province,
+        regency=regency,
+        venue=venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        description=description,
+        created_by=actor,
+    )
+    event.full_clean()
+    event.save()
+    _sync_day_sessions(event)
+    return event
+
+
+EVENT_EDITABLE_FIELDS = (
+    "kind",
+    "title",
+    "regency",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "status",
+    "description",
+)
+
+
+@transaction.atomic
+def event_update(*, actor: User, event: Event, version: int, **changes) -> Event:
+    """Apply ``changes`` unless somebody saved the event since ``version`` was read."""
+    unknown = set(changes) - set(EVENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    require_manager(actor, event)
+    current = Event.objects.select_for_update().select_related("province").get(pk=event.pk)
+    if current.version != version:
+        raise EditConflict
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version = version + 1
+    current.save(update_fields=[*changes, "version", "updated_at"])
+    _sync_day_sessions(current)
+    return current
+
+
+@transaction.atomic
+def session_add(*, actor: User, event: Event, date: datetime.date, name: str) -> EventSession:
+    require_manager(actor, event)
+    session = EventSession(event=event, date=date, name=name.strip())
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def invitations_set(*, actor: User, event: Event, libraries: Iterable[Library]) -> None:
+    """Make the invited libraries exactly ``libraries`` (each must be in the actor's scope)."""
+    require_manager(actor, event)
+    wanted = {library.pk: library for library in libraries}
+    visible = set(
+        Library.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if set(wanted) - visible:
+        raise ValidationError(_("You can only invite libraries in your provinces."))
+    current = set(event.invitations.values_list("library_id", flat=True))
+    event.invitations.filter(library_id__in=current - set(wanted)).delete()
+    Invitation.objects.bulk_create(
+        [Invitation(event=event, library_id=pk) for pk in set(wanted) - current],
+        ignore_conflicts=True,
+    )
+
+
+# People
+
+
+def participant_find_or_create(
+    *,
+    name: str,
+    gender: str,
+    province: Province,
+    library: Library | None = None,
+    institution: str = "",
+    position: str = "",
+    phone: str = "",
+    email: str = "",
+) -> tuple[Participant, bool]:
+    """The existing record of this person (same normalised name and library), or a new one.
+
+    Blank contact details of an existing record are filled in; nothing known is overwritten.
+    """
+    name = " ".join(name.split())
+    if not normalise_name(name):
+        raise ValidationError({"name": _("Give the person's name.")})
+    existing = (
+        Participant.objects.same_person(name=name, library=library, institution=institution)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        filled = []
+        for field, value in (("phone", phone), ("email", email), ("position", position)):
+            if value and not getattr(existing, field):
+                setattr(existing, field, value)
+                filled.append(field)
+        if filled:
+            existing.full_clean()
+            existing.save(update_fields=filled)
+        return existing, False
+    participant = Participant(
+        name=name,
+        normalised_name=normalise_name(name),
+        gender=gender,
+        library=library,
+        institution="" if library else institution.strip(),
+        normalised_institution="" if library else normalise_institution(institution),
+        province=library.province if library else province,
+        position=position.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+    )
+    participant.full_clean()
+    participant.save()
+    return participant, True
+
+
+def registration_ensure(
+    *,
+    event: Event,
+    participant: Participant,
+    role: str = Registration.Role.OTHER,
+    source: str = Registration.Source.MANUAL,
+) -> Registration:
+    registration, _created = Registration.objects.get_or_create(
+        event=event, participant=participant, defaults={"role": role, "source": source}
+    )
+    return registration
+
+
+@transaction.atomic
+def facilitator_add(
+    *, actor: User, event: Event, role: str, topic: str = "", **person
+) -> Facilitator:
+    require_manager(actor, event)
+    participant, _created = participant_find_or_create(province=event.province, **person)
+    facilitator = Facilitator(event=event, participant=participant, role=role, topic=topic)
+    facilitator.full_clean()
+    facilitator.save()
+    registration_ensure(event=event, participant=participant, role=Registration.Role.FACILITATOR)
+    return facilitator
+
+
+@transaction.atomic
+def facilitator_remove(*, actor: User, facilitator: Facilitator) -> None:
+    require_manager(actor, facilitator.event)
+    facilitator.delete()
+
+
+# Attendance
+
+
+def _coerce_uuid(value) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(_("The mark has no valid id; reload the page.")) from exc
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    actor: User,
+    session: EventSession,
+    participant: Participant,
+    client_id,
+    source: str = Attendance.Source.PAGE,
+) -> tuple[Attendance, bool]:
+    """Mark ``participant`` present at ``session``; returns the mark and whether it is new.
+
+    Safe to repeat: a retry with the same ``client_id``, a double tap or a colleague marking
+    the same person at the same moment all end with the one active mark, which keeps the
+    name of whoever made it first.
+    """
+    require_manager(actor, session.event)
+    client_id = _coerce_uuid(client_id)
+    known = Attendance.objects.filter(client_id=client_id).first()
+    if known is not None:
+        if known.session_id != session.pk or known.participant_id != participant.pk:
+            raise ValidationError(_("This mark id was already used for someone else."))
+        return known, False
+    active = Attendance.objects.active().filter(session=session, participant=participant).first()
+    if active is not None:
+        return active, False
+    if not Registration.objects.filter(event_id=session.event_id, participant=participant).exists():
+        raise ValidationError(_("This person is not on the participant list of the event."))
+    attendance = Attendance(
+        session=session,
+        participant=participant,
+        client_id=client_id,
+        source=source,
+        marked_by=actor,
+        marked_at=timezone.now(),
+    )
+    # The related rows were just read and the database enforces the uniques: skip the
+    # lookups full_clean would repeat for them (this is the hot path of the attendance page).
+    attendance.full_clean(
+        exclude=["session", "participant", "marked_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    try:
+        # The database decides between two simultaneous marks; the loser reads the winner's.
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError:
+        winner = (
+            Attendance.objects.filter(client_id=client_id).first()
+            or Attendance.objects.active().filter(session=session, participant=participant).first()
+        )
+        if winner is None:
+            raise
+        return winner, False
+    return attendance, True
+
+
+@transaction.atomic
+def attendance_mark_many(
+    *,
+    actor: User,
+    event: Event,
+    marks: Iterable[tuple[EventSession, Participant, uuid.UUID]],
+    source: str = Attendance.Source.IMPORT,
+) -> int:
+    """Many marks at once (an imported list), under the rules of :func:`attendance_mark`.
+
+    Marks whose id is already known, or whose person is already marked at that session, are
+    left alone; the database settles any race with a mark made on the page meanwhile.
+    Returns the number of new marks.
+    """
+    require_manager(actor, event)
+    marks = [
+        (session, participant, _coerce_uuid(client_id)) for session, participant, client_id in marks
+    ]
+    if any(session.event_id != event.pk for session, _p, _c in marks):
+        raise ValidationError(_("A mark belongs to another event."))
+    people = {participant.pk for _s, participant, _c in marks}
+    listed = set(
+        Registration.objects.filter(event=event, participant__in=people).values_list(
+            "participant_id", flat=True
+        )
+    )
+    if people - listed:
+        raise ValidationError(_("This person is not on the participant list of the event."))
+    ids = [client_id for _s, _p, client_id in marks]
+    known_ids = set(
+        Attendance.objects.filter(client_id__in=ids).values_list("client_id", flat=True)
+    )
+    present = set(
+        Attendance.objects.active()
+        .filter(session__event=event, participant__in=people)
+        .values_list("session_id", "participant_id")
+    )
+    now = timezone.now()
+    new = []
+    for session, participant, client_id in marks:
+        if client_id in known_ids or (session.pk, participant.pk) in present:
+            continue
+        present.add((session.pk, participant.pk))
+        new.append(
+            Attendance(
+                session=session,
+                participant=participant,
+                client_id=client_id,
+                source=source,
+                marked_by=actor,
+                marked_at=now,
+            )
+        )
+    before = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
+    Attendance.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    after = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
+    return after - before
+
+
+@transaction.atomic
+def attendance_unmark(
+    *, actor: User, session: EventSession, participant: Participant, client_id
+) -> Attendance | None:
+    """Undo the active mark, keeping it in the history; repeating it changes nothing."""
+    require_manager(actor, session.event)
+    client_id = _coerce_uuid(client_id)
+    undone = Attendance.objects.filter(revoke_client_id=client_id).first()
+    if undone is not None:
+        return undone
+    active = (
+        Attendance.objects.active()
+        .select_for_update()
+        .filter(session=session, participant=participant)
+        .first()
+    )
+    if active is None:
+        return None
+    active.revoked_at = max(timezone.now(), active.marked_at)
+    active.revoked_by = actor
+    active.revoke_client_id = client_id
+    active.save(update_fields=["revoked_at", "revoked_by", "revoke_client_id"])
+    return active
+
+
+@transaction.atomic
+def walk_in_register(
+    *,
+    actor: User,
+    session: EventSession,
+    client_id,
+    role: str,
+    **person,
+) -> tuple[Participant, Attendance]:
+    """Someone not on the list turns up: find or record the person, list them and mark them."""
+    event = session.event
+    require_manager(actor, event)
+    library = person.get("library")
+    if library is not None and not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
+        raise ValidationError({"library": _("Choose a library of your provinces.")})
+    participant, _created = participant_find_or_create(province=event.province, **person)
+    registration_ensure(
+        event=event, participant=participant, role=role, source=Registration.Source.WALK_IN
+    )
+    attendance, _new = attendance_mark(
+        actor=actor,
+        session=session,
+        participant=participant,
+        client_id=client_id,
+        source=Attendance.Source.WALK_IN,
+    )
+    return participant, attendance
+
+
+@transaction.atomic
+def participant_merge(
+    *, actor: User, keep: Participant, duplicates: Iterable[Participant]
+) -> dict[str, int]:
+    """Fold duplicate person records into ``keep`` without losing or doubling attendance.
+
+    Where both records were marked at the same session, the earlier mark stays active and the
+    other is kept as an undone mark, so the history still shows both.
+    """
+    if not Scope.for_user(actor).can_manage:
+        raise PermissionDenied
+    moved = {"attendances": 0, "doubles_undone": 0, "registrations": 0, "deleted": 0}
+    now = timezone.now()
+    keep = Participant.objects.select_for_update().get(pk=keep.pk)
+    for duplicate in duplicates:
+        if duplicate.pk == keep.pk:
+            continue
+        for attendance in Attendance.objects.select_for_update().filter(participant=duplicate):
+            if attendance.revoked_at is None:
+                rival = (
+                    Attendance.objects.active()
+                    .filter(session=attendance.session_id, participant=keep)
+                    .first()
+                )
+                if rival is not None:
+                    later = attendance if attendance.marked_at >= rival.marked_at else rival
+                    later.revoked_at = max(now, later.marked_at)
+                    later.revoked_by = actor
+                    later.save(update_fields=["revoked_at", "revoked_by"])
+                    moved["doubles_undone"] += 1
+            attendance.refresh_from_db(fields=["revoked_at", "revoked_by"])
+            attendance.participant = keep
+            attendance.save(update_fields=["participant"])
+            moved["attendances"] += 1
+        for registration in Registration.objects.filter(participant=duplicate):
+            if Registration.objects.filter(event=registration.event_id, participant=keep).exists():
+                registration.delete()
+            else:
+                registration.participant = keep
+                registration.save(update_fields=["participant"])
+                moved["registrations"] += 1
+        for facilitation in Facilitator.objects.filter(participant=duplicate):
+            if Facilitator.objects.filter(
+                event=facilitation.event_id, participant=keep, role=facilitation.role
+            ).exists():
+                facilitation.delete()
+            else:
+                facilitation.participant = keep
+                facilitation.save(update_fields=["participant"])
+        filled = []
+        for field in ("phone", "email", "position"):
+            if not getattr(keep, field) and getattr(duplicate, field):
+                setattr(keep, field, getattr(duplicate, field))
+                filled.append(field)
+        if filled:
+            keep.save(update_fields=filled)
+        duplicate.delete()
+        moved["deleted"] += 1
+    return moved
+
+
+# PLM problems and awards
+
+
+@transaction.atomic
+def problem_add(*, actor: User, event: Event, **fields) -> Problem:
+    require_manager(actor, event)
+    problem = Problem(event=event, **fields)
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+PROBLEM_FOLLOW_UP_FIELDS = ("status", "follow_up", "discussed_at")
+
+
+@transaction.atomic
+def problem_update(*, actor: User, problem: Problem, version: int, **changes) -> Problem:
+    unknown = set(changes) - set(PROBLEM_FOLLOW_UP_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    require_manager(actor, problem.event)
+    current = Problem.objects.select_for_update().get(pk=problem.pk)
+    if current.version != version:
+        raise EditConflict
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version = version + 1
+    current.save(update_fields=[*changes, "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def award_add(*, actor: User, event: Event, category: str, rank: int, library, note="") -> Award:
+    require_manager(actor, event)
+    award = Award(event=event, category=category, rank=rank, library=library, note=note)
+    award.full_clean()
+    award.save()
+    return award
+
+
+@transaction.atomic
+def award_remove(*, actor: User, award: Award) -> None:
+    require_manager(actor, award.event)
+    award.delete()

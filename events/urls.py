@@ -1,0 +1,36 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("baru/", views.event_create_view, name="create"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/ubah/", views.event_edit, name="edit"),
+    path("<int:pk>/undangan/", views.event_invitations, name="invitations"),
+    path("<int:pk>/sesi/baru/", views.session_create, name="session-add"),
+    path("<int:pk>/fasilitator/baru/", views.facilitator_create, name="facilitator-add"),
+    path(
+        "<int:pk>/fasilitator/<int:facilitator_pk>/hapus/",
+        views.facilitator_delete,
+        name="facilitator-remove",
+    ),
+    path("<int:pk>/ekspor.<str:fmt>", views.attendance_export, name="export"),
+    path("<int:pk>/impor/", views.participant_import, name="import"),
+    path("<int:pk>/impor/konfirmasi/", views.participant_import_confirm, name="import-confirm"),
+    path("<int:pk>/masalah/baru/", views.problem_create, name="problem-add"),
+    path(
+        "<int:pk>/masalah/<int:problem_pk>/tindak-lanjut/",
+        views.problem_follow_up,
+        name="problem-follow-up",
+    ),
+    path("<int:pk>/penghargaan/baru/", views.award_create, name="award-add"),
+    path("<int:pk>/penghargaan/<int:award_pk>/hapus/", views.award_delete, name="award-remove"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("sesi/<int:pk>/", views.attendance, name="attendance"),
+    path("sesi/<int:pk>/tandai/", views.attendance_mark_view, name="mark"),
+    path("sesi/<int:pk>/peserta-baru/", views.walk_in, name="walk-in"),
+    path("sesi/<int:pk>/daftar-hadir/", views.sign_sheet, name="sign-sheet"),
+]

@@ -1,0 +1,127 @@
+import time
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from events.models import Attendance
+from events.services import attendance_mark
+from tests import factories
+from tests.browser import sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def roster(consultant, plm, village_library, berau_village_library):
+    people = []
+    for number in range(24):
+        library = village_library if number % 2 else berau_village_library
+        people.append(
+            factories.participant(
+                f"Peserta {number:02d}", library, gender="F" if number % 3 else "M", event=plm
+            )
+        )
+    return people
+
+
+def _pending(page) -> str:
+    box = page.locator("#sync-status")
+    return page.locator("#pending-count").inner_text() if box.is_visible() else "0"
+
+
+def _tap(page, person):
+    page.locator(f"#p-{person.pk} .roster-button").click()
+    page.locator(f"#p-{person.pk}.is-present").wait_for()
+
+
+def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
+    laptop_page, live_server, consultant, plm, plm_day_one, roster
+):
+    page = laptop_page
+    context = page.context
+    url = reverse("events:attendance", args=[plm_day_one.pk])
+    sign_in(page, "konsultan.kaltim", PASSWORD)
+    page.goto(url)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    # The page keeps an offline copy of itself once the worker runs.
+    page.wait_for_function(
+        "caches.open('tpbis-attendance-v1').then(c => c.match(location.pathname)).then(Boolean)"
+    )
+
+    # Fifteen people marked online, found by typing two letters of their name first.
+    for person in roster[:15]:
+        page.get_by_label("Cari orang (dua huruf nama atau perpustakaan)").fill(person.name[-4:])
+        _tap(page, person)
+    page.get_by_label("Cari orang (dua huruf nama atau perpustakaan)").fill("")
+    page.wait_for_function("document.getElementById('sync-status').classList.contains('d-none')")
+    assert Attendance.objects.active().filter(session=plm_day_one).count() == 15
+
+    # The connection drops: five more are accepted on screen and queued.
+    went_offline_at = time.time() * 1000
+    context.set_offline(True)
+    for person in roster[15:20]:
+        _tap(page, person)
+    page.get_by_text("5 belum terkirim").wait_for()
+
+    # A reload without connection opens the cached page with the queue and the sent marks.
+    page.reload()
+    # Rendered before the connection dropped: the copy the browser kept, not a new page.
+    assert int(page.locator("#attendance").get_attribute("data-rendered-at")) < went_offline_at
+    page.get_by_text("5 belum terkirim").wait_for()
+    assert page.locator(".roster-row.is-present").count() == 20
+    assert page.locator("[data-count='total']").inner_text() == "20"
+    assert Attendance.objects.active().filter(session=plm_day_one).count() == 15
+
+    # Back online: the queue is sent and empties.
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('sync-status').classList.contains('d-none')", timeout=20_000
+    )
+
+    marks = Attendance.objects.filter(session=plm_day_one)
+    assert marks.count() == 20
+    assert marks.filter(revoked_at__isnull=True).count() == 20
+    assert set(marks.values_list("participant_id", flat=True)) == {p.pk for p in roster[:20]}
+    assert marks.filter(source=Attendance.Source.OFFLINE).count() == 5
+    # A fresh page from the server agrees.
+    page.reload()
+    assert page.locator("[data-count='total']").inner_text() == "20"
+
+
+def test_a_tap_marks_without_reload_and_undo_is_kept_in_history(
+    phone_page, live_server, consultant, plm, plm_day_one, roster
+):
+    page = phone_page
+    sign_in(page, "konsultan.kaltim", PASSWORD)
+    page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
+    person = roster[0]
+
+    page.locator(f"#p-{person.pk} .roster-button").dblclick()
+    page.locator(f"#p-{person.pk}").get_by_text("ditandai oleh").wait_for()
+    assert Attendance.objects.filter(participant=person).count() == 1
+
+    # A second tap within the double-tap window is ignored; a deliberate undo comes later.
+    page.wait_for_timeout(900)
+    page.locator(f"#p-{person.pk} .roster-button").click()
+    page.wait_for_function(f"document.getElementById('p-{person.pk}').dataset.marked === '0'")
+    page.wait_for_function("document.getElementById('sync-status').classList.contains('d-none')")
+    assert Attendance.objects.active().filter(participant=person).count() == 0
+    assert Attendance.objects.filter(participant=person, revoked_by=consultant).count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_mark_made_elsewhere_shows_who_made_it(
+    laptop_page, live_server, consultant, perpusnas, plm, plm_day_one, roster
+):
+    attendance_mark(
+        actor=perpusnas, session=plm_day_one, participant=roster[3], client_id=uuid.uuid4()
+    )
+    page = laptop_page
+    sign_in(page, "konsultan.kaltim", PASSWORD)
+    page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
+
+    row = page.locator(f"#p-{roster[3].pk}")
+    assert "ditandai oleh" in row.inner_text()
+    assert page.locator("[data-count='total']").inner_text() == "1"
