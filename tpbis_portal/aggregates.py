@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
+from events.selectors import public_event_summaries
 from impact.selectors import public_story_cards, public_story_counts
 from libraries.data_version import NATIONAL, data_version
 from libraries.indicators import (
@@ -322,3 +323,19 @@ def story_counts_by_regency(province: Province) -> dict[str | None, int]:
     return cached_aggregate(
         "story-counts", province.code, lambda: public_story_counts(province.code)
     )
+
+
+@dataclass
+class EventList:
+    events: list
+    total: int
+
+
+def province_events(province: Province) -> Stamped:
+    """The latest Bimtek, PLM and SHM held in a province, attendance as counts only."""
+
+    def compute():
+        events, total = public_event_summaries(province_code=province.code)
+        return EventList(events, total)
+
+    return cached_aggregate("events", province.code, _stamped(compute))

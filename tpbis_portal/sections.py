@@ -37,6 +37,7 @@ from tpbis_portal.aggregates import (
     library_indicators,
     national_summary,
     participants_by_gender,
+    province_events,
     province_indicators,
     province_stories,
     province_summary,
@@ -248,6 +249,23 @@ def province_stories_section(page: ProvincePage) -> Section | None:
     )
 
 
+def province_events_section(page: ProvincePage) -> Section | None:
+    figures = province_events(page.province)
+    if not figures.value.total:
+        return None
+    return Section(
+        slug="kegiatan",
+        title=_("Bimtek, PLM and SHM"),
+        template="sections/events.html",
+        context={
+            "events": figures.value.events,
+            "total": figures.value.total,
+            "province": page.province,
+        },
+        as_of=figures.computed_at,
+    )
+
+
 def province_regencies(page: ProvincePage) -> Section | None:
     if not page.summary.regencies:
         return None
@@ -288,6 +306,7 @@ def province_directory(page: ProvincePage) -> Section:
 
 PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_key_indicators,
+    province_events_section,
     province_stories_section,
     province_cohorts,
     province_regencies,
