@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Attendance, Event, EventSession, Registration
@@ -131,9 +132,9 @@ PUBLIC_KINDS = (
 def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list[Event], int]:
     """The latest Bimtek, PLM and SHM of a province, with attendance as counts only.
 
-    One query. Each event carries ``people`` (different people marked present at any of its
-    sessions) and ``libraries`` (libraries those people came from); ``total`` counts every
-    such event of the province. No participant's name is read.
+    One query. Each event carries ``upcoming``, ``people`` (different people marked present
+    at any of its sessions) and ``libraries`` (libraries those people came from); ``total``
+    counts every such event of the province. No participant's name is read.
     """
     present = Attendance.objects.active().filter(session__event=OuterRef("pk"))
     people = present.values("session__event").annotate(n=Count("participant", distinct=True))
@@ -152,4 +153,7 @@ def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list
         .order_by("-starts_at", "-pk")
     )
     found = list(events[:limit])
+    now = timezone.now()
+    for event in found:
+        event.upcoming = event.starts_at > now
     return found, (found[0].total if found else 0)
