@@ -1,8 +1,8 @@
 """Reads that several views share."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Window
 
-from impact.models import Consent, Photo, Story
+from impact.models import Photo, Story
 
 
 def stories_with_thumbnails(queryset):
@@ -21,7 +21,12 @@ def public_stories():
 
 
 def public_photos(story):
-    return list(Photo.objects.public().filter(story=story).order_by("uploaded_at", "pk"))
+    """The photos the public may see of ``story``, a story from ``public_stories()``.
+
+    The story is known to be public, so only each photo's own consent is checked: testing
+    the story again against every public story costs a scan of them all.
+    """
+    return list(Photo.objects.filter(story=story).consented().order_by("uploaded_at", "pk"))
 
 
 def story_shows_name(story) -> bool:
@@ -38,13 +43,8 @@ def public_story_cards(*, province_code: str, library_id: int | None = None, lim
     thumbnail for the card), and ``total`` counts every public story of the place. No name of
     a storyteller is read.
     """
-    face_consent = Consent.objects.active().filter(
-        photo=OuterRef("pk"), kind=Consent.Kind.PHOTO_FACE
-    )
     first_photo = (
-        Photo.objects.filter(story=OuterRef("pk"))
-        .filter(Q(shows_face=False) | Exists(face_consent))
-        .order_by("uploaded_at", "pk")
+        Photo.objects.filter(story=OuterRef("pk")).consented().order_by("uploaded_at", "pk")
     )
     stories = Story.objects.public().filter(library__province=province_code)
     if library_id is not None:
