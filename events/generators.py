@@ -198,7 +198,7 @@ def _attendance(rng, events, sessions, people, per_session: float, recorder) -> 
                         Attendance(
                             session=session,
                             participant_id=person,
-                            client_id=uuid.UUID(int=rng.getrandbits(128)),
+                            client_id=uuid.uuid4(),
                             source=Attendance.Source.IMPORT,
                             marked_by=recorder,
                             marked_at=marked_at,

@@ -106,7 +106,7 @@ def _activity(rng: random.Random, library: int, cohort: int, today: datetime.dat
         date=date,
         participants_male=male,
         participants_female=female,
-        idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
+        idempotency_key=uuid.uuid4(),
         **ages,
     )
 

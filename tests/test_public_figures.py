@@ -245,7 +245,7 @@ def test_sitemap_lists_public_stories_only(client, barat):
     public = published_story(library=barat)
     draft = StoryFactory(library=barat)
 
-    text = _text(client.get("/sitemap.xml"))
+    text = _text(client.get("/sitemap-stories.xml"))
 
     assert f"http://testserver/cerita/baca/{public.pk}/</loc>" in text
     assert f"/cerita/baca/{draft.pk}/" not in text

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from libraries.data_version import NATIONAL, data_version
@@ -60,6 +62,11 @@ def _cacheable(request) -> bool:
     )
 
 
+# Public pages are compressed for phones on weak links (``gzip_page``): Django's compression
+# adds random padding and the CSRF token is masked per visitor, which defeats BREACH-style
+# guessing of the token.
+
+
 def cached_public_page(view):
     """Serve anonymous visitors a copy of the page rendered for the current data version.
 
@@ -81,6 +88,8 @@ def cached_public_page(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse, e.g. of the sitemaps
             cached = (response.content, response["Content-Type"])
             cache.set(key, cached, AGGREGATE_TTL)
         content, content_type = cached
@@ -126,6 +135,7 @@ def _canonical(request, url: str):
     return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def province_index(request):
@@ -145,6 +155,7 @@ def province_index(request):
     )
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def province_detail(request, code: str, slug: str = ""):
@@ -278,6 +289,7 @@ def _zone(province: Province) -> ZoneInfo:
     return ZoneInfo(province.time_zone)
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
@@ -295,6 +307,14 @@ def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
         "public/library_detail.html",
         {"library": library, "province": library.province, "sections": sections},
     )
+
+
+# The sitemaps list every participating library and public story: thousands of addresses that
+# take seconds to render. They are cached like the pages (renewed with the country's data
+# version, so a withdrawn story leaves with the next change) and split into an index of
+# sections.
+sitemap_index = gzip_page(require_GET(cached_public_page(sitemaps_views.index)))
+sitemap_section = gzip_page(require_GET(cached_public_page(sitemaps_views.sitemap)))
 
 
 @require_GET
