@@ -142,7 +142,6 @@ def test_suppression_rule_hides_every_cell_of_a_breakdown_with_a_count_of_one_or
 
 def test_province_page_shows_published_consented_stories_only(client, barat):
     public = published_story(library=barat, title="Keripik gonggong sampai Batam")
-    named = story_consent  # noqa: F841  (naming consent is given by published_story)
     _photo(public)
     StoryFactory(library=barat, status=Story.Status.VERIFIED, title="Cerita belum terbit")
     no_consent = StoryFactory(

@@ -233,8 +233,12 @@ def province_cohorts(page: ProvincePage) -> Section | None:
     )
 
 
-def province_key_indicators(page: ProvincePage) -> Section:
-    return indicators_section(province_indicators(page.province))
+def province_key_indicators(page: ProvincePage) -> Section | None:
+    figures = province_indicators(page.province)
+    # A province without participating libraries or records has nothing to measure yet.
+    if not figures.value.libraries and not any(value.actual for value in figures.value):
+        return None
+    return indicators_section(figures)
 
 
 def province_stories_section(page: ProvincePage) -> Section | None:
