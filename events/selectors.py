@@ -6,7 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Attendance, Event, EventSession, Registration
@@ -115,3 +118,42 @@ def counts(rows: list[RosterRow]) -> Counts:
         by_library=sorted(libraries.items()),
         by_regency=sorted(regencies.items()),
     )
+
+
+PUBLIC_KINDS = (
+    Event.Kind.BIMTEK,
+    Event.Kind.PLM_PROVINCE,
+    Event.Kind.PLM_NATIONAL,
+    Event.Kind.SHM_REGENCY,
+    Event.Kind.SHM_PROVINCE,
+)
+
+
+def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list[Event], int]:
+    """The latest Bimtek, PLM and SHM of a province, with attendance as counts only.
+
+    One query. Each event carries ``upcoming``, ``people`` (different people marked present
+    at any of its sessions) and ``libraries`` (libraries those people came from); ``total``
+    counts every such event of the province. No participant's name is read.
+    """
+    present = Attendance.objects.active().filter(session__event=OuterRef("pk"))
+    people = present.values("session__event").annotate(n=Count("participant", distinct=True))
+    libraries = present.values("session__event").annotate(
+        n=Count("participant__library", distinct=True)
+    )
+    events = (
+        Event.objects.filter(province=province_code, kind__in=PUBLIC_KINDS)
+        .select_related("regency")
+        .only("pk", "kind", "title", "venue", "starts_at", "ends_at", "status", "regency__name")
+        .annotate(
+            people=Coalesce(Subquery(people.values("n")[:1]), 0),
+            libraries=Coalesce(Subquery(libraries.values("n")[:1]), 0),
+            total=Window(Count("pk")),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    found = list(events[:limit])
+    now = timezone.now()
+    for event in found:
+        event.upcoming = event.starts_at > now
+    return found, (found[0].total if found else 0)

@@ -25,6 +25,7 @@ from events.models import (
     normalise_name,
 )
 from events.models.people import normalise_institution
+from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, Regency, User
 from libraries.scope import Scope
 
@@ -44,6 +45,11 @@ def require_manager(actor, event: Event) -> None:
 
 
 # Events
+
+
+def _public_figures_changed(*province_codes: str) -> None:
+    # Province pages cache their events and attendance counts; refresh them after commit.
+    province_data_changed(*province_codes)
 
 
 def _session_name(number: int) -> str:
@@ -110,6 +116,7 @@ def event_create(
     event.full_clean()
     event.save()
     _sync_day_sessions(event)
+    _public_figures_changed(event.province_id)
     return event
 
 
@@ -141,6 +148,7 @@ def event_update(*, actor: User, event: Event, version: int, **changes) -> Event
     current.version = version + 1
     current.save(update_fields=[*changes, "version", "updated_at"])
     _sync_day_sessions(current)
+    _public_figures_changed(current.province_id)
     return current
 
 
@@ -320,6 +328,7 @@ def attendance_mark(
         if winner is None:
             raise
         return winner, False
+    _public_figures_changed(session.event.province_id)
     return attendance, True
 
 
@@ -379,6 +388,8 @@ def attendance_mark_many(
     before = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
     Attendance.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     after = Attendance.objects.filter(client_id__in=[mark.client_id for mark in new]).count()
+    if after > before:
+        _public_figures_changed(event.province_id)
     return after - before
 
 
@@ -404,6 +415,7 @@ def attendance_unmark(
     active.revoked_by = actor
     active.revoke_client_id = client_id
     active.save(update_fields=["revoked_at", "revoked_by", "revoke_client_id"])
+    _public_figures_changed(session.event.province_id)
     return active
 
 
@@ -494,6 +506,8 @@ def participant_merge(
             keep.save(update_fields=filled)
         duplicate.delete()
         moved["deleted"] += 1
+    # Merged people may have been counted twice at the same event.
+    _public_figures_changed(keep.province_id)
     return moved
 
 

@@ -1,6 +1,6 @@
 """Reads that several views share."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Window
 
 from impact.models import Photo, Story
 
@@ -23,7 +23,12 @@ def public_stories():
 
 
 def public_photos(story):
-    return list(Photo.objects.public().filter(story=story).order_by("uploaded_at", "pk"))
+    """The photos the public may see of ``story``, a story from ``public_stories()``.
+
+    The story is known to be public, so only each photo's own consent is checked: testing
+    the story again against every public story costs a scan of them all.
+    """
+    return list(Photo.objects.filter(story=story).consented().order_by("uploaded_at", "pk"))
 
 
 def story_shows_name(story) -> bool:
@@ -31,3 +36,52 @@ def story_shows_name(story) -> bool:
     if story.anonymous or not story.storyteller_name:
         return False
     return story.consents.active().filter(kind="naming").exists()
+
+
+def public_story_cards(*, province_code: str, library_id: int | None = None, limit: int = 6):
+    """The newest public stories of a province (or of one library) and how many there are.
+
+    One query: each story carries the id and description of its first public photo (a
+    thumbnail for the card), and ``total`` counts every public story of the place. No name of
+    a storyteller is read.
+    """
+    first_photo = (
+        Photo.objects.filter(story=OuterRef("pk")).consented().order_by("uploaded_at", "pk")
+    )
+    stories = Story.objects.public().filter(library__province=province_code)
+    if library_id is not None:
+        stories = stories.filter(library=library_id)
+    stories = (
+        stories.select_related("library__regency", "village")
+        .only(
+            "pk",
+            "title",
+            "domain",
+            "what_changed",
+            "published_at",
+            "library__name",
+            "library__regency__name",
+            "village__name",
+            "village__kind",
+        )
+        .annotate(
+            photo_id=Subquery(first_photo.values("pk")[:1]),
+            photo_alt=Subquery(first_photo.values("alt_text")[:1]),
+            total=Window(Count("pk")),
+        )
+        .order_by("-published_at", "-pk")
+    )
+    cards = list(stories[:limit])
+    return cards, (cards[0].total if cards else 0)
+
+
+def public_story_counts(province_code: str) -> dict[str | None, int]:
+    """Public stories of a province per kab/kota of their library (None: provincial library)."""
+    rows = (
+        Story.objects.public()
+        .filter(library__province=province_code)
+        .values("library__regency")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["library__regency"]: row["n"] for row in rows}

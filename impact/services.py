@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from impact import notifications, rules
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
@@ -91,7 +92,14 @@ def _set_status(story: Story, actor: User, to_status: str, comment: str = "") ->
         fields.append("published_at")
     story.full_clean()
     story.save(update_fields=fields)
+    if Status.PUBLISHED in (from_status, to_status):
+        _public_stories_changed(story)
     return _record(story, actor, from_status, comment)
+
+
+def _public_stories_changed(story: Story) -> None:
+    # Province pages, the sitemap and the open data count and show published stories.
+    province_data_changed(story.library.province_id)
 
 
 def _back_to_review(story: Story, actor: User, why: str) -> None:
@@ -310,6 +318,8 @@ def photo_remove(*, photo: Photo, actor: User) -> None:
     photo.save(update_fields=["removed_at", "removed_by", "image", "thumbnail"])
     transaction.on_commit(lambda: _delete_files(*names))
     Story.objects.filter(pk=story.pk).update(version=story.version + 1)
+    if story.status == Status.PUBLISHED:
+        _public_stories_changed(story)
 
 
 @transaction.atomic
@@ -422,6 +432,8 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
         _set_status(story, actor, Status.VERIFIED, note)
     # A photo's face consent needs no status change: the photo stops being public as soon
     # as its consent is withdrawn (see PhotoQuerySet.public).
+    elif story.status == Status.PUBLISHED:
+        _public_stories_changed(story)
     return consent
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -546,12 +547,20 @@ def public_story(request, pk: int):
     story = get_object_or_404(
         selectors.public_stories().select_related("village__district__regency"), pk=pk
     )
+    photos = selectors.public_photos(story)
+    # The first consented photo is the preview image when the story is shared.
+    preview = (
+        request.build_absolute_uri(reverse("impact:photo-file", args=[photos[0].pk, "full"]))
+        if photos
+        else ""
+    )
     return render(
         request,
         "impact/public_story.html",
         {
             "story": story,
-            "photos": selectors.public_photos(story),
+            "photos": photos,
+            "preview_image": preview,
             "show_name": selectors.story_shows_name(story),
             "selections": story.selections.all(),
             "tz": story.library.province.time_zone,

@@ -475,8 +475,32 @@ class ActivityAdminForm(forms.ModelForm):
         return cleaned
 
 
+class RefreshesIndicatorsMixin:
+    """Corrections in the administration refresh the cached indicators of their province."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        codes = {obj.library.province_id}
+        if change and "library" in form.changed_data and form.initial.get("library"):
+            codes.update(
+                Library.objects.filter(pk=form.initial["library"]).values_list(
+                    "province_id", flat=True
+                )
+            )
+        province_data_changed(*codes)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        province_data_changed(obj.library.province_id)
+
+    def delete_queryset(self, request, queryset):
+        codes = set(queryset.values_list("library__province_id", flat=True))
+        super().delete_queryset(request, queryset)
+        province_data_changed(*codes)
+
+
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants_total"]
     list_filter = ["strategy", "kind", "library__province"]
     list_select_related = ["library"]
@@ -526,7 +550,7 @@ class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(VisitorCount)
-class VisitorCountAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class VisitorCountAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["library", "month", "visitors"]
     list_select_related = ["library"]
     search_fields = ["library__name"]
@@ -564,7 +588,9 @@ class DocumentLinkMixin:
 
 
 @admin.register(Agreement)
-class AgreementAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
     list_filter = ["kind"]
     list_select_related = ["library", "partner"]
@@ -574,7 +600,9 @@ class AgreementAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Regulation)
-class RegulationAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class RegulationAdmin(
+    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "kind", "number", "library", "issued_on"]
     list_filter = ["kind"]
     list_select_related = ["library"]
@@ -584,7 +612,7 @@ class RegulationAdmin(DocumentLinkMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["library", "source", "amount", "decided_on"]
     list_filter = ["source"]
     list_select_related = ["library"]
@@ -597,13 +625,32 @@ class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return self._may_use(request) and request.user.is_perpusnas
 
 
+class RefreshesAllIndicatorsMixin:
+    """Targets and thresholds colour the indicators of every province."""
+
+    def _refresh(self):
+        province_data_changed(*Province.objects.values_list("code", flat=True))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._refresh()
+
+
 @admin.register(Target)
-class TargetAdmin(PerpusnasOnlyAdmin):
+class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "level", "cohort_year", "year", "per_month"]
     list_filter = ["year", "indicator", "level"]
     readonly_fields = ["set_by"]
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(PerpusnasOnlyAdmin):
+class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]

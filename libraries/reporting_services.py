@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from libraries.data_version import province_data_changed
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -31,6 +32,7 @@ from libraries.models import (
     BudgetAllocation,
     Library,
     Partner,
+    Province,
     Regulation,
     Target,
     Threshold,
@@ -95,6 +97,16 @@ def _check_remover(actor: User, library: Library) -> None:
         raise PermissionDenied
     if not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
         raise PermissionDenied
+
+
+def _indicators_changed(*libraries: Library) -> None:
+    # Public pages and dashboards cache indicators per province; refresh them after commit.
+    province_data_changed(*{library.province_id for library in libraries})
+
+
+def _targets_changed() -> None:
+    # Targets and thresholds colour the indicators of every province.
+    province_data_changed(*Province.objects.values_list("code", flat=True))
 
 
 def may_set_targets(user) -> bool:
@@ -231,6 +243,7 @@ def activity_record(
         if existing is None:
             raise
         return existing, False
+    _indicators_changed(library)
     return activity, True
 
 
@@ -258,6 +271,7 @@ def activity_update(
     current.save(update_fields=[*changes, "version", "updated_at"])
     if partners is not None:
         current.partners.set(_check_partners(current.library, partners))
+    _indicators_changed(current.library)
     return current
 
 
@@ -268,6 +282,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     names = [name for pair in activity.evidence.values_list("file", "thumbnail") for name in pair]
     activity.delete()
     _delete_files_on_commit(names)
+    _indicators_changed(activity.library)
 
 
 # Visitors
@@ -298,6 +313,7 @@ def visitor_count_record(
         )
         count = VisitorCount.objects.get(library=library, month=month)
         created = False
+    _indicators_changed(library)
     return count, created
 
 
@@ -305,6 +321,7 @@ def visitor_count_record(
 def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
     _check_reporter(actor, count.library)
     count.delete()
+    _indicators_changed(count.library)
 
 
 # Partnerships and advocacy
@@ -335,6 +352,7 @@ def agreement_create(
     agreement = Agreement(library=library, partner=partner, **fields)
     agreement.full_clean()
     _save_with_document(agreement, document)
+    _indicators_changed(library)
     return agreement
 
 
@@ -346,6 +364,7 @@ def regulation_create(
     regulation = Regulation(library=library, **fields)
     regulation.full_clean()
     _save_with_document(regulation, document)
+    _indicators_changed(library)
     return regulation
 
 
@@ -355,6 +374,7 @@ def budget_allocation_create(*, actor: User, library: Library, **fields) -> Budg
     allocation = BudgetAllocation(library=library, **fields)
     allocation.full_clean()
     allocation.save()
+    _indicators_changed(library)
     return allocation
 
 
@@ -370,6 +390,7 @@ def partnership_record_delete(*, actor: User, record) -> None:
     record.delete()
     if document:
         _delete_files_on_commit([document.name])
+    _indicators_changed(record.library)
 
 
 # Targets and thresholds
@@ -390,6 +411,7 @@ def target_save(*, actor: User, target: Target | None = None, **fields) -> Targe
     target.set_by = actor
     target.full_clean()
     target.save()
+    _targets_changed()
     return target
 
 
@@ -397,6 +419,7 @@ def target_save(*, actor: User, target: Target | None = None, **fields) -> Targe
 def target_delete(*, actor: User, target: Target) -> None:
     _check_perpusnas(actor)
     target.delete()
+    _targets_changed()
 
 
 @transaction.atomic
@@ -407,4 +430,5 @@ def threshold_save(*, actor: User, indicator: str, yellow_from: int, green_from:
     threshold.yellow_from, threshold.green_from = yellow_from, green_from
     threshold.full_clean()
     threshold.save()
+    _targets_changed()
     return threshold

@@ -69,8 +69,15 @@ def test_drill_down_from_province_to_kab_kota_to_library(client_for, consultant,
     names = {library.name for library in section.context["page"].object_list}
     assert names == {"Dinas Perpustakaan Kota Samarinda", "Perpustakaan Kelurahan Rawa Makmur"}
     library = next(lib for lib in section.context["page"].object_list if lib.village_id)
-    assert f'href="{reverse("libraries:detail", args=[library.pk])}"' in regency.content.decode()
+    library_url = reverse("dashboard:library", args=["64", library.pk])
+    assert f'href="{library_url}"' in regency.content.decode()
     assert " WITA</time>" in regency.content.decode()
+    library_page = client.get(library_url)
+    assert library_page.status_code == 200
+    assert (
+        '<li class="breadcrumb-item active" aria-current="page">Perpustakaan Kelurahan Rawa Makmur'
+        in library_page.content.decode()
+    )
 
 
 def test_kab_kota_under_the_wrong_province_is_not_found(client_for, perpusnas, registry):

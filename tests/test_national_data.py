@@ -6,12 +6,15 @@ import types
 import pytest
 from django.core.management import CommandError, call_command
 
-from libraries.models import Library
+from events.models import Attendance, Event
+from impact.models import Consent, Photo, Story
+from impact.services import publish_blockers
+from libraries.models import Activity, Library
 from tpbis_portal.national_data import generate_national_data
 
 
 def test_generator_fills_every_level_within_the_registry_rules(regions):
-    generated = generate_national_data(libraries=8, regions=False, write=lambda line: None)
+    generated = generate_national_data(libraries=8, scale=0, regions=False, write=lambda line: None)
 
     libraries = Library.objects.all()
     # The small register has few villages per kab/kota, so fewer than 8 may fit.
@@ -28,9 +31,9 @@ def test_generator_fills_every_level_within_the_registry_rules(regions):
 
 
 def test_a_second_run_adds_libraries_where_there_were_none(regions):
-    generate_national_data(libraries=5, regions=False, write=lambda line: None)
+    generate_national_data(libraries=5, scale=0, regions=False, write=lambda line: None)
 
-    again = generate_national_data(libraries=5, regions=False, write=lambda line: None)
+    again = generate_national_data(libraries=5, scale=0, regions=False, write=lambda line: None)
 
     assert again.provincial == 0
     assert Library.objects.count() == 5 + again.total
@@ -44,10 +47,10 @@ def test_each_app_with_a_generators_module_adds_its_volume(regions, monkeypatch)
 
     monkeypatch.setitem(sys.modules, "events.generators", types.SimpleNamespace(generate=generate))
 
-    generate_national_data(libraries=4, scale=0.5, regions=False, write=lambda line: None)
+    generate_national_data(libraries=4, scale=0.001, regions=False, write=lambda line: None)
 
     # Called once, after the libraries exist, with the requested scale.
-    assert calls == [(Library.objects.count(), 0.5)]
+    assert calls == [(Library.objects.count(), 0.001)]
     assert calls[0][0] >= 4
 
 
@@ -57,3 +60,31 @@ def test_command_refuses_outside_local_development(settings):
 
     with pytest.raises(CommandError, match="pengembangan lokal"):
         call_command("generate_national_data", "--skip-regions")
+
+
+def test_app_generators_add_reporting_stories_and_events_that_keep_the_rules(regions):
+    lines = []
+
+    generate_national_data(libraries=8, scale=0.002, regions=False, write=lines.append)
+
+    # 0.2% of national scale: 200 activities, 40 stories, 6 events, about 300 marks.
+    assert Activity.objects.count() == 200
+    assert Story.objects.count() == 40
+    assert Event.objects.count() == 6
+    assert 100 <= Attendance.objects.count() <= 600
+    assert any(line.startswith("Reporting: 200 activities") for line in lines)
+    for model in (Activity, Story, Event, Attendance, Consent, Photo):
+        for row in model.objects.all()[:20]:
+            row.full_clean()
+    published = Story.objects.filter(status=Story.Status.PUBLISHED)
+    # Every published story carries its consents, so every one of them is public...
+    assert Story.objects.public().count() == published.count() > 0
+    for story in published:
+        assert publish_blockers(story) == []
+    # ...and a withdrawn story never is.
+    assert not Story.objects.public().filter(status=Story.Status.WITHDRAWN).exists()
+    for event in Event.objects.select_related("province"):
+        dates = event.local_dates()
+        assert all(session.date in dates for session in event.sessions.all())
+        if event.status == Event.Status.PLANNED:
+            assert not Attendance.objects.filter(session__event=event).exists()

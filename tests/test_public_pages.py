@@ -85,6 +85,7 @@ def test_province_page_shows_its_libraries_by_level_and_cohort(client, kepri):
     # The withdrawn library no longer takes part.
     assert "Kampung Baru" not in text
     assert [section.slug for section in response.context["sections"]] == [
+        "indikator",
         "angkatan",
         "kabupaten-kota",
         "perpustakaan",
@@ -206,10 +207,13 @@ def test_province_csv_holds_the_public_aggregates(client, kepri):
 
 
 def test_sitemap_lists_provinces_and_participating_libraries(client, kepri):
-    response = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml")
 
-    assert response.status_code == 200
-    text = _text(response)
+    assert index.status_code == 200
+    sections = ["pages", "provinces", "libraries", "stories"]
+    for section in sections:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in _text(index)
+    text = "".join(_text(client.get(f"/sitemap-{section}.xml")) for section in sections)
     assert "http://testserver/provinsi/21-kepulauan-riau/</loc>" in text
     assert f"/provinsi/21-kepulauan-riau/{kepri['barat'].pk}-" in text
     assert f"/{kepri['withdrawn'].pk}-" not in text

@@ -13,13 +13,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
+from events.selectors import public_event_summaries
+from impact.selectors import public_story_cards, public_story_counts
 from libraries.data_version import NATIONAL, data_version
-from libraries.models import Library, Province
+from libraries.indicators import (
+    Area,
+    Period,
+    activity_trend,
+    area_indicators,
+    indicator_breakdown,
+)
+from libraries.models import Indicator, Library, Province
 
 AGGREGATE_TTL = 15 * 60
 
@@ -189,3 +199,143 @@ def province_summary(province: Province) -> ProvinceSummary:
 
 def national_summary() -> NationalSummary:
     return cached_aggregate("libraries", NATIONAL, _compute_national)
+
+
+# --- Indicators and stories -------------------------------------------------------------------
+
+#: The indicators public pages show, in this order (the budget stays on the staff pages).
+KEY_INDICATORS = (
+    Indicator.ACTIVITIES,
+    Indicator.ENGAGEMENT,
+    Indicator.ADVOCACY,
+    Indicator.PARTICIPANTS,
+    Indicator.VISITORS,
+    Indicator.AGREEMENTS,
+    Indicator.REGULATIONS,
+)
+#: A count of people this small, split by gender, could point at one person (see
+#: ``suppress_small``).
+SMALL_CELL_MAX = 2
+NATIONAL_ZONE = "Asia/Jakarta"
+
+
+def year_to_date(time_zone: str = NATIONAL_ZONE, year: int | None = None) -> Period:
+    """January to the current month in ``time_zone``, or the whole of an earlier ``year``."""
+    today = timezone.localdate(timezone=ZoneInfo(time_zone))
+    if year is None or year >= today.year:
+        return Period.between(datetime.date(today.year, 1, 1), today)
+    return Period.for_year(year)
+
+
+def suppress_small(counts: dict[str, int]) -> dict[str, int | None]:
+    """A breakdown of people with every cell hidden (None) if any cell counts 1 or 2.
+
+    The rule of the public pages and the open data: a group of one or two people of a gender
+    in a small place could be recognised. The other cells go too, since with the total
+    (which stays) a single hidden cell could be worked out by subtraction. Zero stays: it
+    points at nobody.
+    """
+    if any(0 < count <= SMALL_CELL_MAX for count in counts.values()):
+        return dict.fromkeys(counts)
+    return dict(counts)
+
+
+def participants_by_gender(breakdown: dict[str, int]) -> dict[str, int | None]:
+    return suppress_small(
+        {"male": breakdown["participants_male"], "female": breakdown["participants_female"]}
+    )
+
+
+def _period_key(name: str, period: Period) -> str:
+    return f"{name}:{period.start:%Y%m}-{period.end:%Y%m}"
+
+
+@dataclass
+class Stamped:
+    """A cached figure and when it was computed (for the "data as of" stamp)."""
+
+    value: object
+    computed_at: datetime.datetime
+
+
+def _stamped(compute: Callable[[], T]) -> Callable[[], Stamped]:
+    return lambda: Stamped(compute(), timezone.now())
+
+
+def province_indicators(province: Province, period: Period | None = None) -> Stamped:
+    """``Stamped(AreaIndicators)`` of a province, by default for the year to date."""
+    period = period or year_to_date(province.time_zone)
+    return cached_aggregate(
+        _period_key("indicators", period),
+        province.code,
+        _stamped(lambda: area_indicators(Area.for_province(province), period)),
+    )
+
+
+def library_indicators(library: Library, period: Period | None = None) -> Stamped:
+    period = period or year_to_date(library.province.time_zone)
+    return cached_aggregate(
+        _period_key(f"indicators-library-{library.pk}", period),
+        library.province_id,
+        _stamped(lambda: area_indicators(Area.for_library(library), period)),
+    )
+
+
+def breakdown_of(area: Area, province_code: str, period: Period):
+    """``indicator_breakdown`` of an area, cached with the data of its province (or nation)."""
+    return cached_aggregate(
+        _period_key(f"breakdown-{area.level}-{area.key}", period),
+        province_code,
+        _stamped(lambda: indicator_breakdown(area, period)),
+    )
+
+
+def trend_of(area: Area, province_code: str, provinces: tuple[str, ...] | None = None):
+    """Activities per year and cohort (``libraries.indicators.activity_trend``), cached."""
+    scope_key = "-".join(provinces) if provinces is not None else "all"
+    return cached_aggregate(
+        f"trend-{area.level}-{area.key}-{scope_key}",
+        province_code,
+        _stamped(lambda: activity_trend(area, provinces=provinces)),
+    )
+
+
+@dataclass
+class StoryCards:
+    stories: list
+    total: int
+
+
+def province_stories(province: Province, *, library: Library | None = None) -> StoryCards:
+    """The newest public stories of a province or library, cached with the province's data."""
+
+    def compute():
+        stories, total = public_story_cards(
+            province_code=province.code, library_id=library.pk if library else None
+        )
+        return StoryCards(stories, total)
+
+    name = f"stories-library-{library.pk}" if library else "stories"
+    return cached_aggregate(name, province.code, compute)
+
+
+def story_counts_by_regency(province: Province) -> dict[str | None, int]:
+    return cached_aggregate(
+        "story-counts", province.code, lambda: public_story_counts(province.code)
+    )
+
+
+@dataclass
+class EventList:
+    events: list
+    total: int
+
+
+def province_events(province: Province) -> Stamped:
+    """The latest Bimtek, PLM and SHM held in a province, attendance as counts only."""
+
+    def compute():
+        events, total = public_event_summaries(province_code=province.code)
+        return EventList(events, total)
+
+    return cached_aggregate("events", province.code, _stamped(compute))

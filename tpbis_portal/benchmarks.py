@@ -10,6 +10,7 @@ page references no other host.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import secrets
@@ -28,12 +29,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
+from django.urls import reverse
 
+from events.models import Attendance, Event
+from impact.models import Story
 from libraries.data_version import province_data_changed
-from libraries.models import Library, Province, User
+from libraries.models import Activity, Library, Province, User
 from tpbis_portal.national_data import generate_national_data
-from tpbis_portal.public_views import province_url
+from tpbis_portal.public_views import library_url, province_url
 
 HOST = "127.0.0.1"  # The load never leaves the loopback interface.
 LOAD_THREADS = 4
@@ -43,6 +47,15 @@ WEIGHT_BUDGET = 200 * 1024
 
 
 def run(bench) -> None:
+    # Generated story photos go to a throwaway folder, like the database.
+    with (
+        tempfile.TemporaryDirectory(prefix="tpbis-bench-media-") as media,
+        override_settings(MEDIA_ROOT=media),
+    ):
+        _run(bench, media)
+
+
+def _run(bench, media: str) -> None:
     lines: list[str] = []
     bench.once(
         "generate national data (regions, 5,000 libraries, app hooks)",
@@ -72,8 +85,26 @@ def run(bench) -> None:
             province_url(largest) + "?q=perpustakaan&page=2"
         ),
     }
+    story = Story.objects.public().filter(photos__isnull=False).order_by("pk").first()
+    library = Library.objects.active().filter(stories__in=Story.objects.public()).first()
+    urls.update(
+        {
+            f"library page, {library.name[:30]}": library_url(library),
+            "public story page (with a photo)": reverse("impact:public-story", args=[story.pk]),
+            f"open data CSV, {largest.name}": reverse(
+                "public:province-csv", kwargs={"code": largest.code}
+            ),
+            "sitemap index": "/sitemap.xml",
+            "sitemap of the stories": "/sitemap-stories.xml",
+        }
+    )
     for label, url in urls.items():
         bench.page(label, anonymous, url)
+    bench.write(
+        f"    data: {Activity.objects.count()} activities, {Story.objects.count()} stories "
+        f"({Story.objects.public().count()} public), {Event.objects.count()} events, "
+        f"{Attendance.objects.count()} attendance marks"
+    )
 
     def after_a_change(province):
         # Outside a transaction the renewal runs at once, as after a service's commit.
@@ -90,7 +121,31 @@ def run(bench) -> None:
     bench.page(
         f"national dashboard, {largest.name}", staff_client, f"/dasbor-nasional/{largest.code}/"
     )
-    with _Server(bench.write) as server:
+    regency = library.regency_id
+    bench.page(
+        "national dashboard, a kab/kota",
+        staff_client,
+        reverse("dashboard:regency", args=[library.province_id, regency]),
+    )
+    bench.page(
+        "national dashboard, a library",
+        staff_client,
+        reverse("dashboard:library", args=[library.province_id, library.pk]),
+    )
+
+    def cold(url, client):
+        def action():
+            province_data_changed(*Province.objects.values_list("code", flat=True))
+            return client.get(url)
+
+        return action
+
+    for label, url, client in [
+        ("public index, first view after a data change", "/provinsi/", anonymous),
+        ("national dashboard, first view after a data change", "/dasbor-nasional/", staff_client),
+    ]:
+        bench.timed(label, cold(url, client), repeat=5, queries=True)
+    with _Server(bench.write, media) as server:
         _throughput(
             bench,
             server,
@@ -116,8 +171,9 @@ def _free_port() -> int:
 class _Server:
     """gunicorn with production settings, reading the benchmark's database."""
 
-    def __init__(self, write):
+    def __init__(self, write, media: str):
         self.write = write
+        self.media = media
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
         self.tempdir = tempfile.TemporaryDirectory(prefix="tpbis-bench-")
@@ -147,6 +203,7 @@ class _Server:
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": self._database_url(),
             "LOG_LEVEL": "WARNING",
+            "MEDIA_ROOT": self.media,
         }
         base = Path(settings.BASE_DIR)
         subprocess.run(
@@ -200,7 +257,7 @@ class _Server:
 def _load(server: _Server, path: str) -> tuple[float, float, int]:
     """(requests per second, median latency in ms, errors) of a bounded threaded load."""
     for _ in range(10):  # warm every worker's caches
-        server.get(path)
+        server.get(path, {"Accept-Encoding": "gzip"})
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -215,7 +272,8 @@ def _load(server: _Server, path: str) -> tuple[float, float, int]:
                     return
                 remaining[0] -= 1
             started = time.perf_counter()
-            status, _headers, _body = server.get(path)
+            # Like a browser, the load accepts compressed answers.
+            status, _headers, _body = server.get(path, {"Accept-Encoding": "gzip"})
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
@@ -266,15 +324,16 @@ class _References(HTMLParser):
 
 
 def _weight(bench, server: _Server, path: str, name: str) -> None:
-    status, _headers, html = server.get(path, {"Accept-Encoding": "gzip"})
+    status, headers, html = server.get(path, {"Accept-Encoding": "gzip"})
     if status != 200:
         raise RuntimeError(f"GET {path} answered {status}")
+    compressed = headers.get("Content-Encoding") == "gzip"
     parser = _References()
-    parser.feed(html.decode())
+    parser.feed((gzip.decompress(html) if compressed else html).decode())
     foreign = sorted({urlsplit(url).netloc for url in parser.urls if urlsplit(url).netloc})
     foreign = [host for host in foreign if host != f"{HOST}:{server.port}"]
     total = len(html)
-    parts = [f"HTML {len(html) / 1024:.1f} KB"]
+    parts = [f"HTML {len(html) / 1024:.1f} KB {'gzip' if compressed else 'identity'}"]
     for url in parser.urls:
         _status, asset_headers, body = server.get(urlsplit(url).path, {"Accept-Encoding": "gzip"})
         total += len(body)

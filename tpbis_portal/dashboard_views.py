@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from libraries.models import Province, Regency
+from libraries.models import Library, Province, Regency
 from libraries.scope import Scope, get_in_scope_or_404
 from tpbis_portal.sections import DASHBOARD_SECTIONS, DashboardArea, compose, oldest_stamp
 
@@ -66,4 +66,25 @@ def regency(request, code: str, regency_code: str):
     return _render(
         request,
         DashboardArea(request=request, scope=scope, province=chosen.province, regency=chosen),
+    )
+
+
+@login_required
+@require_GET
+def library(request, code: str, pk: int):
+    scope = _dashboard_scope(request)
+    chosen = get_in_scope_or_404(
+        request.user, Library.objects.select_related("province", "regency"), pk=pk
+    )
+    if chosen.province_id != code:
+        raise Http404
+    return _render(
+        request,
+        DashboardArea(
+            request=request,
+            scope=scope,
+            province=chosen.province,
+            regency=chosen.regency,
+            library=chosen,
+        ),
     )

@@ -27,4 +27,10 @@ dashboard_urlpatterns = [
         dashboard_views.regency,
         name="regency",
     ),
+    # A library, including the provincial library that belongs to no kab/kota.
+    re_path(
+        r"^(?P<code>\d{2})/perpustakaan/(?P<pk>\d+)/$",
+        dashboard_views.library,
+        name="library",
+    ),
 ]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -22,12 +23,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from libraries.data_version import NATIONAL, data_version
 from libraries.exports import stream_csv
-from libraries.models import AidItem, Library, Province
-from tpbis_portal.aggregates import AGGREGATE_TTL, RegionCounts, national_summary
+from libraries.indicators import Area
+from libraries.models import AidItem, Indicator, Library, Province
+from tpbis_portal.aggregates import (
+    AGGREGATE_TTL,
+    KEY_INDICATORS,
+    RegionCounts,
+    breakdown_of,
+    national_summary,
+    participants_by_gender,
+    province_summary,
+    story_counts_by_regency,
+    year_to_date,
+)
 from tpbis_portal.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
@@ -47,6 +60,11 @@ def _cacheable(request) -> bool:
         settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
+
+
+# Public pages are compressed for phones on weak links (``gzip_page``): Django's compression
+# adds random padding and the CSRF token is masked per visitor, which defeats BREACH-style
+# guessing of the token.
 
 
 def cached_public_page(view):
@@ -70,6 +88,8 @@ def cached_public_page(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse, e.g. of the sitemaps
             cached = (response.content, response["Content-Type"])
             cache.set(key, cached, AGGREGATE_TTL)
         content, content_type = cached
@@ -115,6 +135,7 @@ def _canonical(request, url: str):
     return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def province_index(request):
@@ -134,6 +155,7 @@ def province_index(request):
     )
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def province_detail(request, code: str, slug: str = ""):
@@ -156,11 +178,21 @@ def province_detail(request, code: str, slug: str = ""):
 
 @require_GET
 def province_csv(request, code: str, slug: str = ""):
-    """The province's public aggregates as open data: one row per kab/kota and a total."""
+    """The province's public aggregates as open data: one row per kab/kota and a total.
+
+    Libraries by level, cohort and tier; the year-to-date indicators against target; and
+    the published stories. Participants by gender follow the small-count rule of
+    ``aggregates.suppress_small``, and a note on the row says so where it applied.
+    """
     province = get_object_or_404(Province, code=code)
-    page = ProvincePage(request=request, province=province)
-    summary = page.summary
+    summary = province_summary(province)
+    period = year_to_date(province.time_zone)
+    figures = breakdown_of(Area.for_province(province), province.code, period)
+    indicator_total, indicator_rows = figures.value
+    by_regency = {row.area.key: row for row in indicator_rows if row.area.level == Area.REGENCY}
+    stories = story_counts_by_regency(province)
     tiers = [value for value, _label in Library.SupportTier.choices]
+    hidden = _("hidden")
     header = [
         _("Region code"),
         _("Region"),
@@ -171,11 +203,40 @@ def province_csv(request, code: str, slug: str = ""):
         _("Desa/kelurahan reached"),
         _("Cohort years"),
         *[str(label) for _value, label in Library.SupportTier.choices],
+        _("Indicator period"),
+    ]
+    for indicator in KEY_INDICATORS:
+        label = str(Indicator(indicator).label)
+        header += [
+            label,
+            _("%(indicator)s: target") % {"indicator": label},
+            _("%(indicator)s: status") % {"indicator": label},
+        ]
+    header += [
+        _("Male participants"),
+        _("Female participants"),
+        _("Published stories"),
+        _("Notes"),
         _("Data as of (UTC)"),
     ]
-    stamp = summary.computed_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+    stamp = min(summary.computed_at, figures.computed_at)
+    stamp = stamp.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+    period_text = f"{period.start:%Y-%m}/{period.end:%Y-%m}"
 
-    def row(counts: RegionCounts, reached: int | str) -> list:
+    def indicator_cells(report) -> list:
+        cells = []
+        for indicator in KEY_INDICATORS:
+            value = report[indicator] if report is not None else None
+            if value is None:
+                cells += [0, "", ""]
+                continue
+            target = "" if value.target is None else _number(value.target)
+            cells += [value.actual, target, value.status_label if target != "" else ""]
+        return cells
+
+    def row(counts: RegionCounts, reached: int | str, report, story_count: int) -> list:
+        gender = participants_by_gender(report.breakdown) if report else {"male": 0, "female": 0}
+        suppressed = gender["male"] is None
         return [
             counts.code,
             counts.name,
@@ -186,11 +247,32 @@ def province_csv(request, code: str, slug: str = ""):
             counts.villages_reached,
             " ".join(str(year) for year in counts.cohort_years),
             *[counts.tiers.get(tier, 0) for tier in tiers],
+            period_text,
+            *indicator_cells(report),
+            hidden if suppressed else gender["male"],
+            hidden if suppressed else gender["female"],
+            story_count,
+            _(
+                "Participants by gender hidden: a count of 1 or 2 people could point at a "
+                "person, and the other count would reveal it through the total."
+            )
+            if suppressed
+            else "",
             stamp,
         ]
 
-    rows = [row(summary.totals, summary.totals.regencies_reached)]
-    rows += [row(regency, "") for regency in summary.regencies]
+    rows = [
+        row(
+            summary.totals,
+            summary.totals.regencies_reached,
+            indicator_total,
+            sum(stories.values()),
+        )
+    ]
+    rows += [
+        row(regency, "", by_regency.get(regency.code), stories.get(regency.code, 0))
+        for regency in summary.regencies
+    ]
     filename = (
         f"tpbis-{province.code}-{slugify(province.name)}-"
         f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
@@ -198,10 +280,16 @@ def province_csv(request, code: str, slug: str = ""):
     return stream_csv(filename, header, rows)
 
 
+def _number(value) -> int | str:
+    """A target as a plain number: whole when it is whole, else with its decimals."""
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
 def _zone(province: Province) -> ZoneInfo:
     return ZoneInfo(province.time_zone)
 
 
+@gzip_page
 @require_GET
 @cached_public_page
 def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
@@ -219,6 +307,14 @@ def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
         "public/library_detail.html",
         {"library": library, "province": library.province, "sections": sections},
     )
+
+
+# The sitemaps list every participating library and public story: thousands of addresses that
+# take seconds to render. They are cached like the pages (renewed with the country's data
+# version, so a withdrawn story leaves with the next change) and split into an index of
+# sections.
+sitemap_index = gzip_page(require_GET(cached_public_page(sitemaps_views.index)))
+sitemap_section = gzip_page(require_GET(cached_public_page(sitemaps_views.sitemap)))
 
 
 @require_GET

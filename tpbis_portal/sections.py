@@ -17,19 +17,34 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from libraries.models import Library, Province, Regency
+from libraries.data_version import NATIONAL
+from libraries.indicators import Area, Period
+from libraries.models import Indicator, Library, Province, Regency
+from libraries.models.registry import FIRST_COHORT_YEAR
 from libraries.scope import Scope
 from tpbis_portal.aggregates import (
+    KEY_INDICATORS,
+    NATIONAL_ZONE,
     NationalSummary,
     ProvinceSummary,
     RegionCounts,
+    Stamped,
+    breakdown_of,
+    library_indicators,
     national_summary,
+    participants_by_gender,
+    province_events,
+    province_indicators,
+    province_stories,
     province_summary,
+    trend_of,
+    year_to_date,
 )
-from tpbis_portal.charts import bar_chart
+from tpbis_portal.charts import bar_chart, stacked_columns, target_gauge
 
 DIRECTORY_PAGE_SIZE = 25
 DASHBOARD_PAGE_SIZE = 50
@@ -68,6 +83,86 @@ def cohort_chart(counts: RegionCounts, *, chart_id: str, area: str):
         label_header=_("Cohort year"),
         value_header=_("Libraries"),
         rows=[(str(year), counts.cohorts[year]) for year in counts.cohort_years],
+    )
+
+
+def indicator_context(report, *, chart_prefix: str) -> dict:
+    """What ``sections/indicators.html`` shows of an ``AreaIndicators``: gauges and numbers."""
+    return {
+        "period": report.period,
+        "rows": [
+            {
+                "value": report[indicator],
+                "gauge": target_gauge(report[indicator], chart_id=f"{chart_prefix}-{indicator}"),
+            }
+            for indicator in KEY_INDICATORS
+        ],
+        "gender": participants_by_gender(report.breakdown),
+        "participants": report[Indicator.PARTICIPANTS].actual,
+        "libraries": report.libraries,
+    }
+
+
+def indicators_section(figures: Stamped, *, chart_prefix: str = "gauge") -> Section:
+    return Section(
+        slug="indikator",
+        title=_("Key indicators"),
+        template="sections/indicators.html",
+        context=indicator_context(figures.value, chart_prefix=chart_prefix),
+        as_of=figures.computed_at,
+    )
+
+
+def trend_section(figures: Stamped, area_name: str) -> Section | None:
+    """Activities and participants per year, stacked by the cohort of the libraries."""
+    points = figures.value
+    years = sorted({point.year for point in points})
+    cohorts = sorted({point.cohort_year for point in points})
+    if not years:
+        return None
+    by_key = {(point.year, point.cohort_year): point for point in points}
+
+    def series(attribute):
+        return [
+            (
+                _("Cohort %(year)s") % {"year": cohort},
+                [getattr(by_key.get((year, cohort)), attribute, 0) for year in years],
+            )
+            for cohort in cohorts
+        ]
+
+    charts = [
+        stacked_columns(
+            chart_id="chart-trend-activities",
+            title=_("Activities per year by cohort, %(area)s") % {"area": area_name},
+            description=_(
+                "Activities recorded in each year from %(first)s to %(last)s, each column "
+                "divided by the cohort year of the libraries that held them."
+            )
+            % {"first": years[0], "last": years[-1]},
+            label_header=_("Year"),
+            categories=[str(year) for year in years],
+            series=series("activities"),
+        ),
+        stacked_columns(
+            chart_id="chart-trend-participants",
+            title=_("Participants per year by cohort, %(area)s") % {"area": area_name},
+            description=_(
+                "Participants of the activities of each year from %(first)s to %(last)s, by "
+                "the cohort year of the libraries."
+            )
+            % {"first": years[0], "last": years[-1]},
+            label_header=_("Year"),
+            categories=[str(year) for year in years],
+            series=series("participants"),
+        ),
+    ]
+    return Section(
+        slug="tren",
+        title=_("Trends by year and cohort"),
+        template="sections/trend.html",
+        context={"charts": [chart for chart in charts if chart is not None]},
+        as_of=figures.computed_at,
     )
 
 
@@ -138,6 +233,43 @@ def province_cohorts(page: ProvincePage) -> Section | None:
     )
 
 
+def province_key_indicators(page: ProvincePage) -> Section | None:
+    figures = province_indicators(page.province)
+    # A province without participating libraries or records has nothing to measure yet.
+    if not figures.value.libraries and not any(value.actual for value in figures.value):
+        return None
+    return indicators_section(figures)
+
+
+def province_stories_section(page: ProvincePage) -> Section | None:
+    cards = province_stories(page.province)
+    if not cards.total:
+        return None
+    return Section(
+        slug="cerita",
+        title=_("Stories of change"),
+        template="sections/stories.html",
+        context={"stories": cards.stories, "total": cards.total, "province": page.province},
+    )
+
+
+def province_events_section(page: ProvincePage) -> Section | None:
+    figures = province_events(page.province)
+    if not figures.value.total:
+        return None
+    return Section(
+        slug="kegiatan",
+        title=_("Bimtek, PLM and SHM"),
+        template="sections/events.html",
+        context={
+            "events": figures.value.events,
+            "total": figures.value.total,
+            "province": page.province,
+        },
+        as_of=figures.computed_at,
+    )
+
+
 def province_regencies(page: ProvincePage) -> Section | None:
     if not page.summary.regencies:
         return None
@@ -177,6 +309,9 @@ def province_directory(page: ProvincePage) -> Section:
 
 
 PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
+    province_key_indicators,
+    province_events_section,
+    province_stories_section,
     province_cohorts,
     province_regencies,
     province_directory,
@@ -204,10 +339,54 @@ def library_aid(page: LibraryPage) -> Section | None:
     )
 
 
-LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [library_aid]
+def library_key_indicators(page: LibraryPage) -> Section | None:
+    figures = library_indicators(page.library)
+    report = figures.value
+    # A library that has recorded nothing and has no target has nothing to compare.
+    if not any(value.actual or value.target is not None for value in report):
+        return None
+    return indicators_section(figures)
 
 
-# --- The national dashboard (nation -> province -> kab/kota) ----------------------------------
+def library_stories(page: LibraryPage) -> Section | None:
+    cards = province_stories(page.library.province, library=page.library)
+    if not cards.total:
+        return None
+    return Section(
+        slug="cerita",
+        title=_("Stories of change"),
+        template="sections/stories.html",
+        context={
+            "stories": cards.stories,
+            "total": cards.total,
+            "province": page.library.province,
+            "library": page.library,
+        },
+    )
+
+
+LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
+    library_key_indicators,
+    library_stories,
+    library_aid,
+]
+
+
+# --- The national dashboard (nation -> province -> kab/kota -> library) -----------------------
+
+
+class DashboardYearForm(forms.Form):
+    """The year whose indicators the dashboard shows; the current year runs to date."""
+
+    tahun = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, data, *, current_year: int):
+        super().__init__(data)
+        self.fields["tahun"].choices = [("", _("This year to date"))] + [
+            (year, year) for year in range(current_year - 1, FIRST_COHORT_YEAR - 1, -1)
+        ]
 
 
 @dataclass
@@ -218,16 +397,58 @@ class DashboardArea:
     scope: Scope
     province: Province | None = None
     regency: Regency | None = None
+    library: Library | None = None
     #: The provinces of the user's scope, at the national level.
     provinces: list[Province] = field(default_factory=list)
 
     @property
     def name(self) -> str:
+        if self.library is not None:
+            return self.library.name
         if self.regency is not None:
             return self.regency.name
         if self.province is not None:
             return self.province.name
         return _("Indonesia") if self.scope.national else _("your provinces")
+
+    @property
+    def time_zone(self) -> str:
+        return self.province.time_zone if self.province is not None else NATIONAL_ZONE
+
+    @cached_property
+    def year_form(self) -> DashboardYearForm:
+        today = year_to_date(self.time_zone).end
+        form = DashboardYearForm(self.request.GET or None, current_year=today.year)
+        if form.is_bound:
+            form.is_valid()
+        return form
+
+    @cached_property
+    def period(self) -> Period:
+        data = self.year_form.cleaned_data if self.year_form.is_bound else {}
+        return year_to_date(self.time_zone, data.get("tahun"))
+
+    @property
+    def indicator_area(self) -> Area:
+        if self.library is not None:
+            return Area.for_library(self.library)
+        if self.regency is not None:
+            return Area.for_regency(self.regency)
+        if self.province is not None:
+            return Area.for_province(self.province)
+        return Area.nation()
+
+    @property
+    def cache_code(self) -> str:
+        """Whose data version the area's cached figures follow."""
+        return self.province.code if self.province is not None else NATIONAL
+
+    @property
+    def scope_provinces(self) -> tuple[str, ...] | None:
+        """At the national level, the provinces of a user without the whole country."""
+        if self.province is not None or self.scope.national:
+            return None
+        return tuple(province.code for province in self.provinces)
 
     @cached_property
     def national(self) -> NationalSummary:
@@ -255,8 +476,63 @@ class DashboardArea:
         return self.national.computed_at
 
 
+def child_url(area: Area, parent: DashboardArea) -> str | None:
+    """The dashboard address of one row of an indicator breakdown."""
+    if area.level == Area.PROVINCE:
+        return reverse("dashboard:province", args=[area.key])
+    if area.level == Area.REGENCY:
+        return reverse("dashboard:regency", args=[parent.province.code, area.key])
+    if area.level == Area.LIBRARY and area.key:
+        return reverse("dashboard:library", args=[parent.province.code, area.key])
+    return None
+
+
+def dashboard_indicators(area: DashboardArea) -> Section:
+    """The area's indicators against target, and the same for each region one level down."""
+    if area.library is not None:
+        figures = library_indicators(area.library, area.period)
+        section = indicators_section(figures)
+        return replace(
+            section, context={**section.context, "year_form": area.year_form, "rows_by": []}
+        )
+    figures = breakdown_of(area.indicator_area, area.cache_code, area.period)
+    total, rows = figures.value
+    provinces = area.scope_provinces
+    if provinces is not None:
+        # A consultant sees their provinces; the national total is not theirs to read.
+        rows = [row for row in rows if row.area.key in provinces]
+        context = {"period": area.period, "rows": [], "libraries": None}
+    else:
+        context = indicator_context(total, chart_prefix="gauge")
+    headline = (Indicator.ACTIVITIES, Indicator.PARTICIPANTS, Indicator.ENGAGEMENT)
+    return Section(
+        slug="indikator",
+        title=_("Indicators"),
+        template="sections/dashboard_indicators.html",
+        context={
+            **context,
+            "year_form": area.year_form,
+            "headline": headline,
+            "rows_by": [
+                {"row": row, "url": child_url(row.area, area), "values": [row[i] for i in headline]}
+                for row in rows
+            ],
+            "child_level": area.indicator_area.child_level,
+        },
+        as_of=figures.computed_at,
+    )
+
+
+def dashboard_trend(area: DashboardArea) -> Section | None:
+    return trend_section(
+        trend_of(area.indicator_area, area.cache_code, area.scope_provinces), area.name
+    )
+
+
 def dashboard_breakdown(area: DashboardArea) -> Section | None:
     """The regions one level down (or the libraries of a kab/kota), with their counts."""
+    if area.library is not None:
+        return None
     if area.regency is not None:
         libraries = (
             Library.objects.active()
@@ -299,6 +575,8 @@ def dashboard_breakdown(area: DashboardArea) -> Section | None:
 
 
 def dashboard_cohorts(area: DashboardArea) -> Section | None:
+    if area.library is not None:
+        return None
     chart = cohort_chart(area.counts, chart_id="chart-cohorts", area=area.name)
     if chart is None:
         return None
@@ -315,7 +593,16 @@ def dashboard_cohorts(area: DashboardArea) -> Section | None:
     )
 
 
+def dashboard_library_stories(area: DashboardArea) -> Section | None:
+    if area.library is None:
+        return None
+    return library_stories(LibraryPage(request=area.request, library=area.library))
+
+
 DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
+    dashboard_indicators,
+    dashboard_trend,
     dashboard_cohorts,
     dashboard_breakdown,
+    dashboard_library_stories,
 ]

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from impact.models import Story
 from libraries.models import Library, Province
 from tpbis_portal.public_views import library_url, province_url
 
@@ -39,8 +40,25 @@ class LibrarySitemap(Sitemap):
         return item.updated_at
 
 
+class StorySitemap(Sitemap):
+    """Published stories whose consent stands; a withdrawn one leaves at once."""
+
+    changefreq = "monthly"
+    limit = 10_000
+
+    def items(self):
+        return Story.objects.public().only("pk", "published_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("impact:public-story", args=[item.pk])
+
+    def lastmod(self, item):
+        return item.published_at
+
+
 SITEMAPS = {
     "pages": PublicPagesSitemap,
     "provinces": ProvinceSitemap,
     "libraries": LibrarySitemap,
+    "stories": StorySitemap,
 }

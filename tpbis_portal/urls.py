@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -48,7 +47,18 @@ urlpatterns = [
     path("perpustakaan/", include("libraries.urls")),
     path("provinsi/", include("tpbis_portal.public_urls")),
     path("dasbor-nasional/", include((dashboard_urlpatterns, "dashboard"))),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_views.sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_views.sitemap_section,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", public_views.robots_txt, name="robots"),
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting_urls")),

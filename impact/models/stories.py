@@ -319,17 +319,25 @@ class PhotoQuerySet(ScopedQuerySet):
         """Photos not removed: a removed photo's row stays only to keep its consents."""
         return self.filter(removed_at__isnull=True)
 
-    def public(self):
-        """Photos of public stories that show no face, or whose face consent stands."""
+    def consented(self):
+        """Current photos that show no face, or whose face consent stands (whatever their story)."""
         from .consent import Consent
 
         face_consent = Consent.objects.active().filter(
             photo=OuterRef("pk"), kind=Consent.Kind.PHOTO_FACE
         )
-        return self.current().filter(
-            Q(shows_face=False) | Exists(face_consent),
-            story__in=Story.objects.public(),
+        return self.current().filter(Q(shows_face=False) | Exists(face_consent))
+
+    def public(self):
+        """Photos of public stories that show no face, or whose face consent stands."""
+        from .consent import Consent
+
+        # The conditions of Story.objects.public(), tested for each photo's own story: an
+        # "IN (all public stories)" would be computed in full for a single photo.
+        use_consent = Consent.objects.active().filter(
+            story=OuterRef("story"), kind=Consent.Kind.STORY_USE
         )
+        return self.consented().filter(Exists(use_consent), story__status=Story.Status.PUBLISHED)
 
 
 class Photo(models.Model):
