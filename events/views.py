@@ -538,25 +538,35 @@ def participant_import_confirm(request, pk: int):
 # PLM problems and awards
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def problem_create(request, pk: int):
+def _plm_record(request, pk: int, *, form_class, service, title, done):
+    """A form that records something about a PLM (a problem raised, an award given)."""
     event = event_for(request.user, pk, manage=True)
     if not event.is_plm:
         raise Http404
-    form = ProblemForm(request.POST or None, user=request.user, event=event)
+    form = form_class(request.POST or None, user=request.user, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            problem_add(actor=request.user, event=event, **form.cleaned_data)
+            service(actor=request.user, event=event, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The problem was recorded."))
+            messages.success(request, done)
             return redirect("events:detail", pk=event.pk)
     return render(
+        request, "events/simple_form.html", {"form": form, "event": event, "title": title}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_create(request, pk: int):
+    return _plm_record(
         request,
-        "events/simple_form.html",
-        {"form": form, "event": event, "title": _("Record a problem raised at the PLM")},
+        pk,
+        form_class=ProblemForm,
+        service=problem_add,
+        title=_("Record a problem raised at the PLM"),
+        done=_("The problem was recorded."),
     )
 
 
@@ -601,22 +611,13 @@ def problem_follow_up(request, pk: int, problem_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def award_create(request, pk: int):
-    event = event_for(request.user, pk, manage=True)
-    if not event.is_plm:
-        raise Http404
-    form = AwardForm(request.POST or None, user=request.user, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            award_add(actor=request.user, event=event, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The award was recorded."))
-            return redirect("events:detail", pk=event.pk)
-    return render(
+    return _plm_record(
         request,
-        "events/simple_form.html",
-        {"form": form, "event": event, "title": _("Record an award")},
+        pk,
+        form_class=AwardForm,
+        service=award_add,
+        title=_("Record an award"),
+        done=_("The award was recorded."),
     )
 
 
