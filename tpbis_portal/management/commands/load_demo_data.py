@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django.utils.translation import gettext as _
 
 from events.demo import create_demo_events
@@ -27,7 +28,12 @@ class Command(BaseCommand):
             raise CommandError(_("Demo data is only for local development (DEBUG=1)."))
         if not Village.objects.exists():
             raise CommandError(_("Load the region register first: manage.py load_regions"))
-        with transaction.atomic():
+        # The demo stories go through the review workflow, which emails their authors: those
+        # messages would bury the demo logins printed below.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             created = create_demo_libraries()
             logins = create_demo_users()
             stories = create_demo_stories()
