@@ -28,10 +28,7 @@ from events.models.people import normalise_institution
 from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, Regency, User
 from libraries.scope import Scope
-
-
-class EditConflict(Exception):
-    """Somebody else saved the object after this edit began."""
+from libraries.services import EditConflict
 
 
 def may_manage(user, event: Event) -> bool:

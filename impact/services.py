@@ -17,14 +17,11 @@ from impact import notifications, rules
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
+from libraries.services import EditConflict
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
 
 Status = Story.Status
-
-
-class EditConflict(Exception):
-    """Somebody saved the story (in another tab, or another person) since this edit began."""
 
 
 class TransitionRefused(ValidationError):
