@@ -2,17 +2,15 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from impact.models import Consent, SelectionDecision, Story
 from libraries.models import Library, Province, Village
 from libraries.scope import Scope
-from libraries.uploads import SafeImageField, process_image
+from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
 
 CONSENT_FORM_MAX_BYTES = 5 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 def _event_label(event) -> str:
@@ -101,23 +99,11 @@ class PhotoForm(forms.Form):
 
 def check_consent_form(upload):
     """A scan or photo of the signed form (through the image pipeline) or a PDF."""
-    if upload.size > CONSENT_FORM_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s."),
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(CONSENT_FORM_MAX_BYTES),
-            },
-        )
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
-        upload.name = "form.pdf"
-        return upload
-    processed = process_image(upload, max_bytes=CONSENT_FORM_MAX_BYTES)
-    processed.image.name = "form.jpg"
-    return processed.image
+    checked = check_image_or_pdf(upload, max_bytes=CONSENT_FORM_MAX_BYTES)
+    if isinstance(checked, PdfUpload):
+        return checked.as_file("form.pdf")
+    checked.image.name = "form.jpg"
+    return checked.image
 
 
 class ConsentForm(forms.ModelForm):

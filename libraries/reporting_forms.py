@@ -27,10 +27,15 @@ from libraries.models import (
     Regulation,
     Target,
 )
-from libraries.reporting_services import ACTIVITY_EDITABLE_FIELDS, PdfUpload
-from libraries.uploads import SafeImageField, process_image
+from libraries.reporting_services import ACTIVITY_EDITABLE_FIELDS
+from libraries.uploads import (
+    MAX_PDF_BYTES,
+    PdfUpload,
+    SafeImageField,
+    check_image_or_pdf,
+    check_pdf,
+)
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 5
 
 
@@ -39,21 +44,6 @@ def library_today(library: Library | None) -> datetime.date:
     if library is None:
         return timezone.localdate()
     return timezone.localdate(timezone=ZoneInfo(library.province.time_zone))
-
-
-def check_pdf(upload, *, max_bytes: int = MAX_PDF_BYTES) -> PdfUpload:
-    """A PDF recognised by its content (the ``%PDF-`` signature), never by its name."""
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
-        )
-    upload.seek(0)
-    content = upload.read()
-    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
-        raise ValidationError(_("This file is not a PDF, or it is incomplete."), code="format")
-    return PdfUpload(content)
 
 
 class SafePdfField(forms.FileField):
@@ -85,10 +75,7 @@ class ImageOrPdfField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        upload.seek(0)
-        if upload.read(5) == b"%PDF-":
-            return check_pdf(upload)
-        return process_image(upload)
+        return check_image_or_pdf(upload)
 
 
 class MultipleImageInput(forms.ClearableFileInput):

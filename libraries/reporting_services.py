@@ -17,10 +17,8 @@ import datetime
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -42,7 +40,7 @@ from libraries.models import (
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.services import EditConflict
 from libraries.storage import private_storage
-from libraries.uploads import ProcessedImage
+from libraries.uploads import PdfUpload, ProcessedImage
 
 __all__ = ["EditConflict"]
 
@@ -149,13 +147,6 @@ def _files_removed_on_failure() -> Iterator[list[str]]:
 # Evidence
 
 
-@dataclass(frozen=True)
-class PdfUpload:
-    """A PDF whose content was checked (see reporting_forms.SafePdfField)."""
-
-    content: bytes
-
-
 def _evidence(activity, kind, upload, actor, written: list[str]) -> ActivityEvidence:
     """Write the files, then the row; ``written`` collects the names of the files written."""
     evidence = ActivityEvidence(activity=activity, kind=kind, uploaded_by=actor)
@@ -167,7 +158,7 @@ def _evidence(activity, kind, upload, actor, written: list[str]) -> ActivityEvid
         written.append(evidence.thumbnail.name)
     elif isinstance(upload, PdfUpload):
         evidence.content_type = "application/pdf"
-        evidence.file.save("evidence.pdf", ContentFile(upload.content), save=False)
+        evidence.file.save("evidence.pdf", upload.as_file("evidence.pdf"), save=False)
         written.append(evidence.file.name)
     else:
         raise TypeError("Evidence must come through the safe upload fields.")
@@ -330,7 +321,7 @@ def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
 def _save_with_document(record, upload: PdfUpload | None) -> None:
     with _files_removed_on_failure() as written, transaction.atomic():
         if upload is not None:
-            record.document.save("document.pdf", ContentFile(upload.content), save=False)
+            record.document.save("document.pdf", upload.as_file("document.pdf"), save=False)
             written.append(record.document.name)
         record.save()
 

@@ -1,4 +1,4 @@
-"""The one safe path for images people upload (story photos, activity evidence).
+"""The one safe path for files people upload (story photos, evidence, signed forms).
 
 Every upload is checked by its content, never by its name: it must decode as JPEG, PNG, WebP
 or HEIC/HEIF, stay under a byte limit and a pixel limit (decompression bombs are refused before
@@ -28,6 +28,8 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
 THUMBNAIL_SIDE = 400
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+MAX_PDF_BYTES = 10 * 1024 * 1024
+PDF_SIGNATURE = b"%PDF-"
 JPEG_QUALITY = 82
 
 
@@ -105,6 +107,41 @@ def process_image(
         width=full.width,
         height=full.height,
     )
+
+
+@dataclass(frozen=True)
+class PdfUpload:
+    """A PDF whose content was checked by :func:`check_pdf`."""
+
+    content: bytes
+
+    def as_file(self, name: str) -> ContentFile:
+        return ContentFile(self.content, name=name)
+
+
+def check_pdf(upload, *, max_bytes: int = MAX_PDF_BYTES) -> PdfUpload:
+    """A PDF recognised by its content (signature and end marker), never by its name."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+        )
+    upload.seek(0)
+    content = upload.read()
+    if not content.startswith(PDF_SIGNATURE) or b"%%EOF" not in content[-2048:]:
+        raise ValidationError(_("This file is not a PDF, or it is incomplete."), code="format")
+    return PdfUpload(content)
+
+
+def check_image_or_pdf(upload, *, max_bytes: int = MAX_PDF_BYTES) -> ProcessedImage | PdfUpload:
+    """A scanned sheet or signed form: a PDF, or a photo through the image pipeline."""
+    upload.seek(0)
+    is_pdf = upload.read(len(PDF_SIGNATURE)) == PDF_SIGNATURE
+    upload.seek(0)
+    if is_pdf:
+        return check_pdf(upload, max_bytes=max_bytes)
+    return process_image(upload, max_bytes=max_bytes)
 
 
 class SafeImageField(forms.FileField):

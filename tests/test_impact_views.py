@@ -478,7 +478,11 @@ def test_librarian_in_papua_just_after_midnight_records_a_consent_given_today(
 def test_signed_form_pdf_is_accepted_and_served_only_in_scope(
     client_for, village_librarian, story, outsider, client
 ):
-    pdf = SimpleUploadedFile("form.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "form.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        content_type="application/pdf",
+    )
     client_for(village_librarian).post(
         reverse("impact:consent-add", args=[story.pk]),
         {

@@ -89,3 +89,21 @@ def test_gif_is_refused_even_though_it_is_an_image():
 def test_truncated_jpeg_is_refused():
     with pytest.raises(ValidationError):
         process_image(_upload(_image_bytes()[:2000]))
+
+
+def test_image_or_pdf_accepts_a_complete_pdf_and_a_photo():
+    from libraries.uploads import PdfUpload, ProcessedImage, check_image_or_pdf
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    assert isinstance(check_image_or_pdf(_upload(pdf, "form.pdf")), PdfUpload)
+    assert isinstance(check_image_or_pdf(_upload(_image_bytes(size=(40, 30)))), ProcessedImage)
+
+
+def test_image_or_pdf_refuses_a_truncated_pdf_and_a_script():
+    from libraries.uploads import check_image_or_pdf
+
+    for content in (b"%PDF-1.4\n1 0 obj<<", b"#!/bin/sh\necho\n"):
+        with pytest.raises(ValidationError) as error:
+            check_image_or_pdf(_upload(content, "form.pdf"))
+        assert error.value.code == "format"
