@@ -29,7 +29,7 @@ from libraries.models import (
     Village,
     VisitorCount,
 )
-from libraries.reporting_services import activity_delete, evidence_delete, partnership_record_delete
+from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope
 
 admin.site.site_header = _("TPBIS Portal administration")

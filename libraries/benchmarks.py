@@ -53,14 +53,14 @@ def _indicators(bench, client) -> None:
     import random
     import uuid
 
-    from libraries.indicators import (
+    from libraries.models import Activity, Indicator, Province, Strategy, Target, VisitorCount
+    from libraries.reporting.indicators import (
         Area,
         Period,
         area_indicators,
         indicator_breakdown,
         library_ranking,
     )
-    from libraries.models import Activity, Indicator, Province, Strategy, Target, VisitorCount
 
     randomiser = random.Random(5)
     taken = set(Library.objects.values_list("village_id", flat=True))

@@ -45,7 +45,7 @@ TOPICS = [
     "batik tulis",
     "pupuk kompos",
 ]
-# Per library per month, for every cohort of a level (see libraries.indicators).
+# Per library per month, for every cohort of a level (see libraries.reporting.indicators).
 TARGETS = {
     (Indicator.ACTIVITIES, Library.Level.VILLAGE): Decimal(2),
     (Indicator.ACTIVITIES, Library.Level.REGENCY): Decimal(3),

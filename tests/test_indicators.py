@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from libraries.indicators import (
+from libraries.models import Activity, Indicator, Library, Province, Regency, Strategy
+from libraries.reporting.indicators import (
     Area,
     Period,
     Status,
@@ -23,7 +24,6 @@ from libraries.indicators import (
     indicator_breakdown,
     library_ranking,
 )
-from libraries.models import Activity, Indicator, Library, Province, Regency, Strategy
 from tests import factories
 
 Q1 = Period.for_quarter(2024, 1)

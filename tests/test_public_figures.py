@@ -14,7 +14,7 @@ from events.services import attendance_mark
 from impact.models import Consent, Photo, Story
 from impact.services import consent_withdraw, story_transition
 from libraries.models import Activity, Indicator, Library
-from libraries.reporting_services import activity_record, target_save
+from libraries.reporting.services import activity_record, target_save
 from tests import factories
 from tests.factories import StoryFactory, published_story, story_consent
 from tpbis_portal.aggregates import suppress_small

@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from libraries.models import Activity, ActivityEvidence, Agreement, Regulation
-from libraries.reporting_forms import EvidenceForm
-from libraries.reporting_services import (
+from libraries.reporting.forms import EvidenceForm
+from libraries.reporting.services import (
     EditConflict,
     PdfUpload,
     activity_delete,

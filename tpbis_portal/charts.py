@@ -132,7 +132,7 @@ class TargetGauge:
 
 
 def target_gauge(value, *, chart_id: str) -> TargetGauge:
-    """The gauge of an ``libraries.indicators.IndicatorValue``."""
+    """The gauge of an ``libraries.reporting.indicators.IndicatorValue``."""
     target = float(value.target) if value.target is not None else None
     measured = value.measured if target is not None else value.actual
     largest = max(measured, target or 0, 1) * 1.1

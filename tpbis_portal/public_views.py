@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET
 
 from libraries.data_version import NATIONAL, data_version
 from libraries.exports import stream_csv
-from libraries.indicators import Area
 from libraries.models import AidItem, Indicator, Library, Province
+from libraries.reporting.indicators import Area
 from tpbis_portal.aggregates import (
     AGGREGATE_TTL,
     KEY_INDICATORS,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from libraries.data_version import NATIONAL
-from libraries.indicators import Area, Period
 from libraries.models import Indicator, Library, Province, Regency
 from libraries.models.registry import FIRST_COHORT_YEAR
+from libraries.reporting.indicators import Area, Period
 from libraries.scope import Scope
 from tpbis_portal.aggregates import (
     KEY_INDICATORS,

@@ -61,7 +61,7 @@ urlpatterns = [
     ),
     path("robots.txt", public_views.robots_txt, name="robots"),
     path("cerita/", include("impact.urls")),
-    path("laporan/", include("libraries.reporting_urls")),
+    path("laporan/", include("libraries.reporting.urls")),
     path("kegiatan/", include("events.urls")),
     path("admin/", admin.site.urls),
 ]

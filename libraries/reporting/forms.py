@@ -14,7 +14,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from libraries.indicators import RANKING_INDICATORS, Period
 from libraries.models import (
     FIRST_COHORT_YEAR,
     Activity,
@@ -27,7 +26,8 @@ from libraries.models import (
     Regulation,
     Target,
 )
-from libraries.reporting_services import ACTIVITY_EDITABLE_FIELDS
+from libraries.reporting.indicators import RANKING_INDICATORS, Period
+from libraries.reporting.services import ACTIVITY_EDITABLE_FIELDS
 from libraries.uploads import (
     MAX_PDF_BYTES,
     PdfUpload,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from libraries import reporting_views as views
+from libraries.reporting import views
 
 app_name = "reporting"
 

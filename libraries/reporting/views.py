@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from libraries import reporting_exports
-from libraries.indicators import Area, Status, indicator_breakdown, library_ranking
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -33,7 +31,8 @@ from libraries.models import (
     Threshold,
     VisitorCount,
 )
-from libraries.reporting_forms import (
+from libraries.reporting import exports as reporting_exports
+from libraries.reporting.forms import (
     ActivityForm,
     AgreementForm,
     BudgetAllocationForm,
@@ -47,12 +46,13 @@ from libraries.reporting_forms import (
     ThresholdForm,
     VisitorCountForm,
 )
-from libraries.reporting_import import (
+from libraries.reporting.imports import (
     activity_import_commit,
     activity_import_preview,
     template_workbook,
 )
-from libraries.reporting_services import (
+from libraries.reporting.indicators import Area, Status, indicator_breakdown, library_ranking
+from libraries.reporting.services import (
     EditConflict,
     activity_delete,
     activity_record,

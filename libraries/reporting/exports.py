@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from libraries.exports import XLSX_CONTENT_TYPE, stream_csv, xlsx_response
-from libraries.indicators import AreaIndicators
 from libraries.models import Indicator
+from libraries.reporting.indicators import AreaIndicators
 
 __all__ = ["XLSX_CONTENT_TYPE"]
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook, load_workbook
 
 from libraries.models import Activity, Library, Strategy, User
-from libraries.reporting_services import activity_record
+from libraries.reporting.services import activity_record
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 1000
