@@ -17,7 +17,7 @@ from libraries.models import Activity, Indicator, Library
 from libraries.reporting.services import activity_record, target_save
 from tests import factories
 from tests.factories import StoryFactory, published_story, story_consent
-from tpbis_portal.aggregates import suppress_small
+from tpbis_portal.overview.aggregates import suppress_small
 
 KEPRI = "/provinsi/21-kepulauan-riau/"
 CSV = KEPRI + "data.csv"

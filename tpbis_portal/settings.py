@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "events",
     "impact",
     "tpbis_portal",
+    "tpbis_portal.overview",
 ]
 
 MIDDLEWARE = [

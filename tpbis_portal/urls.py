@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tpbis_portal import public_views, views
-from tpbis_portal.public_urls import dashboard_urlpatterns
-from tpbis_portal.sitemaps import SITEMAPS
+from tpbis_portal import views
+from tpbis_portal.overview import public as public_views
+from tpbis_portal.overview.sitemaps import SITEMAPS
+from tpbis_portal.overview.urls import dashboard_urlpatterns
 
 auth_patterns = [
     path("masuk/", views.PortalLoginView.as_view(), name="login"),
@@ -45,7 +46,7 @@ urlpatterns = [
     path("akun/", include(auth_patterns)),
     path("bahasa/", set_language, name="set_language"),
     path("perpustakaan/", include("libraries.urls")),
-    path("provinsi/", include("tpbis_portal.public_urls")),
+    path("provinsi/", include("tpbis_portal.overview.urls")),
     path("dasbor-nasional/", include((dashboard_urlpatterns, "dashboard"))),
     path(
         "sitemap.xml",

@@ -30,7 +30,7 @@ from libraries.data_version import NATIONAL, data_version
 from libraries.exports import stream_csv
 from libraries.models import AidItem, Indicator, Library, Province
 from libraries.reporting.indicators import Area
-from tpbis_portal.aggregates import (
+from tpbis_portal.overview.aggregates import (
     AGGREGATE_TTL,
     KEY_INDICATORS,
     RegionCounts,
@@ -41,7 +41,7 @@ from tpbis_portal.aggregates import (
     story_counts_by_regency,
     year_to_date,
 )
-from tpbis_portal.sections import (
+from tpbis_portal.overview.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
     LibraryPage,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from impact.models import Story
 from libraries.models import Library, Province
-from tpbis_portal.public_views import library_url, province_url
+from tpbis_portal.overview.public import library_url, province_url
 
 
 class PublicPagesSitemap(Sitemap):

@@ -26,7 +26,7 @@ from libraries.models import Indicator, Library, Province, Regency
 from libraries.models.registry import FIRST_COHORT_YEAR
 from libraries.reporting.indicators import Area, Period
 from libraries.scope import Scope
-from tpbis_portal.aggregates import (
+from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
     NATIONAL_ZONE,
     NationalSummary,
@@ -44,7 +44,7 @@ from tpbis_portal.aggregates import (
     trend_of,
     year_to_date,
 )
-from tpbis_portal.charts import bar_chart, stacked_columns, target_gauge
+from tpbis_portal.overview.charts import bar_chart, stacked_columns, target_gauge
 
 DIRECTORY_PAGE_SIZE = 25
 DASHBOARD_PAGE_SIZE = 50

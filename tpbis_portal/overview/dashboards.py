@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from libraries.models import Library, Province, Regency
 from libraries.scope import Scope, get_in_scope_or_404
-from tpbis_portal.sections import DASHBOARD_SECTIONS, DashboardArea, compose, oldest_stamp
+from tpbis_portal.overview.sections import DASHBOARD_SECTIONS, DashboardArea, compose, oldest_stamp
 
 
 def _dashboard_scope(request) -> Scope:

@@ -1,6 +1,6 @@
 from django import template
 
-from tpbis_portal import public_views
+from tpbis_portal.overview import public as public_views
 
 register = template.Library()
 

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from tpbis_portal import dashboard_views, public_views
+from tpbis_portal.overview import dashboards as dashboard_views
+from tpbis_portal.overview import public as public_views
 
 app_name = "public"
 
