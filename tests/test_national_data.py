@@ -10,7 +10,7 @@ from events.models import Attendance, Event
 from impact.models import Consent, Photo, Story
 from impact.services import publish_blockers
 from libraries.models import Activity, Library
-from tpbis_portal.national_data import generate_national_data
+from tpbis_portal.dev.national_data import generate_national_data
 
 
 def test_generator_fills_every_level_within_the_registry_rules(regions):
@@ -45,7 +45,9 @@ def test_each_app_with_a_generators_module_adds_its_volume(regions, monkeypatch)
     def generate(*, rng, scale, write):
         calls.append((Library.objects.count(), scale))
 
-    monkeypatch.setitem(sys.modules, "events.generators", types.SimpleNamespace(generate=generate))
+    monkeypatch.setitem(
+        sys.modules, "events.dev.generators", types.SimpleNamespace(generate=generate)
+    )
 
     generate_national_data(libraries=4, scale=0.001, regions=False, write=lambda line: None)
 

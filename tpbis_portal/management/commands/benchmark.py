@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from tpbis_portal.bench import Bench
+from tpbis_portal.dev.bench import Bench
 
 SECTIONS = ["libraries", "events", "impact", "tpbis_portal"]
 
@@ -30,9 +30,9 @@ class Command(BaseCommand):
         modules = []
         for name in sections or SECTIONS:
             try:
-                modules.append((name, importlib.import_module(f"{name}.benchmarks")))
+                modules.append((name, importlib.import_module(f"{name}.dev.benchmarks")))
             except ModuleNotFoundError as exc:
-                if exc.name != f"{name}.benchmarks":
+                if exc.name not in (f"{name}.dev.benchmarks", f"{name}.dev"):
                     raise
         # A throwaway database like the test runner's: never the developer's own data.
         setup_test_environment()

@@ -4,7 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from tpbis_portal.national_data import NATIONAL_LIBRARIES, app_generators, generate_national_data
+from tpbis_portal.dev.national_data import (
+    NATIONAL_LIBRARIES,
+    app_generators,
+    generate_national_data,
+)
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils.translation import gettext as _
 
-from events.demo import create_demo_events
-from impact.demo import create_demo_stories
-from libraries.demo import (
+from events.dev.demo import create_demo_events
+from impact.dev.demo import create_demo_stories
+from libraries.dev.demo import (
     DEMO_PASSWORD,
     create_demo_libraries,
     create_demo_reporting,

@@ -142,11 +142,11 @@ def app_generators() -> list[tuple[str, Hook]]:
     """The ``generate`` hooks of installed apps that provide ``<app>/generators.py``."""
     hooks = []
     for config in apps.get_app_configs():
-        module_name = f"{config.name}.generators"
+        module_name = f"{config.name}.dev.generators"
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name not in (module_name, f"{config.name}.dev"):
                 raise
             continue
         hook = getattr(module, "generate", None)
