@@ -22,8 +22,8 @@ from libraries.reporting.indicators import (
     ThresholdRule,
     area_indicators,
     indicator_breakdown,
-    library_ranking,
 )
+from libraries.reporting.rankings import library_ranking
 from tests import factories
 
 Q1 = Period.for_quarter(2024, 1)

@@ -59,8 +59,8 @@ def _indicators(bench, client) -> None:
         Period,
         area_indicators,
         indicator_breakdown,
-        library_ranking,
     )
+    from libraries.reporting.rankings import library_ranking
 
     randomiser = random.Random(5)
     taken = set(Library.objects.values_list("village_id", flat=True))

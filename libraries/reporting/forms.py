@@ -26,7 +26,8 @@ from libraries.models import (
     Regulation,
     Target,
 )
-from libraries.reporting.indicators import RANKING_INDICATORS, Period
+from libraries.reporting.indicators import Period
+from libraries.reporting.rankings import RANKING_INDICATORS
 from libraries.reporting.services import ACTIVITY_EDITABLE_FIELDS
 from libraries.uploads import (
     MAX_PDF_BYTES,

@@ -12,13 +12,15 @@ Public API::
     area = Area.for_province(province)             # nation() / for_regency() / for_library()
     report = area_indicators(area, period)         # AreaIndicators for the area as a whole
     total, rows = indicator_breakdown(area, period)   # the area and each child area
-    ranking = library_ranking(province=..., period=..., indicator=Indicator.ACTIVITIES)
 
 How targets add up: a target is per library per month, for a library level and a cohort (or
 all cohorts) in a year. An area's target for a period is the sum over its *active* libraries
 and over the months of the period in which the library's cohort had already joined. The
 actual compared with that target counts only the libraries that have a target, so a library
 without one neither inflates nor dilutes the colour; it is reported as "no target".
+
+Rankings of libraries (``rankings.py``) and activity trends (``trends.py``) use the same
+periods and areas.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, ExtractYear, Rank
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,12 +57,6 @@ from libraries.models.reporting import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM
 GENDER_KEYS = ("participants_male", "participants_female")
 AGE_KEYS = ("age_children", "age_youth", "age_adults", "age_elderly")
 BREAKDOWN_KEYS = (*GENDER_KEYS, *AGE_KEYS, "participants_age_known", "information")
-RANKING_INDICATORS = (
-    Indicator.ACTIVITIES,
-    Indicator.ENGAGEMENT,
-    Indicator.ADVOCACY,
-    Indicator.PARTICIPANTS,
-)
 
 
 # Periods
@@ -544,135 +539,3 @@ def indicator_breakdown(area: Area, period: Period) -> tuple[AreaIndicators, lis
     ]
     rows.sort(key=lambda row: (row.area.name, row.area.key))
     return total, rows
-
-
-# Ranking
-
-
-@dataclass(frozen=True)
-class RankedLibrary:
-    rank: int
-    tied: bool
-    library: Library
-    numbers: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def value(self) -> int:
-        return self.numbers["value"]
-
-
-def _activity_subquery(period: Period, value, **lookup):
-    rows = (
-        Activity.objects.filter(library=OuterRef("pk"), **lookup)
-        .between(period.start, period.end)
-        .values("library")
-        .annotate(value=value)
-        .values("value")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
-def library_ranking(
-    *,
-    province: Province,
-    period: Period,
-    indicator: str = Indicator.ACTIVITIES,
-    level: str | None = Library.Level.VILLAGE,
-    limit: int | None = None,
-) -> list[RankedLibrary]:
-    """Active libraries of a province ranked by ``indicator`` over ``period`` (one query).
-
-    Equal values share a rank (1, 2, 2, 4) and are marked as ties; within a tie the order is
-    by name, then by id, so that the same data always gives the same list.
-    """
-    if indicator not in RANKING_INDICATORS:
-        raise ValueError(f"Libraries are not ranked by {indicator}")
-    visitors = (
-        VisitorCount.objects.filter(library=OuterRef("pk"))
-        .between(period.start, period.end, "month")
-        .values("library")
-        .annotate(value=Sum("visitors"))
-        .values("value")
-    )
-    libraries = Library.objects.active().filter(province=province)
-    if level:
-        libraries = libraries.filter(level=level)
-    libraries = (
-        libraries.select_related("regency", "village")
-        .annotate(
-            n_activities=_activity_subquery(period, Count("pk")),
-            n_engagement=_activity_subquery(period, Count("pk"), strategy=Strategy.ENGAGEMENT),
-            n_advocacy=_activity_subquery(period, Count("pk"), strategy=Strategy.ADVOCACY),
-            n_participants=_activity_subquery(period, Sum("participants_total")),
-            n_visitors=Coalesce(Subquery(visitors, output_field=IntegerField()), Value(0)),
-        )
-        .annotate(value=F(f"n_{indicator}"))
-        .annotate(rank=Window(Rank(), order_by=F("value").desc()))
-        .order_by("-value", "name", "pk")
-    )
-    # One row past the limit tells whether the last one shown shares its rank with it.
-    ranked = list(libraries[: limit + 1] if limit else libraries)
-    per_rank = defaultdict(int)
-    for library in ranked:
-        per_rank[library.rank] += 1
-    if limit:
-        ranked = ranked[:limit]
-    return [
-        RankedLibrary(
-            rank=library.rank,
-            tied=per_rank[library.rank] > 1,
-            library=library,
-            numbers={
-                "value": library.value,
-                Indicator.ACTIVITIES: library.n_activities,
-                Indicator.ENGAGEMENT: library.n_engagement,
-                Indicator.ADVOCACY: library.n_advocacy,
-                Indicator.PARTICIPANTS: library.n_participants,
-                Indicator.VISITORS: library.n_visitors,
-            },
-        )
-        for library in ranked
-    ]
-
-
-# Trends
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    """Activities and participants of one year, from the libraries of one cohort."""
-
-    year: int
-    cohort_year: int
-    activities: int
-    participants: int
-
-
-def activity_trend(
-    area: Area, *, provinces: Iterable[str] | None = None, first_year: int | None = None
-) -> list[TrendPoint]:
-    """Activities and participants per calendar year and library cohort (one query).
-
-    ``provinces`` narrows the nation to some provinces (a consultant's); ``first_year`` leaves
-    out older years. Sorted by year, then cohort.
-    """
-    activities = Activity.objects.filter(area.library_q("library__"))
-    if provinces is not None:
-        activities = activities.filter(library__province__in=list(provinces))
-    if first_year is not None:
-        activities = activities.filter(date__gte=datetime.date(first_year, 1, 1))
-    rows = (
-        activities.annotate(year=ExtractYear("date"))
-        .values("year", "library__cohort_year")
-        .annotate(activities=Count("pk"), participants=Coalesce(Sum("participants_total"), 0))
-        .order_by("year", "library__cohort_year")
-    )
-    return [
-        TrendPoint(
-            year=row["year"],
-            cohort_year=row["library__cohort_year"],
-            activities=row["activities"],
-            participants=row["participants"],
-        )
-        for row in rows
-    ]

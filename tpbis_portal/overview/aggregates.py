@@ -26,10 +26,10 @@ from libraries.models import Indicator, Library, Province
 from libraries.reporting.indicators import (
     Area,
     Period,
-    activity_trend,
     area_indicators,
     indicator_breakdown,
 )
+from libraries.reporting.trends import activity_trend
 
 AGGREGATE_TTL = 15 * 60
 
@@ -291,7 +291,7 @@ def breakdown_of(area: Area, province_code: str, period: Period):
 
 
 def trend_of(area: Area, province_code: str, provinces: tuple[str, ...] | None = None):
-    """Activities per year and cohort (``reporting.indicators.activity_trend``), cached."""
+    """Activities per year and cohort (``reporting.trends.activity_trend``), cached."""
     scope_key = "-".join(provinces) if provinces is not None else "all"
     return cached_aggregate(
         f"trend-{area.level}-{area.key}-{scope_key}",

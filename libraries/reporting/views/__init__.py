@@ -1,0 +1,1 @@
+"""The pages of activity reporting, one module per topic (see ``urls.py``)."""

@@ -1,0 +1,52 @@
+"""What the reporting pages share: permission checks, form errors, paging, file answers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+
+from libraries.reporting.services import may_report, may_set_targets
+
+PAGE_SIZE = 50
+
+
+def require_reporter(request):
+    if not may_report(request.user):
+        raise PermissionDenied
+
+
+def require_perpusnas(request):
+    if not may_set_targets(request.user):
+        raise PermissionDenied
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def serve_file(field, content_type: str, filename: str):
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=content_type == "application/pdf",
+        filename=filename,
+    )
+    # Evidence can show people and their names: never kept by shared caches.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
