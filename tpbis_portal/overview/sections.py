@@ -10,44 +10,32 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from libraries.data_version import NATIONAL
-from libraries.models import Indicator, Library, Province, Regency
-from libraries.models.registry import FIRST_COHORT_YEAR
-from libraries.reporting.indicators import Area, Period
-from libraries.scope import Scope
+from libraries.models import Indicator, Library, Province
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
-    NATIONAL_ZONE,
-    NationalSummary,
     ProvinceSummary,
     RegionCounts,
     Stamped,
-    breakdown_of,
     library_indicators,
-    national_summary,
     participants_by_gender,
     province_events,
     province_indicators,
     province_stories,
     province_summary,
-    trend_of,
-    year_to_date,
 )
 from tpbis_portal.overview.charts import bar_chart, stacked_columns, target_gauge
 
 DIRECTORY_PAGE_SIZE = 25
-DASHBOARD_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -369,240 +357,4 @@ LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
     library_key_indicators,
     library_stories,
     library_aid,
-]
-
-
-# --- The national dashboard (nation -> province -> kab/kota -> library) -----------------------
-
-
-class DashboardYearForm(forms.Form):
-    """The year whose indicators the dashboard shows; the current year runs to date."""
-
-    tahun = forms.TypedChoiceField(
-        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, data, *, current_year: int):
-        super().__init__(data)
-        self.fields["tahun"].choices = [("", _("This year to date"))] + [
-            (year, year) for year in range(current_year - 1, FIRST_COHORT_YEAR - 1, -1)
-        ]
-
-
-@dataclass
-class DashboardArea:
-    """One level of the drill-down, already checked against the user's scope."""
-
-    request: HttpRequest
-    scope: Scope
-    province: Province | None = None
-    regency: Regency | None = None
-    library: Library | None = None
-    #: The provinces of the user's scope, at the national level.
-    provinces: list[Province] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        if self.library is not None:
-            return self.library.name
-        if self.regency is not None:
-            return self.regency.name
-        if self.province is not None:
-            return self.province.name
-        return _("Indonesia") if self.scope.national else _("your provinces")
-
-    @property
-    def time_zone(self) -> str:
-        return self.province.time_zone if self.province is not None else NATIONAL_ZONE
-
-    @cached_property
-    def year_form(self) -> DashboardYearForm:
-        today = year_to_date(self.time_zone).end
-        form = DashboardYearForm(self.request.GET or None, current_year=today.year)
-        if form.is_bound:
-            form.is_valid()
-        return form
-
-    @cached_property
-    def period(self) -> Period:
-        data = self.year_form.cleaned_data if self.year_form.is_bound else {}
-        return year_to_date(self.time_zone, data.get("tahun"))
-
-    @property
-    def indicator_area(self) -> Area:
-        if self.library is not None:
-            return Area.for_library(self.library)
-        if self.regency is not None:
-            return Area.for_regency(self.regency)
-        if self.province is not None:
-            return Area.for_province(self.province)
-        return Area.nation()
-
-    @property
-    def cache_code(self) -> str:
-        """Whose data version the area's cached figures follow."""
-        return self.province.code if self.province is not None else NATIONAL
-
-    @property
-    def scope_provinces(self) -> tuple[str, ...] | None:
-        """At the national level, the provinces of a user without the whole country."""
-        if self.province is not None or self.scope.national:
-            return None
-        return tuple(province.code for province in self.provinces)
-
-    @cached_property
-    def national(self) -> NationalSummary:
-        return national_summary()
-
-    @cached_property
-    def province_summary(self) -> ProvinceSummary:
-        return province_summary(self.province)
-
-    @cached_property
-    def counts(self) -> RegionCounts:
-        if self.regency is not None:
-            return next(
-                (r for r in self.province_summary.regencies if r.code == self.regency.code),
-                RegionCounts(code=self.regency.code, name=self.regency.name),
-            )
-        if self.province is not None:
-            return self.province_summary.totals
-        return self.national.totals([province.code for province in self.provinces])
-
-    @property
-    def as_of(self):
-        if self.province is not None:
-            return self.province_summary.computed_at
-        return self.national.computed_at
-
-
-def child_url(area: Area, parent: DashboardArea) -> str | None:
-    """The dashboard address of one row of an indicator breakdown."""
-    if area.level == Area.PROVINCE:
-        return reverse("dashboard:province", args=[area.key])
-    if area.level == Area.REGENCY:
-        return reverse("dashboard:regency", args=[parent.province.code, area.key])
-    if area.level == Area.LIBRARY and area.key:
-        return reverse("dashboard:library", args=[parent.province.code, area.key])
-    return None
-
-
-def dashboard_indicators(area: DashboardArea) -> Section:
-    """The area's indicators against target, and the same for each region one level down."""
-    if area.library is not None:
-        figures = library_indicators(area.library, area.period)
-        section = indicators_section(figures)
-        return replace(
-            section, context={**section.context, "year_form": area.year_form, "rows_by": []}
-        )
-    figures = breakdown_of(area.indicator_area, area.cache_code, area.period)
-    total, rows = figures.value
-    provinces = area.scope_provinces
-    if provinces is not None:
-        # A consultant sees their provinces; the national total is not theirs to read.
-        rows = [row for row in rows if row.area.key in provinces]
-        context = {"period": area.period, "rows": [], "libraries": None}
-    else:
-        context = indicator_context(total, chart_prefix="gauge")
-    headline = (Indicator.ACTIVITIES, Indicator.PARTICIPANTS, Indicator.ENGAGEMENT)
-    return Section(
-        slug="indikator",
-        title=_("Indicators"),
-        template="sections/dashboard_indicators.html",
-        context={
-            **context,
-            "year_form": area.year_form,
-            "headline": headline,
-            "rows_by": [
-                {"row": row, "url": child_url(row.area, area), "values": [row[i] for i in headline]}
-                for row in rows
-            ],
-            "child_level": area.indicator_area.child_level,
-        },
-        as_of=figures.computed_at,
-    )
-
-
-def dashboard_trend(area: DashboardArea) -> Section | None:
-    return trend_section(
-        trend_of(area.indicator_area, area.cache_code, area.scope_provinces), area.name
-    )
-
-
-def dashboard_breakdown(area: DashboardArea) -> Section | None:
-    """The regions one level down (or the libraries of a kab/kota), with their counts."""
-    if area.library is not None:
-        return None
-    if area.regency is not None:
-        libraries = (
-            Library.objects.active()
-            .filter(regency=area.regency)
-            .select_related("village__district")
-            .order_by("level", "name")
-        )
-        result = Paginator(libraries, DASHBOARD_PAGE_SIZE).get_page(area.request.GET.get("page"))
-        return Section(
-            slug="perpustakaan",
-            title=_("Libraries of %(area)s") % {"area": area.regency.name},
-            template="sections/dashboard_libraries.html",
-            context={"page": result, "query": "", "regency": area.regency},
-        )
-    if area.province is not None:
-        rows = area.province_summary.regencies
-        child_title = _("Kabupaten/kota of %(area)s") % {"area": area.province.name}
-    else:
-        rows = []
-        for province in area.provinces:
-            counts = area.national.provinces.get(province.code) or RegionCounts(province.code)
-            rows.append(replace(counts, name=province.name))
-        child_title = _("Provinces")
-    chart = bar_chart(
-        chart_id="chart-breakdown",
-        title=_("Participating libraries: %(title)s") % {"title": child_title},
-        description=_("Number of participating libraries in each region of %(area)s.")
-        % {"area": area.name},
-        label_header=_("Region"),
-        value_header=_("Libraries"),
-        rows=[(row.name, row.total) for row in rows],
-    )
-    return Section(
-        slug="wilayah",
-        title=child_title,
-        template="sections/dashboard_regions.html",
-        context={"rows": rows, "chart": chart, "province": area.province},
-        as_of=area.as_of,
-    )
-
-
-def dashboard_cohorts(area: DashboardArea) -> Section | None:
-    if area.library is not None:
-        return None
-    chart = cohort_chart(area.counts, chart_id="chart-cohorts", area=area.name)
-    if chart is None:
-        return None
-    return Section(
-        slug="angkatan",
-        title=_("Libraries by cohort"),
-        template="sections/cohorts.html",
-        context={
-            "chart": chart,
-            "rows": area.counts.cohort_rows(),
-            "tiers": area.counts.tier_rows(),
-        },
-        as_of=area.as_of,
-    )
-
-
-def dashboard_library_stories(area: DashboardArea) -> Section | None:
-    if area.library is None:
-        return None
-    return library_stories(LibraryPage(request=area.request, library=area.library))
-
-
-DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
-    dashboard_indicators,
-    dashboard_trend,
-    dashboard_cohorts,
-    dashboard_breakdown,
-    dashboard_library_stories,
 ]
