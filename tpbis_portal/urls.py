@@ -4,8 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from tpbis_portal import views
-from tpbis_portal.overview import public as public_views
-from tpbis_portal.overview.sitemaps import SITEMAPS
+from tpbis_portal.overview import sitemaps
 from tpbis_portal.overview.urls import dashboard_urlpatterns
 
 auth_patterns = [
@@ -50,17 +49,17 @@ urlpatterns = [
     path("dasbor-nasional/", include((dashboard_urlpatterns, "dashboard"))),
     path(
         "sitemap.xml",
-        public_views.sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        sitemaps.sitemap_index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public_views.sitemap_section,
-        {"sitemaps": SITEMAPS},
+        sitemaps.sitemap_section,
+        {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap-section",
     ),
-    path("robots.txt", public_views.robots_txt, name="robots"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting.urls")),
     path("kegiatan/", include("events.urls")),

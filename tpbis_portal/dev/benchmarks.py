@@ -37,7 +37,7 @@ from impact.models import Story
 from libraries.data_version import province_data_changed
 from libraries.models import Activity, Library, Province, User
 from tpbis_portal.dev.national_data import generate_national_data
-from tpbis_portal.overview.public import library_url, province_url
+from tpbis_portal.overview.addresses import library_url, province_url
 
 HOST = "127.0.0.1"  # The load never leaves the loopback interface.
 LOAD_THREADS = 4

@@ -23,12 +23,7 @@ from events.selectors import public_event_summaries
 from impact.selectors import public_story_cards, public_story_counts
 from libraries.data_version import NATIONAL, data_version
 from libraries.models import Indicator, Library, Province
-from libraries.reporting.indicators import (
-    Area,
-    Period,
-    area_indicators,
-    indicator_breakdown,
-)
+from libraries.reporting.indicators import Area, Period, area_indicators, indicator_breakdown
 from libraries.reporting.trends import activity_trend
 
 AGGREGATE_TTL = 15 * 60

@@ -1,9 +1,16 @@
+"""What search engines read: the sitemaps (an index of sections) and robots.txt."""
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemaps_views
+from django.http import HttpResponse
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
 
 from impact.models import Story
 from libraries.models import Library, Province
-from tpbis_portal.overview.public import library_url, province_url
+from tpbis_portal.overview.addresses import library_url, province_url
+from tpbis_portal.overview.cache import cached_public_page
 
 
 class PublicPagesSitemap(Sitemap):
@@ -62,3 +69,18 @@ SITEMAPS = {
     "libraries": LibrarySitemap,
     "stories": StorySitemap,
 }
+
+
+# The sitemaps list every participating library and public story: thousands of addresses that
+# take seconds to render. They are cached like the pages (renewed with the country's data
+# version, so a withdrawn story leaves with the next change) and split into an index of
+# sections.
+sitemap_index = gzip_page(require_GET(cached_public_page(sitemaps_views.index)))
+sitemap_section = gzip_page(require_GET(cached_public_page(sitemaps_views.sitemap)))
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /akun/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

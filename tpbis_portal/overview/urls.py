@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from tpbis_portal.overview import dashboards as dashboard_views
+from tpbis_portal.overview import opendata
 from tpbis_portal.overview import public as public_views
 
 app_name = "public"
@@ -12,7 +13,7 @@ PROVINCE = r"^(?P<code>\d{2})(?:-(?P<slug>[-a-z0-9]*))?/"
 urlpatterns = [
     path("", public_views.province_index, name="provinces"),
     re_path(PROVINCE + r"$", public_views.province_detail, name="province"),
-    re_path(PROVINCE + r"data\.csv$", public_views.province_csv, name="province-csv"),
+    re_path(PROVINCE + r"data\.csv$", opendata.province_csv, name="province-csv"),
     re_path(
         PROVINCE + r"(?P<pk>\d+)-(?P<library_slug>[-a-z0-9]*)/$",
         public_views.library_detail,

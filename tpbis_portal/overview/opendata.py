@@ -1,0 +1,138 @@
+"""Open data: a province's public aggregates as CSV."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from libraries.exports import stream_csv
+from libraries.models import Indicator, Library, Province
+from libraries.reporting.indicators import Area
+from tpbis_portal.overview.aggregates import (
+    KEY_INDICATORS,
+    RegionCounts,
+    breakdown_of,
+    participants_by_gender,
+    province_summary,
+    story_counts_by_regency,
+    year_to_date,
+)
+
+
+@require_GET
+def province_csv(request, code: str, slug: str = ""):
+    """The province's public aggregates as open data: one row per kab/kota and a total.
+
+    Libraries by level, cohort and tier; the year-to-date indicators against target; and
+    the published stories. Participants by gender follow the small-count rule of
+    ``aggregates.suppress_small``, and a note on the row says so where it applied.
+    """
+    province = get_object_or_404(Province, code=code)
+    summary = province_summary(province)
+    period = year_to_date(province.time_zone)
+    figures = breakdown_of(Area.for_province(province), province.code, period)
+    indicator_total, indicator_rows = figures.value
+    by_regency = {row.area.key: row for row in indicator_rows if row.area.level == Area.REGENCY}
+    stories = story_counts_by_regency(province)
+    tiers = [value for value, _label in Library.SupportTier.choices]
+    hidden = _("hidden")
+    header = [
+        _("Region code"),
+        _("Region"),
+        _("Provincial libraries"),
+        _("Kabupaten/kota libraries"),
+        _("Desa/kelurahan libraries"),
+        _("Kabupaten/kota reached"),
+        _("Desa/kelurahan reached"),
+        _("Cohort years"),
+        *[str(label) for _value, label in Library.SupportTier.choices],
+        _("Indicator period"),
+    ]
+    for indicator in KEY_INDICATORS:
+        label = str(Indicator(indicator).label)
+        header += [
+            label,
+            _("%(indicator)s: target") % {"indicator": label},
+            _("%(indicator)s: status") % {"indicator": label},
+        ]
+    header += [
+        _("Male participants"),
+        _("Female participants"),
+        _("Published stories"),
+        _("Notes"),
+        _("Data as of (UTC)"),
+    ]
+    stamp = min(summary.computed_at, figures.computed_at)
+    stamp = stamp.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+    period_text = f"{period.start:%Y-%m}/{period.end:%Y-%m}"
+
+    def indicator_cells(report) -> list:
+        cells = []
+        for indicator in KEY_INDICATORS:
+            value = report[indicator] if report is not None else None
+            if value is None:
+                cells += [0, "", ""]
+                continue
+            target = "" if value.target is None else _number(value.target)
+            cells += [value.actual, target, value.status_label if target != "" else ""]
+        return cells
+
+    def row(counts: RegionCounts, reached: int | str, report, story_count: int) -> list:
+        gender = participants_by_gender(report.breakdown) if report else {"male": 0, "female": 0}
+        suppressed = gender["male"] is None
+        return [
+            counts.code,
+            counts.name,
+            counts.provincial,
+            counts.regency,
+            counts.village,
+            reached,
+            counts.villages_reached,
+            " ".join(str(year) for year in counts.cohort_years),
+            *[counts.tiers.get(tier, 0) for tier in tiers],
+            period_text,
+            *indicator_cells(report),
+            hidden if suppressed else gender["male"],
+            hidden if suppressed else gender["female"],
+            story_count,
+            _(
+                "Participants by gender hidden: a count of 1 or 2 people could point at a "
+                "person, and the other count would reveal it through the total."
+            )
+            if suppressed
+            else "",
+            stamp,
+        ]
+
+    rows = [
+        row(
+            summary.totals,
+            summary.totals.regencies_reached,
+            indicator_total,
+            sum(stories.values()),
+        )
+    ]
+    rows += [
+        row(regency, "", by_regency.get(regency.code), stories.get(regency.code, 0))
+        for regency in summary.regencies
+    ]
+    filename = (
+        f"tpbis-{province.code}-{slugify(province.name)}-"
+        f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
+    )
+    return stream_csv(filename, header, rows)
+
+
+def _number(value) -> int | str:
+    """A target as a plain number: whole when it is whole, else with its decimals."""
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def _zone(province: Province) -> ZoneInfo:
+    return ZoneInfo(province.time_zone)
