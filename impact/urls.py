@@ -19,7 +19,4 @@ urlpatterns = [
     path("foto/<int:pk>/<str:size>/", views.photo_file, name="photo-file"),
     path("persetujuan/<int:pk>/tarik/", views.consent_withdraw, name="consent-withdraw"),
     path("persetujuan/<int:pk>/formulir/", views.consent_file, name="consent-file"),
-    path("publik/", views.public_index, name="public-index"),
-    path("provinsi/<str:code>/", views.public_province, name="public-province"),
-    path("baca/<int:pk>/", views.public_story, name="public-story"),
 ]

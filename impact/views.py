@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,11 +25,9 @@ from impact.forms import (
     WithdrawForm,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
-from libraries.models import Province
 from libraries.scope import Scope, get_in_scope_or_404
 
 PAGE_SIZE = 25
-PUBLIC_PAGE_SIZE = 12
 
 
 def _is_fetch(request) -> bool:
@@ -112,7 +110,6 @@ def story_create(request):
 
 
 def _saved_json(story: Story) -> JsonResponse:
-    from django.urls import reverse
 
     return JsonResponse(
         {
@@ -372,7 +369,6 @@ def photo_add(request, pk: int):
 
 
 def _edit_url(story):
-    from django.urls import reverse
 
     return reverse("impact:edit", args=[story.pk])
 
@@ -504,65 +500,3 @@ def selection_add(request, pk: int):
     else:
         messages.success(request, _("The panel's selection was recorded."))
     return redirect("impact:detail", pk=story.pk)
-
-
-# Public pages ----------------------------------------------------------------------------
-
-
-@require_GET
-def public_index(request):
-    provinces = (
-        Province.objects.annotate(
-            story_count=Count(
-                "libraries__stories",
-                filter=Q(libraries__stories__in=Story.objects.public()),
-            )
-        )
-        .filter(story_count__gt=0)
-        .order_by("name")
-    )
-    return render(request, "impact/public_index.html", {"provinces": provinces})
-
-
-@require_GET
-def public_province(request, code: str):
-    province = get_object_or_404(Province, code=code)
-    stories = (
-        selectors.public_stories()
-        .filter(library__province=province)
-        .prefetch_related(
-            Prefetch("photos", queryset=Photo.objects.public().order_by("uploaded_at", "pk"))
-        )
-    )
-    page = Paginator(stories, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "impact/public_province.html",
-        {"province": province, "page": page, "query": ""},
-    )
-
-
-@require_GET
-def public_story(request, pk: int):
-    story = get_object_or_404(
-        selectors.public_stories().select_related("village__district__regency"), pk=pk
-    )
-    photos = selectors.public_photos(story)
-    # The first consented photo is the preview image when the story is shared.
-    preview = (
-        request.build_absolute_uri(reverse("impact:photo-file", args=[photos[0].pk, "full"]))
-        if photos
-        else ""
-    )
-    return render(
-        request,
-        "impact/public_story.html",
-        {
-            "story": story,
-            "photos": photos,
-            "preview_image": preview,
-            "show_name": selectors.story_shows_name(story),
-            "selections": story.selections.all(),
-            "tz": story.library.province.time_zone,
-        },
-    )

@@ -1,9 +1,10 @@
 """Version tokens of the programme's data, one per province and one for the whole country.
 
 Pages that show aggregates (public province pages, dashboards) cache them under keys that carry
-the current token. A service that changes data in a province calls ``province_data_changed``;
-once its transaction commits, the province's token and the national token are replaced, so the
-next read computes fresh numbers while stale entries simply expire.
+the current token. A service that changes data in a province calls ``province_data_changed``,
+which replaces the province's token and the national token (at once and again when the
+transaction commits), so the next read computes fresh numbers while stale entries simply
+expire.
 """
 
 from __future__ import annotations
@@ -30,8 +31,15 @@ def data_version(province_code: str = NATIONAL) -> str:
 
 
 def province_data_changed(*province_codes: str) -> None:
-    """Invalidate the cached aggregates of these provinces and of the country, after commit."""
+    """Invalidate the cached aggregates and pages of these provinces and of the country.
+
+    The tokens are replaced at once, so that the request making the change already reads fresh
+    figures and pages (a withdrawn consent takes a story off the public pages in the same
+    request), and again after commit: a page that another request rendered in between, from
+    data not yet committed, was cached under the first new token and must not outlive it.
+    """
     codes = {*province_codes, NATIONAL}
+    _renew(codes)
     transaction.on_commit(lambda: _renew(codes))
 
 

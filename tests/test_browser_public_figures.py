@@ -69,7 +69,7 @@ def test_phone_visitor_reads_a_story_from_the_province_page(
     assert "Ibu Sumiati" not in page.content()
     page.get_by_role("link", name="Keripik gonggong sampai Batam").click()
 
-    page.wait_for_url(f"**/cerita/baca/{story.pk}/")
+    page.wait_for_url(f"**/provinsi/21-kepulauan-riau/cerita/{story.pk}/")
     assert page.get_by_role("heading", name="Keripik gonggong sampai Batam").is_visible()
     preview = page.locator('meta[property="og:image"]').get_attribute("content")
     assert preview.endswith(f"/cerita/foto/{story.photos.get().pk}/full/")

@@ -84,7 +84,7 @@ def test_librarian_writes_a_story_on_a_phone_and_staff_publish_it(
 
     public = chromium.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID")
     visitor = public.new_page()
-    visitor.goto("/cerita/provinsi/64/")
+    visitor.goto("/provinsi/64-kalimantan-timur/cerita/")
     visitor.get_by_role("link", name="Keripik pisang Ibu Sumiati kini dijual daring").wait_for()
     image = visitor.get_by_alt_text("Keripik pisang dalam kemasan berlabel")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")

@@ -17,6 +17,7 @@ from libraries.models import Activity, Indicator, Library
 from libraries.reporting.services import activity_record, target_save
 from tests import factories
 from tests.factories import StoryFactory, published_story, story_consent
+from tpbis_portal.overview.addresses import story_url
 from tpbis_portal.overview.aggregates import suppress_small
 
 KEPRI = "/provinsi/21-kepulauan-riau/"
@@ -160,7 +161,7 @@ def test_province_page_shows_published_consented_stories_only(client, barat):
 
     text = _text(response)
     assert "Keripik gonggong sampai Batam" in text
-    assert reverse("impact:public-story", args=[public.pk]) in text
+    assert story_url(public) in text
     for hidden in ["Cerita belum terbit", "Cerita tanpa persetujuan", "Cerita yang ditarik"]:
         assert hidden not in text
     # Even a named storyteller is not named on the province page.
@@ -195,7 +196,7 @@ def test_library_page_shows_its_own_stories_and_indicators(client, kepri, barat)
     published_story(library=barat, title="Cerita dari Tanjung Pinang Barat")
     published_story(library=kepri["district"], title="Cerita dari dinas kota")
     _activity(barat)
-    url = f"{KEPRI}{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
+    url = f"{KEPRI}perpustakaan/{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
 
     response = client.get(url)
 
@@ -208,7 +209,7 @@ def test_library_page_shows_its_own_stories_and_indicators(client, kepri, barat)
 
 def test_library_without_records_or_targets_has_no_indicator_section(client, kepri):
     district = kepri["district"]
-    url = f"{KEPRI}{district.pk}-dinas-perpustakaan-kota-tanjung-pinang/"
+    url = f"{KEPRI}perpustakaan/{district.pk}-dinas-perpustakaan-kota-tanjung-pinang/"
 
     response = client.get(url)
 
@@ -220,7 +221,7 @@ def test_story_page_shares_its_first_consented_photo_as_preview(client, barat):
     face = _photo(story, shows_face=True)
     product = _photo(story, alt="Keripik gonggong dalam kemasan")
 
-    text = _text(client.get(reverse("impact:public-story", args=[story.pk])))
+    text = _text(client.get(story_url(story)))
 
     preview = "http://testserver" + reverse("impact:photo-file", args=[product.pk, "full"])
     assert f'<meta property="og:image" content="{preview}">' in text
@@ -234,7 +235,7 @@ def test_story_page_without_a_public_photo_has_no_preview_image(client, barat):
     story = published_story(library=barat)
     _photo(story, shows_face=True)
 
-    text = _text(client.get(reverse("impact:public-story", args=[story.pk])))
+    text = _text(client.get(story_url(story)))
 
     assert "og:image" not in text
     assert '<meta name="twitter:card" content="summary">' in text
@@ -246,8 +247,8 @@ def test_sitemap_lists_public_stories_only(client, barat):
 
     text = _text(client.get("/sitemap-stories.xml"))
 
-    assert f"http://testserver/cerita/baca/{public.pk}/</loc>" in text
-    assert f"/cerita/baca/{draft.pk}/" not in text
+    assert f"http://testserver/provinsi/21-kepulauan-riau/cerita/{public.pk}/</loc>" in text
+    assert f"/cerita/{draft.pk}/" not in text
 
 
 # Events

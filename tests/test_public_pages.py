@@ -154,7 +154,7 @@ def test_public_pages_refuse_post(client, kepri):
 
 def test_library_page_shows_public_information_only(client, kepri):
     library = kepri["barat"]
-    url = f"/provinsi/21-kepulauan-riau/{library.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
+    url = f"{KEPRI}perpustakaan/{library.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
 
     response = client.get(url)
 
@@ -172,12 +172,12 @@ def test_library_page_shows_public_information_only(client, kepri):
 def test_library_page_redirects_an_outdated_name_and_hides_withdrawn(client, kepri):
     barat, withdrawn = kepri["barat"], kepri["withdrawn"]
 
-    moved = client.get(f"/provinsi/64-kalimantan-timur/{barat.pk}-lama/")
-    gone = client.get(f"/provinsi/21-kepulauan-riau/{withdrawn.pk}-x/")
+    moved = client.get(f"/provinsi/64-kalimantan-timur/perpustakaan/{barat.pk}-lama/")
+    gone = client.get(f"/provinsi/21-kepulauan-riau/perpustakaan/{withdrawn.pk}-x/")
 
     assert moved.status_code == 301
     assert moved["Location"] == (
-        f"/provinsi/21-kepulauan-riau/{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
+        f"{KEPRI}perpustakaan/{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
     )
     assert gone.status_code == 404
 
@@ -215,7 +215,7 @@ def test_sitemap_lists_provinces_and_participating_libraries(client, kepri):
         assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in _text(index)
     text = "".join(_text(client.get(f"/sitemap-{section}.xml")) for section in sections)
     assert "http://testserver/provinsi/21-kepulauan-riau/</loc>" in text
-    assert f"/provinsi/21-kepulauan-riau/{kepri['barat'].pk}-" in text
+    assert f"/provinsi/21-kepulauan-riau/perpustakaan/{kepri['barat'].pk}-" in text
     assert f"/{kepri['withdrawn'].pk}-" not in text
     assert "/provinsi/</loc>" in text
 
@@ -284,3 +284,98 @@ def test_each_visitor_of_a_cached_page_gets_a_working_language_switch(kepri):
 
     assert response.status_code == 302
     assert '<h1 class="h3">TPBIS in Kepulauan Riau</h1>' in second.get(KEPRI).content.decode()
+
+
+# One address scheme: the addresses of the earlier schemes answer 301 -----------------------
+
+
+def test_public_story_pages_live_under_their_province(client, kepri):
+    story = factories.published_story(library=kepri["barat"], title="Keripik gonggong")
+
+    index = client.get("/provinsi/cerita/")
+    stories = client.get(f"{KEPRI}cerita/")
+    page = client.get(f"{KEPRI}cerita/{story.pk}/")
+
+    assert f'href="{KEPRI}cerita/"' in _text(index)
+    assert f'href="{KEPRI}cerita/{story.pk}/"' in _text(stories)
+    assert page.status_code == 200 and "Keripik gonggong" in _text(page)
+
+
+def test_a_story_under_the_wrong_province_or_name_redirects_to_its_address(client, kepri):
+    story = factories.published_story(library=kepri["barat"])
+
+    for old in [
+        f"/provinsi/64-kalimantan-timur/cerita/{story.pk}/",
+        f"/provinsi/21/cerita/{story.pk}/",
+    ]:
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == f"{KEPRI}cerita/{story.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/cerita/publik/", "/provinsi/cerita/"),
+        ("/cerita/provinsi/21/", f"{KEPRI}cerita/"),
+        ("/cerita/provinsi/21/?page=2", f"{KEPRI}cerita/?page=2"),
+    ],
+)
+def test_old_story_list_addresses_redirect_permanently(client, kepri, old, new):
+    response = client.get(old)
+
+    assert response.status_code == 301
+    assert response["Location"] == new
+
+
+def test_old_story_address_redirects_only_while_the_story_is_public(client, kepri):
+    public = factories.published_story(library=kepri["barat"])
+    draft = factories.StoryFactory(library=kepri["barat"])
+
+    moved = client.get(f"/cerita/baca/{public.pk}/")
+    hidden = client.get(f"/cerita/baca/{draft.pk}/")
+
+    assert moved.status_code == 301
+    assert moved["Location"] == f"{KEPRI}cerita/{public.pk}/"
+    # Nothing, not even the province, is told about a story that is not public.
+    assert hidden.status_code == 404 and "Location" not in hidden
+
+
+def test_old_library_address_redirects_permanently(client, kepri):
+    barat, withdrawn = kepri["barat"], kepri["withdrawn"]
+
+    moved = client.get(f"{KEPRI}{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/")
+    gone = client.get(f"{KEPRI}{withdrawn.pk}-x/")
+
+    assert moved.status_code == 301
+    assert moved["Location"] == (
+        f"{KEPRI}perpustakaan/{barat.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
+    )
+    assert gone.status_code == 404
+
+
+def test_sitemap_lists_only_the_current_addresses(client, kepri):
+    story = factories.published_story(library=kepri["barat"])
+
+    text = "".join(
+        _text(client.get(f"/sitemap-{section}.xml"))
+        for section in ["pages", "provinces", "libraries", "stories"]
+    )
+
+    assert "http://testserver/provinsi/cerita/</loc>" in text
+    assert f"http://testserver{KEPRI}cerita/{story.pk}/</loc>" in text
+    assert "/cerita/baca/" not in text and "/cerita/publik/" not in text
+    assert f"{KEPRI}{kepri['barat'].pk}-" not in text
+
+
+def test_public_story_page_is_cached_for_anonymous_visitors(
+    client, kepri, django_assert_num_queries
+):
+    story = factories.published_story(library=kepri["barat"])
+    url = f"{KEPRI}cerita/{story.pk}/"
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        response = client.get(url)
+
+    assert response.status_code == 200

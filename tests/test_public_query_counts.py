@@ -57,7 +57,10 @@ def test_public_page_query_count_does_not_grow_with_data(
 def test_library_page_query_count(client, kepri, django_assert_num_queries):
     library = factories.village_library("21.72.01.1001")
     factories.AidItemFactory(library=library)
-    url = f"/provinsi/21-kepulauan-riau/{library.pk}-perpustakaan-kelurahan-tanjung-pinang-barat/"
+    url = (
+        f"/provinsi/21-kepulauan-riau/perpustakaan/{library.pk}-"
+        "perpustakaan-kelurahan-tanjung-pinang-barat/"
+    )
 
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200

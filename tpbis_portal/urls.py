@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from tpbis_portal import views
 from tpbis_portal.overview import sitemaps
-from tpbis_portal.overview.urls import dashboard_urlpatterns
+from tpbis_portal.overview.urls import dashboard_urlpatterns, moved_story_urlpatterns
 
 auth_patterns = [
     path("masuk/", views.PortalLoginView.as_view(), name="login"),
@@ -60,6 +60,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("cerita/", include(moved_story_urlpatterns)),
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting.urls")),
     path("kegiatan/", include("events.urls")),

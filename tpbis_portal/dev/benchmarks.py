@@ -37,7 +37,7 @@ from impact.models import Story
 from libraries.data_version import province_data_changed
 from libraries.models import Activity, Library, Province, User
 from tpbis_portal.dev.national_data import generate_national_data
-from tpbis_portal.overview.addresses import library_url, province_url
+from tpbis_portal.overview.addresses import library_url, province_url, story_url
 
 HOST = "127.0.0.1"  # The load never leaves the loopback interface.
 LOAD_THREADS = 4
@@ -90,7 +90,7 @@ def _run(bench, media: str) -> None:
     urls.update(
         {
             f"library page, {library.name[:30]}": library_url(library),
-            "public story page (with a photo)": reverse("impact:public-story", args=[story.pk]),
+            "public story page (with a photo)": story_url(story),
             f"open data CSV, {largest.name}": reverse(
                 "public:province-csv", kwargs={"code": largest.code}
             ),

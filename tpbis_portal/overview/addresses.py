@@ -1,6 +1,22 @@
-"""The addresses of the public pages."""
+"""The addresses of the public pages: one scheme, everything under its province.
+
+    /provinsi/                                          the provinces
+    /provinsi/cerita/                                   the provinces with published stories
+    /provinsi/<code>-<name>/                            a province
+    /provinsi/<code>-<name>/data.csv                    its open data
+    /provinsi/<code>-<name>/perpustakaan/<id>-<name>/   one of its libraries
+    /provinsi/<code>-<name>/cerita/                     its published stories
+    /provinsi/<code>-<name>/cerita/<id>/                one story
+
+The code and the id find the page; a missing or outdated name answers a permanent redirect to
+the current address (``canonical``), and so do the addresses of the earlier schemes
+(``overview/moved.py``). A story's address carries no title: a title may name a person, and
+an address outlives an edit.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -8,11 +24,16 @@ from django.utils.text import slugify
 
 from libraries.models import Library, Province
 
+if TYPE_CHECKING:
+    from impact.models import Story
+
+
+def _province_kwargs(province: Province) -> dict:
+    return {"code": province.code, "slug": slugify(province.name)}
+
 
 def province_url(province: Province) -> str:
-    return reverse(
-        "public:province", kwargs={"code": province.code, "slug": slugify(province.name)}
-    )
+    return reverse("public:province", kwargs=_province_kwargs(province))
 
 
 def library_url(library: Library, province: Province | None = None) -> str:
@@ -20,12 +41,21 @@ def library_url(library: Library, province: Province | None = None) -> str:
     return reverse(
         "public:library",
         kwargs={
-            "code": province.code,
-            "slug": slugify(province.name),
+            **_province_kwargs(province),
             "pk": library.pk,
             "library_slug": slugify(library.name),
         },
     )
+
+
+def province_stories_url(province: Province) -> str:
+    return reverse("public:province-stories", kwargs=_province_kwargs(province))
+
+
+def story_url(story: Story, province: Province | None = None) -> str:
+    """The public page of a story; ``province`` spares a query when the caller has it."""
+    province = province or story.library.province
+    return reverse("public:story", kwargs={**_province_kwargs(province), "pk": story.pk})
 
 
 def canonical(request, url: str):

@@ -69,7 +69,7 @@ def province_detail(request, code: str, slug: str = ""):
 @gzip_page
 @require_GET
 @cached_public_page
-def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
+def library_detail(request, code: str, pk: int, slug: str = "", library_slug: str = ""):
     library = get_object_or_404(
         Library.objects.active()
         .select_related("province", "regency", "village__district")

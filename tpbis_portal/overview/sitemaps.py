@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from impact.models import Story
 from libraries.models import Library, Province
-from tpbis_portal.overview.addresses import library_url, province_url
+from tpbis_portal.overview.addresses import library_url, province_url, story_url
 from tpbis_portal.overview.cache import cached_public_page
 
 
@@ -17,7 +17,7 @@ class PublicPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "public:provinces"]
+        return ["home", "public:provinces", "public:stories"]
 
     def location(self, item):
         return reverse(item)
@@ -54,10 +54,15 @@ class StorySitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Story.objects.public().only("pk", "published_at").order_by("pk")
+        return (
+            Story.objects.public()
+            .select_related("library__province")
+            .only("pk", "published_at", "library__province__code", "library__province__name")
+            .order_by("pk")
+        )
 
     def location(self, item):
-        return reverse("impact:public-story", args=[item.pk])
+        return story_url(item)
 
     def lastmod(self, item):
         return item.published_at

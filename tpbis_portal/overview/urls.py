@@ -1,38 +1,53 @@
 from django.urls import path, re_path
 
-from tpbis_portal.overview import dashboards as dashboard_views
-from tpbis_portal.overview import opendata
-from tpbis_portal.overview import public as public_views
+from tpbis_portal.overview import dashboards, moved, opendata, public, stories
 
 app_name = "public"
 
-# A province is addressed by its Kemendagri code followed by its name, e.g.
-# /provinsi/21-kepulauan-riau/; a missing or outdated name redirects to the current one.
+# Everything public hangs under its province (see addresses.py): the Kemendagri code followed
+# by the name, e.g. /provinsi/21-kepulauan-riau/; a missing or outdated name redirects to the
+# current one.
 PROVINCE = r"^(?P<code>\d{2})(?:-(?P<slug>[-a-z0-9]*))?/"
 
 urlpatterns = [
-    path("", public_views.province_index, name="provinces"),
-    re_path(PROVINCE + r"$", public_views.province_detail, name="province"),
+    path("", public.province_index, name="provinces"),
+    path("cerita/", stories.story_index, name="stories"),
+    re_path(PROVINCE + r"$", public.province_detail, name="province"),
     re_path(PROVINCE + r"data\.csv$", opendata.province_csv, name="province-csv"),
     re_path(
-        PROVINCE + r"(?P<pk>\d+)-(?P<library_slug>[-a-z0-9]*)/$",
-        public_views.library_detail,
+        PROVINCE + r"perpustakaan/(?P<pk>\d+)(?:-(?P<library_slug>[-a-z0-9]*))?/$",
+        public.library_detail,
         name="library",
+    ),
+    re_path(PROVINCE + r"cerita/$", stories.province_stories, name="province-stories"),
+    re_path(PROVINCE + r"cerita/(?P<pk>\d+)/$", stories.story_detail, name="story"),
+    # The library page's address before it named its kind.
+    re_path(
+        PROVINCE + r"(?P<pk>\d+)-(?P<library_slug>[-a-z0-9]*)/$",
+        moved.library_moved,
+        name="library-moved",
     ),
 ]
 
+# The public story pages' addresses before they moved under the province (under /cerita/).
+moved_story_urlpatterns = [
+    path("publik/", moved.story_index_moved),
+    re_path(r"^provinsi/(?P<code>\d{2})/$", moved.province_stories_moved),
+    path("baca/<int:pk>/", moved.story_moved),
+]
+
 dashboard_urlpatterns = [
-    path("", dashboard_views.national, name="national"),
-    re_path(r"^(?P<code>\d{2})/$", dashboard_views.province, name="province"),
+    path("", dashboards.national, name="national"),
+    re_path(r"^(?P<code>\d{2})/$", dashboards.province, name="province"),
     re_path(
         r"^(?P<code>\d{2})/(?P<regency_code>\d{2}\.\d{2})/$",
-        dashboard_views.regency,
+        dashboards.regency,
         name="regency",
     ),
     # A library, including the provincial library that belongs to no kab/kota.
     re_path(
         r"^(?P<code>\d{2})/perpustakaan/(?P<pk>\d+)/$",
-        dashboard_views.library,
+        dashboards.library,
         name="library",
     ),
 ]

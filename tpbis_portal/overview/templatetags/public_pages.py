@@ -13,3 +13,13 @@ def province_url(province):
 @register.simple_tag
 def library_url(library, province=None):
     return addresses.library_url(library, province)
+
+
+@register.simple_tag
+def province_stories_url(province):
+    return addresses.province_stories_url(province)
+
+
+@register.simple_tag
+def story_url(story, province=None):
+    return addresses.story_url(story, province)
