@@ -650,7 +650,9 @@ def service_worker(request):
             ],
             "static_prefix": static(""),
             "logout_path": reverse("logout"),
-            "attendance_prefix": reverse("events:list") + "sesi/",
+            # Attendance pages opened before events moved from /kegiatan/ to /acara/ may be
+            # cached under their old address; they still open offline.
+            "attendance_prefixes": [reverse("events:list") + "sesi/", "/kegiatan/sesi/"],
         },
     )
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")

@@ -770,3 +770,66 @@ def test_walk_in_page_works_without_javascript(client_for, consultant, plm_day_o
 
     assert response.status_code == 200
     assert "Tambahkan dan tandai hadir" in response.text
+
+
+# Events moved from /kegiatan/ to /acara/ ------------------------------------------------------
+
+
+def test_events_live_under_acara(client_for, consultant, plm, plm_day_one):
+    assert reverse("events:list") == "/acara/"
+    assert reverse("events:attendance", args=[plm_day_one.pk]) == f"/acara/sesi/{plm_day_one.pk}/"
+    assert client_for(consultant).get(f"/acara/{plm.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/kegiatan/", "/acara/"),
+        ("/kegiatan/{event}/", "/acara/{event}/"),
+        ("/kegiatan/sesi/{session}/?q=siti", "/acara/sesi/{session}/?q=siti"),
+        ("/kegiatan/{event}/ekspor.csv", "/acara/{event}/ekspor.csv"),
+    ],
+)
+def test_old_event_addresses_redirect_permanently(client, plm, plm_day_one, old, new):
+    ids = {"event": plm.pk, "session": plm_day_one.pk}
+
+    response = client.get(old.format(**ids))
+
+    assert response.status_code == 301
+    assert response["Location"] == new.format(**ids)
+
+
+def test_a_form_sent_to_an_old_event_address_is_sent_again_unchanged(client_for, consultant, plm):
+    response = client_for(consultant).post(
+        f"/kegiatan/{plm.pk}/sesi/baru/", {"date": "2022-07-05", "name": "Hari 2"}
+    )
+
+    # 308: the browser repeats the POST, with its body, at the new address.
+    assert response.status_code == 308
+    assert response["Location"] == f"/acara/{plm.pk}/sesi/baru/"
+    assert plm.sessions.count() == 3
+
+
+def test_a_mark_queued_on_a_page_opened_before_the_move_is_recorded(
+    client_for, consultant, plm_day_one, siti
+):
+    # The offline queue of such a page posts to the old address and reads a redirect as a
+    # lost session: the old address records the mark itself.
+    response = client_for(consultant).post(
+        f"/kegiatan/sesi/{plm_day_one.pk}/tandai/",
+        {"participant": siti.pk, "client_id": uuid.uuid4(), "action": "mark", "queued": "on"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 200 and response.json()["marked"]
+    assert Attendance.objects.get().source == Attendance.Source.OFFLINE
+
+
+@pytest.mark.django_db
+def test_an_old_service_worker_registration_updates_in_place(client):
+    response = client.get("/kegiatan/sw.js")
+
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+    # It serves attendance pages cached under either address.
+    assert "/acara/sesi/|/kegiatan/sesi/" in response.text

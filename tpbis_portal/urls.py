@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from events import views as event_views
 from tpbis_portal import views
 from tpbis_portal.overview import sitemaps
 from tpbis_portal.overview.urls import dashboard_urlpatterns, moved_story_urlpatterns
@@ -38,6 +39,17 @@ auth_patterns = [
     ),
 ]
 
+# Events were at /kegiatan/ (the word the activities use, under /laporan/). Bookmarks and phones
+# that opened the attendance page before the move still use the old addresses. The mark
+# endpoint answers there itself, because the offline queue reads a redirect as a lost session
+# and would keep its marks; the service worker too, so that an old registration updates in
+# place. Everything else redirects to the same path under /acara/.
+moved_event_patterns = [
+    path("sesi/<int:pk>/tandai/", event_views.attendance_mark_view),
+    path("sw.js", event_views.service_worker),
+    re_path(r"^(?P<rest>.*)$", views.moved, {"prefix": "/acara/"}),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("beranda/", views.dashboard, name="dashboard"),
@@ -63,6 +75,7 @@ urlpatterns = [
     path("cerita/", include(moved_story_urlpatterns)),
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting.urls")),
-    path("kegiatan/", include("events.urls")),
+    path("acara/", include("events.urls")),
+    path("kegiatan/", include(moved_event_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponsePermanentRedirect
+from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -44,3 +46,23 @@ def dashboard(request):
 class PortalLoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class HttpResponsePermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    """308: like 301, but the browser sends the same method and body to the new address."""
+
+    status_code = 308
+
+
+def moved(request, rest: str, *, prefix: str):
+    """An address under a prefix the portal no longer uses: the same path under the new one.
+
+    GET answers 301; a form sent from a page opened before the move gets 308, so the browser
+    sends it again, unchanged, to the new address.
+    """
+    url = prefix + rest
+    if query := request.META.get("QUERY_STRING"):
+        url = f"{url}?{query}"
+    if request.method in ("GET", "HEAD"):
+        return HttpResponsePermanentRedirect(url)
+    return HttpResponsePermanentRedirectKeepingMethod(url)

@@ -8,7 +8,7 @@
 const CACHE = "tpbis-attendance-v1";
 const PRECACHE = [{% for url in precache %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 const STATIC_PREFIX = "{{ static_prefix|escapejs }}";
-const ATTENDANCE = new RegExp("^{{ attendance_prefix|escapejs }}\\d+/$");
+const ATTENDANCE = new RegExp("^(?:{% for prefix in attendance_prefixes %}{{ prefix|escapejs }}{% if not forloop.last %}|{% endif %}{% endfor %})\\d+/$");
 const LOGOUT = "{{ logout_path|escapejs }}";
 
 self.addEventListener("install", (event) => {

@@ -246,7 +246,7 @@ def province_events_section(page: ProvincePage) -> Section | None:
     if not figures.value.total:
         return None
     return Section(
-        slug="kegiatan",
+        slug="acara",
         title=_("Bimtek, PLM and SHM"),
         template="sections/events.html",
         context={
