@@ -550,6 +550,6 @@ def award_add(*, actor: User, event: Event, category: str, rank: int, library, n
 
 
 @transaction.atomic
-def award_remove(*, actor: User, award: Award) -> None:
+def award_delete(*, actor: User, award: Award) -> None:
     require_manager(actor, award.event)
     award.delete()

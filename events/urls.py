@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/fasilitator/baru/", views.facilitator_create, name="facilitator-add"),
     path(
         "<int:pk>/fasilitator/<int:facilitator_pk>/hapus/",
-        views.facilitator_delete,
+        views.facilitator_remove,
         name="facilitator-remove",
     ),
     path("<int:pk>/ekspor.<str:fmt>", views.attendance_export, name="export"),
@@ -27,7 +27,7 @@ urlpatterns = [
         name="problem-follow-up",
     ),
     path("<int:pk>/penghargaan/baru/", views.award_create, name="award-add"),
-    path("<int:pk>/penghargaan/<int:award_pk>/hapus/", views.award_delete, name="award-remove"),
+    path("<int:pk>/penghargaan/<int:award_pk>/hapus/", views.award_delete, name="award-delete"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("sesi/<int:pk>/", views.attendance, name="attendance"),
     path("sesi/<int:pk>/tandai/", views.attendance_mark_view, name="mark"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import exports, imports
+from events import exports, imports, services
 from events.forms import (
     AwardForm,
     EventFilterForm,
@@ -46,11 +46,9 @@ from events.services import (
     attendance_mark,
     attendance_unmark,
     award_add,
-    award_remove,
     event_create,
     event_update,
     facilitator_add,
-    facilitator_remove,
     invitations_set,
     may_manage,
     problem_add,
@@ -273,10 +271,10 @@ def facilitator_create(request, pk: int):
 
 @login_required
 @require_POST
-def facilitator_delete(request, pk: int, facilitator_pk: int):
+def facilitator_remove(request, pk: int, facilitator_pk: int):
     event = event_for(request.user, pk, manage=True)
     facilitator = get_object_or_404(Facilitator, pk=facilitator_pk, event=event)
-    facilitator_remove(actor=request.user, facilitator=facilitator)
+    services.facilitator_remove(actor=request.user, facilitator=facilitator)
     messages.success(request, _("The facilitator was removed."))
     return redirect("events:detail", pk=event.pk)
 
@@ -626,7 +624,7 @@ def award_create(request, pk: int):
 def award_delete(request, pk: int, award_pk: int):
     event = event_for(request.user, pk, manage=True)
     award = get_object_or_404(Award, pk=award_pk, event=event)
-    award_remove(actor=request.user, award=award)
+    services.award_delete(actor=request.user, award=award)
     messages.success(request, _("The award was removed."))
     return redirect("events:detail", pk=event.pk)
 

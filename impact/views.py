@@ -375,7 +375,7 @@ def _edit_url(story):
 
 @login_required
 @require_POST
-def photo_delete(request, pk: int):
+def photo_remove(request, pk: int):
     photo = get_in_scope_or_404(
         request.user, Photo.objects.current().select_related("story"), pk=pk
     )

@@ -749,7 +749,7 @@ def test_award_is_removed_only_by_someone_who_manages_the_event(
     award = award_add(
         actor=consultant, event=plm, category="best_pic", rank=1, library=village_library
     )
-    url = reverse("events:award-remove", args=[plm.pk, award.pk])
+    url = reverse("events:award-delete", args=[plm.pk, award.pk])
 
     assert client_for(outsider).post(url).status_code == 404
     assert client_for(consultant).post(url).status_code == 302

@@ -380,7 +380,7 @@ def test_removed_photo_is_gone_from_every_page_but_its_consent_stays(
     librarian = client_for(village_librarian)
     assert client.get(thumb).status_code == 200
 
-    response = librarian.post(reverse("impact:photo-delete", args=[photo.pk]))
+    response = librarian.post(reverse("impact:photo-remove", args=[photo.pk]))
 
     assert response.status_code == 302
     assert client.get(thumb).status_code == 404
@@ -399,7 +399,7 @@ def test_removed_photo_is_gone_from_every_page_but_its_consent_stays(
     assert "foto dihapus" in pages[3].text
     form = librarian.get(reverse("impact:consent-add", args=[story.pk])).context["form"]
     assert photo not in form.fields["photo"].queryset
-    assert librarian.post(reverse("impact:photo-delete", args=[photo.pk])).status_code == 404
+    assert librarian.post(reverse("impact:photo-remove", args=[photo.pk])).status_code == 404
 
 
 def test_photo_files_live_under_media_root_without_a_public_url(story, tmp_path):

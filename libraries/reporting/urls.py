@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path("kegiatan/<int:pk>/", activities.activity_detail, name="activity-detail"),
     path("kegiatan/<int:pk>/ubah/", activities.activity_edit, name="activity-edit"),
-    path("kegiatan/<int:pk>/hapus/", activities.activity_remove, name="activity-delete"),
+    path("kegiatan/<int:pk>/hapus/", activities.activity_delete, name="activity-delete"),
     path("kegiatan/<int:pk>/bukti/", activities.evidence_create, name="evidence-add"),
     path("bukti/<int:pk>/", activities.evidence_file, name="evidence-file"),
     path(
@@ -36,14 +36,14 @@ urlpatterns = [
         {"thumbnail": True},
         name="evidence-thumbnail",
     ),
-    path("bukti/<int:pk>/hapus/", activities.evidence_remove, name="evidence-delete"),
+    path("bukti/<int:pk>/hapus/", activities.evidence_delete, name="evidence-delete"),
     path("pengunjung/", visitors.visitor_counts, name="visitors"),
-    path("pengunjung/<int:pk>/hapus/", visitors.visitor_count_remove, name="visitor-delete"),
+    path("pengunjung/<int:pk>/hapus/", visitors.visitor_count_delete, name="visitor-count-delete"),
     path("kemitraan/", partnerships.partnerships, name="partnerships"),
     path("kemitraan/<str:kind>/baru/", partnerships.partnership_create, name="partnership-create"),
     path(
         "kemitraan/<str:kind>/<int:pk>/hapus/",
-        partnerships.partnership_remove,
+        partnerships.partnership_delete,
         name="partnership-delete",
     ),
     path(
@@ -100,7 +100,7 @@ urlpatterns = [
     path("target/", indicators.targets, name="targets"),
     path("target/baru/", indicators.target_edit, name="target-create"),
     path("target/<int:pk>/ubah/", indicators.target_edit, name="target-edit"),
-    path("target/<int:pk>/hapus/", indicators.target_remove, name="target-delete"),
+    path("target/<int:pk>/hapus/", indicators.target_delete, name="target-delete"),
     path("ambang-warna/", indicators.threshold_edit, name="threshold-edit"),
     path("ekspor/<str:dataset>.<str:fmt>", exports.export, name="export"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from libraries.models import Activity, ActivityEvidence, Library, Strategy
 from libraries.reporting import exports as reporting_exports
+from libraries.reporting import services
 from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm, PeriodForm
 from libraries.reporting.imports import (
     activity_import_commit,
@@ -25,11 +26,9 @@ from libraries.reporting.imports import (
 )
 from libraries.reporting.services import (
     EditConflict,
-    activity_delete,
     activity_record,
     activity_update,
     evidence_add,
-    evidence_delete,
     get_for_report_or_404,
     may_report,
     reporting_libraries,
@@ -170,9 +169,9 @@ def activity_edit(request, pk: int):
 
 @login_required
 @require_POST
-def activity_remove(request, pk: int):
+def activity_delete(request, pk: int):
     activity = get_for_report_or_404(request.user, Activity.objects.with_library(), pk=pk)
-    activity_delete(actor=request.user, activity=activity)
+    services.activity_delete(actor=request.user, activity=activity)
     messages.success(request, _("The activity was deleted."))
     return redirect("reporting:activity-list")
 
@@ -221,11 +220,11 @@ def evidence_file(request, pk: int, thumbnail: bool = False):
 
 @login_required
 @require_POST
-def evidence_remove(request, pk: int):
+def evidence_delete(request, pk: int):
     evidence = get_for_report_or_404(
         request.user, ActivityEvidence.objects.select_related("activity__library"), pk=pk
     )
-    evidence_delete(actor=request.user, evidence=evidence)
+    services.evidence_delete(actor=request.user, evidence=evidence)
     messages.success(request, _("The evidence was removed."))
     return redirect("reporting:activity-detail", pk=evidence.activity_id)
 

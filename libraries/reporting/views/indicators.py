@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from libraries.models import Indicator, Library, Province, Regency, Target, Threshold
 from libraries.reporting import exports as reporting_exports
+from libraries.reporting import services
 from libraries.reporting.forms import PeriodForm, TargetForm, ThresholdForm
 from libraries.reporting.indicators import Area, Status, indicator_breakdown
-from libraries.reporting.services import may_set_targets, target_delete, target_save, threshold_save
+from libraries.reporting.services import may_set_targets, target_save, threshold_save
 from libraries.reporting.views.common import add_form_errors, require_perpusnas
 from libraries.scope import Scope, get_in_scope_or_404
 
@@ -158,9 +159,9 @@ def target_edit(request, pk: int | None = None):
 
 @login_required
 @require_POST
-def target_remove(request, pk: int):
+def target_delete(request, pk: int):
     require_perpusnas(request)
-    target_delete(actor=request.user, target=get_object_or_404(Target, pk=pk))
+    services.target_delete(actor=request.user, target=get_object_or_404(Target, pk=pk))
     messages.success(request, _("The target was deleted."))
     return redirect("reporting:targets")
 

@@ -105,7 +105,7 @@ def partnership_create(request, kind: str):
 
 @login_required
 @require_POST
-def partnership_remove(request, kind: str, pk: int):
+def partnership_delete(request, kind: str, pk: int):
     model = _partnership_kind(kind)[0]
     record = get_for_report_or_404(request.user, model.objects.select_related("library"), pk=pk)
     try:

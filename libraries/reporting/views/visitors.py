@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from libraries.models import VisitorCount
+from libraries.reporting import services
 from libraries.reporting.forms import VisitorCountForm
 from libraries.reporting.services import (
     get_for_report_or_404,
     may_report,
     reporting_libraries,
-    visitor_count_delete,
     visitor_count_record,
 )
 from libraries.reporting.views.common import PAGE_SIZE, add_form_errors, require_reporter
@@ -62,10 +62,10 @@ def visitor_counts(request):
 
 @login_required
 @require_POST
-def visitor_count_remove(request, pk: int):
+def visitor_count_delete(request, pk: int):
     count = get_for_report_or_404(
         request.user, VisitorCount.objects.select_related("library"), pk=pk
     )
-    visitor_count_delete(actor=request.user, count=count)
+    services.visitor_count_delete(actor=request.user, count=count)
     messages.success(request, _("The visitor count was deleted."))
     return redirect("reporting:visitors")
