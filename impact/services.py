@@ -35,7 +35,7 @@ STALE_MESSAGE = gettext_lazy(
 
 
 # (from, to) -> who may make the change. Withdrawal is not here: it follows from a consent.
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.SUBMITTED): "write",
     (Status.NEEDS_REVISION, Status.SUBMITTED): "write",
     (Status.SUBMITTED, Status.NEEDS_REVISION): "review",
@@ -287,7 +287,7 @@ def photo_add(
     return photo
 
 
-def _delete_files(*names: str) -> None:
+def _delete_files(*names: str | None) -> None:
     storage = Photo._meta.get_field("image").storage
     for name in names:
         if name:
@@ -386,7 +386,7 @@ def consent_record(
         consent.signed_form = signed_form
     consent.full_clean()
     if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form.save(signed_form.name, signed_form, save=False)
+        consent.signed_form.save(signed_form.name or "", signed_form, save=False)
     consent.save()
     if earlier is not None:
         earlier.superseded_by = consent
@@ -442,7 +442,9 @@ def selection_record(*, story: Story, actor: User, level: str, reason: str) -> S
         raise PermissionDenied
     if current.status not in REVIEWED:
         raise ValidationError(_("Only verified or published stories go to the selection panels."))
-    earlier = SelectionDecision.ORDER[: SelectionDecision.ORDER.index(level)]
+    earlier = SelectionDecision.ORDER[
+        : SelectionDecision.ORDER.index(SelectionDecision.Level(level))
+    ]
     if earlier:
         previous = earlier[-1]
         if not current.selections.filter(level=previous).exists():

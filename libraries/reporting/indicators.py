@@ -253,7 +253,7 @@ class IndicatorValue:
 
     @property
     def label(self) -> str:
-        return Indicator(self.indicator).label
+        return str(Indicator(self.indicator).label)
 
     @property
     def status_label(self) -> str:
@@ -490,7 +490,10 @@ def _child_areas(area: Area, keys: set) -> dict:
     if area.child_level == Area.PROVINCE:
         return {p.code: Area.for_province(p) for p in Province.objects.filter(code__in=keys)}
     if area.child_level == Area.REGENCY:
-        named = {r.code: Area.for_regency(r) for r in Regency.objects.filter(code__in=keys)}
+        # Keyed by kab/kota code, and None for the provincial library.
+        named: dict[str | None, Area] = {
+            r.code: Area.for_regency(r) for r in Regency.objects.filter(code__in=keys)
+        }
         if None in keys:
             # The provincial library sits in no kab/kota: it is its own row.
             named[None] = Area(Area.LIBRARY, "", str(_("Provincial library")))
@@ -517,9 +520,11 @@ def indicator_breakdown(area: Area, period: Period) -> tuple[AreaIndicators, lis
     libraries = _library_buckets(area, child)
     targets, rules = _Targets(period), thresholds()
     total = _combine(area, period, actuals, libraries, targets, rules)
-    if child is None:
+    if child is None or area.child_level is None:
         return total, []
-    child_actuals, child_libraries = defaultdict(dict), defaultdict(dict)
+    child_level = area.child_level
+    child_actuals: defaultdict[object, dict[_Bucket, dict[str, int]]] = defaultdict(dict)
+    child_libraries: defaultdict[object, dict[_Bucket, int]] = defaultdict(dict)
     for bucket, sums in actuals.items():
         child_actuals[bucket[0]][bucket] = sums
     for bucket, count in libraries.items():
@@ -528,7 +533,7 @@ def indicator_breakdown(area: Area, period: Period) -> tuple[AreaIndicators, lis
     names = _child_areas(area, keys)
     rows = [
         _combine(
-            names.get(key) or Area(area.child_level, str(key), str(key)),
+            names.get(key) or Area(child_level, str(key), str(key)),
             period,
             child_actuals[key],
             child_libraries[key],

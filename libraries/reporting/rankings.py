@@ -85,7 +85,7 @@ def library_ranking(
     )
     # One row past the limit tells whether the last one shown shares its rank with it.
     ranked = list(libraries[: limit + 1] if limit else libraries)
-    per_rank = defaultdict(int)
+    per_rank: defaultdict[int, int] = defaultdict(int)
     for library in ranked:
         per_rank[library.rank] += 1
     if limit:

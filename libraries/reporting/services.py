@@ -117,26 +117,26 @@ def may_set_targets(user) -> bool:
 # left behind by a write that failed.
 
 
-def _delete_files(names: Iterable[str]) -> None:
+def _delete_files(names: Iterable[str | None]) -> None:
     for name in names:
         if name:
             private_storage.delete(name)
 
 
-def _delete_files_on_commit(names: Iterable[str]) -> None:
+def _delete_files_on_commit(names: Iterable[str | None]) -> None:
     # Only once the rows are gone for good: a rolled-back delete keeps its files.
-    names = [name for name in names if name]
-    if names:
-        transaction.on_commit(lambda: _delete_files(names))
+    kept = [name for name in names if name]
+    if kept:
+        transaction.on_commit(lambda: _delete_files(kept))
 
 
 @contextmanager
-def _files_removed_on_failure() -> Iterator[list[str]]:
+def _files_removed_on_failure() -> Iterator[list[str | None]]:
     """Collects the names of files written inside the block; deletes them if it fails.
 
     Put it outside the transaction, so that a failing commit removes the files as well.
     """
-    written: list[str] = []
+    written: list[str | None] = []
     try:
         yield written
     except BaseException:
@@ -147,7 +147,7 @@ def _files_removed_on_failure() -> Iterator[list[str]]:
 # Evidence
 
 
-def _evidence(activity, kind, upload, actor, written: list[str]) -> ActivityEvidence:
+def _evidence(activity, kind, upload, actor, written: list[str | None]) -> ActivityEvidence:
     """Write the files, then the row; ``written`` collects the names of the files written."""
     evidence = ActivityEvidence(activity=activity, kind=kind, uploaded_by=actor)
     if isinstance(upload, ProcessedImage):
@@ -287,10 +287,9 @@ def visitor_count_record(
     _check_reporter(actor, library)
     month = month.replace(day=1)
     # Locks the row, if any, so that two corrections of one month do not interleave.
-    count = VisitorCount.objects.select_for_update().filter(library=library, month=month).first()
-    created = count is None
-    if created:
-        count = VisitorCount(library=library, month=month)
+    existing = VisitorCount.objects.select_for_update().filter(library=library, month=month).first()
+    created = existing is None
+    count = VisitorCount(library=library, month=month) if existing is None else existing
     count.visitors = visitors
     count.recorded_by = actor
     count.full_clean(validate_constraints=not created)
