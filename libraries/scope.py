@@ -15,6 +15,22 @@ not have is left out; a user whose scope needs that path then sees none of its r
 - A kabupaten/kota librarian sees the kab/kota of their library (its own and its villages').
 - A desa/kelurahan librarian sees their own library only.
 - Anyone else (anonymous visitors, unassigned accounts) sees nothing private.
+
+Inside the scope, what a person may do is one vocabulary, used by views, services, templates
+(``scope`` is in every template's context) and the admin:
+
+- ``can_manage``: change programme data (libraries, events, attendance, certificates);
+- ``can_review``: review, verify and select impact stories and other submitted records;
+- ``can_report``: record activities, visitor counts, partnerships and stories;
+- ``can_set_targets``: set national targets, thresholds and weights (national staff only);
+- ``sees_provinces``: reads whole provinces (consultants and national staff), as opposed to
+  librarians who read their kab/kota or their library;
+- ``covers_province(code)``, ``covers_regency(code)``, ``covers_library(library)``: whether an
+  object lies inside the scope; ``manages_province(code)`` and ``reports_for(library)`` combine
+  a permission with a place.
+
+Outside the scope the answer is always 404 (the object does not exist for this person); inside
+it, a role that may only read gets 403.
 """
 
 from __future__ import annotations
@@ -37,6 +53,8 @@ class Scope:
     library_ids: frozenset[int] = field(default_factory=frozenset)
     #: May change programme data (libraries, events, reviews) inside the scope.
     can_manage: bool = False
+    #: Records reports and stories for the libraries inside the scope (librarians).
+    can_report: bool = False
 
     @classmethod
     def for_user(cls, user) -> Scope:
@@ -63,9 +81,11 @@ class Scope:
             return cls()
         if user.role == User.Role.DISTRICT_LIBRARIAN:
             regency_code = user.library.regency_id
-            return cls(regency_codes=frozenset({regency_code}) if regency_code else frozenset())
+            if not regency_code:
+                return cls()
+            return cls(regency_codes=frozenset({regency_code}), can_report=True)
         if user.role == User.Role.VILLAGE_LIBRARIAN:
-            return cls(library_ids=frozenset({user.library_id}))
+            return cls(library_ids=frozenset({user.library_id}), can_report=True)
         return cls()
 
     @property
@@ -89,11 +109,43 @@ class Scope:
     def filter(self, queryset: models.QuerySet) -> models.QuerySet:
         return queryset.filter(self.q(**queryset.model.SCOPE_PATHS))
 
-    def covers_province(self, code: str) -> bool:
+    @property
+    def can_review(self) -> bool:
+        """Consultants and national staff review what librarians submit in their scope."""
+        return self.can_manage
+
+    @property
+    def can_set_targets(self) -> bool:
+        return self.national
+
+    @property
+    def sees_provinces(self) -> bool:
+        """Reads whole provinces: national staff and consultants with provinces."""
+        return self.national or bool(self.province_codes)
+
+    def covers_province(self, code: str | None) -> bool:
+        if not code:
+            return False
         return self.national or code in self.province_codes
 
-    def covers_regency(self, code: str) -> bool:
+    def covers_regency(self, code: str | None) -> bool:
+        if not code:
+            return False
         return self.covers_province(code[:2]) or code in self.regency_codes
+
+    def covers_library(self, library) -> bool:
+        """Whether ``library`` (a Library) lies inside the scope."""
+        return (
+            self.covers_province(library.province_id)
+            or (library.regency_id is not None and library.regency_id in self.regency_codes)
+            or library.pk in self.library_ids
+        )
+
+    def manages_province(self, code: str | None) -> bool:
+        return self.can_manage and self.covers_province(code)
+
+    def reports_for(self, library) -> bool:
+        return self.can_report and self.covers_library(library)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -110,7 +162,12 @@ def get_in_scope_or_404(user, queryset, *, manage: bool = False, **lookup):
     if isinstance(queryset, type) and issubclass(queryset, models.Model):
         queryset = queryset._default_manager.all()
     scope = Scope.for_user(user)
-    obj = get_object_or_404(scope.filter(queryset), **lookup)
+    # A model's own ``visible_to`` may widen the scope rule (events a librarian attended
+    # elsewhere, for example); honour it so that pages and lists agree.
+    visible = (
+        queryset.visible_to(user) if hasattr(queryset, "visible_to") else scope.filter(queryset)
+    )
+    obj = get_object_or_404(visible, **lookup)
     if manage and not scope.can_manage:
         raise PermissionDenied
     return obj
