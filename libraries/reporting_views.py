@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -75,6 +75,7 @@ from libraries.reporting_services import (
     visitor_count_record,
 )
 from libraries.scope import Scope, get_in_scope_or_404
+from libraries.storage import file_response
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "activity_import"
@@ -266,21 +267,14 @@ def evidence_create(request, pk: int):
 
 
 def _serve(field, content_type: str, filename: str):
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
+    return file_response(
+        field,
         content_type=content_type,
         as_attachment=content_type == "application/pdf",
         filename=filename,
+        # Evidence can show people and their names: never kept by shared caches.
+        cache_control="private, max-age=3600",
     )
-    # Evidence can show people and their names: never kept by shared caches.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required
