@@ -90,13 +90,12 @@ def test_event_list_keeps_a_fixed_number_of_queries(
     factories.event(actor=perpusnas)
     client.get(LIST)
 
-    # user (the session comes from the cache), count, page of events with regions and
-    # participant counts
-    with django_assert_num_queries(3):
+    # session, user, count, page of events with regions and participant counts
+    with django_assert_num_queries(4):
         client.get(LIST)
     for day in range(1, 6):
         factories.event(actor=perpusnas, first_day=datetime.date(2023, 1, day), days=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 6
 
@@ -327,9 +326,9 @@ def test_attendance_page_queries_do_not_grow_with_the_roster(
     factories.participant("Orang 0", village_library, event=plm)
     client.get(_attendance_url(plm_day_one))
 
-    # user, provinces of the consultant, the session with its event, the event's sessions,
-    # the roster, the marks, the libraries of the walk-in form
-    with django_assert_num_queries(7):
+    # session, user, provinces of the consultant, the session with its event, the event's
+    # sessions, the roster, the marks, the libraries of the walk-in form
+    with django_assert_num_queries(8):
         client.get(_attendance_url(plm_day_one))
     for number in range(1, 40):
         person = factories.participant(f"Orang {number}", village_library, event=plm)
@@ -337,7 +336,7 @@ def test_attendance_page_queries_do_not_grow_with_the_roster(
             attendance_mark(
                 actor=consultant, session=plm_day_one, participant=person, client_id=uuid.uuid4()
             )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(_attendance_url(plm_day_one))
     assert response.context["counts"].total == 20
 
@@ -445,13 +444,13 @@ def test_one_mark_keeps_a_fixed_number_of_queries(
     people = [factories.participant(f"Orang {n}", village_library, event=plm) for n in range(3)]
     _mark(client, plm_day_one, people[0], HTTP_ACCEPT="application/json")
 
-    # user, provinces, session with event, participant, savepoint, mark by id, active mark,
-    # registration, savepoint, insert, two releases
-    with django_assert_num_queries(12):
+    # session, user, provinces, session with event, participant, savepoint, mark by id,
+    # active mark, registration, savepoint, insert, two releases
+    with django_assert_num_queries(13):
         _mark(client, plm_day_one, people[1], HTTP_ACCEPT="application/json")
     for number in range(3, 40):
         factories.participant(f"Orang {number}", village_library, event=plm)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         _mark(client, plm_day_one, people[2], HTTP_ACCEPT="application/json")
 
 

@@ -729,11 +729,11 @@ def test_queue_query_count_does_not_grow_with_stories(
         _photo(StoryFactory(library=village_library, status=Status.SUBMITTED))
     client.get(url)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
     for _ in range(5):
         _photo(StoryFactory(library=village_library, status=Status.SUBMITTED))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.context["page"].paginator.count == 7
 

@@ -316,13 +316,12 @@ def test_activity_list_keeps_a_fixed_number_of_queries(
     factories.ActivityFactory(library=village_library)
     client.get(LIST)
 
-    # user, provinces of the consultant, count, page of activities (the session comes from
-    # the cache)
-    with django_assert_num_queries(4):
+    # session, user, provinces of the consultant, count, page of activities
+    with django_assert_num_queries(5):
         client.get(LIST)
     for _ in range(10):
         factories.ActivityFactory(library=village_library)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 11
 

@@ -205,7 +205,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # a bucket is named (several app hosts), on the local disk otherwise.
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    from botocore.config import Config
+    from tpbis_portal.object_storage import s3_storages
 
     _missing = [
         name
@@ -216,39 +216,14 @@ if AWS_STORAGE_BUCKET_NAME:
         raise ImproperlyConfigured(
             f"AWS_STORAGE_BUCKET_NAME is set, but {', '.join(_missing)} not."
         )
-    _s3 = {
-        "bucket_name": AWS_STORAGE_BUCKET_NAME,
-        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
-        "access_key": env_str("AWS_ACCESS_KEY_ID"),
-        "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
-        "region_name": env_str("AWS_S3_REGION_NAME") or None,
-        # No ACL on objects: the bucket's own policy (never public) decides, as it must on
-        # providers that refuse ACLs. Only the portal's views read the files.
-        "default_acl": None,
-        "file_overwrite": False,
-        # Signed URLs (if one is ever made) expire after five minutes.
-        "querystring_auth": True,
-        "querystring_expire": 300,
-        # Larger files spool to disk when read whole (e.g. into Pillow).
-        "max_memory_size": 2_621_440,
-        "client_config": Config(
-            s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path")},
-            signature_version="s3v4",
-            connect_timeout=3,
-            read_timeout=20,
-            retries={"mode": "standard", "max_attempts": 3},
-        ),
-    }
-    STORAGES = {
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {**_s3, "location": "media"},
-        },
-        "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {**_s3, "location": "private"},
-        },
-    }
+    STORAGES = s3_storages(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+        access_key=env_str("AWS_ACCESS_KEY_ID"),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY"),
+        region_name=env_str("AWS_S3_REGION_NAME") or None,
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+    )
 else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -279,9 +254,11 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tpbis"}
 }
-# Sessions are read from the cache and kept in the database: any host can serve a signed-in
-# user, and a Redis outage signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are kept in the database and, with Redis, read from the cache: any host serves a
+# signed-in user, and a Redis outage signs nobody out. A cache of each process's own could
+# keep a signed-out session alive in the other processes, so without Redis they are read from
+# the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
