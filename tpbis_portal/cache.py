@@ -6,9 +6,8 @@ of errors, and a process stops asking Redis for a few seconds after a failure ra
 every request wait for a timeout.
 
 Writes made while Redis was away are lost, and a stale copy could then outlive its change (a
-signed-out session, a renewed data-version token). A process that lost writes therefore empties
-the cache when it reaches Redis again. Redis runs without persistence (see README), so a restart
-leaves it empty anyway.
+signed-out session, a renewed data-version token), for instance when Redis comes back from a
+snapshot. A process that lost writes therefore empties the cache when it reaches Redis again.
 """
 
 from __future__ import annotations
@@ -20,7 +19,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.checks import Tags, Warning, register
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -29,7 +30,8 @@ from redis.retry import Retry
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
-#: Seconds a process answers misses after a failure before it tries Redis again.
+#: Seconds a process answers misses after a failure before it tries Redis again
+#: (``OPTIONS["retry_after"]``).
 RETRY_AFTER = 5.0
 
 DEFAULT_OPTIONS = {
@@ -67,9 +69,10 @@ def _key_not_found():
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
-    def __init__(self, servers, **options):
+    def __init__(self, servers, *, retry_after: float = RETRY_AFTER, **options):
         super().__init__(servers, **{**DEFAULT_OPTIONS, **options})
         self._reachability = _reachability_of(servers)
+        self._retry_after = retry_after
 
     def _guarded(self, call: Callable[[], Any], fallback: Callable[[], Any], *, write: bool):
         state = self._reachability
@@ -88,7 +91,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
                         "The cache (Redis) cannot be reached, pages are served uncached: %s",
                         error,
                     )
-                state.down_until = time.monotonic() + RETRY_AFTER
+                state.down_until = time.monotonic() + self._retry_after
                 state.lost_writes = state.lost_writes or write
             return fallback()
 
@@ -144,3 +147,20 @@ class ResilientRedisCache(RedisCache):
     def ping(self) -> None:
         """Raise unless Redis answers now (for the readiness check; never degraded)."""
         self._cache.get_client(write=True).ping()
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+        return []
+    return [
+        Warning(
+            "REDIS_URL is not set: each server process keeps its own cache.",
+            hint=(
+                "Set REDIS_URL (e.g. redis://redis.internal:6379/0). Without it a change made "
+                "through one process shows on the public pages served by the others only "
+                "after up to 15 minutes."
+            ),
+            id="tpbis_portal.W001",
+        )
+    ]
