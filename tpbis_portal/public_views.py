@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from functools import wraps
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,14 +18,13 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sitemaps import views as sitemaps_views
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from libraries.data_version import NATIONAL, data_version
@@ -45,6 +46,7 @@ from tpbis_portal.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
     LibraryPage,
+    LibrarySearchForm,
     ProvincePage,
     compose,
     oldest_stamp,
@@ -62,43 +64,46 @@ def _cacheable(request) -> bool:
     )
 
 
-# Public pages are compressed for phones on weak links (``gzip_page``): Django's compression
-# adds random padding and the CSRF token is masked per visitor, which defeats BREACH-style
-# guessing of the token.
-
-
-def cached_public_page(view):
+def cached_public_page(*, reads: Sequence[str] = ()):
     """Serve anonymous visitors a copy of the page rendered for the current data version.
 
-    The copy is keyed on host, language and full path, and on the data version token of the
-    province in the URL (or of the country), so that a change through the services shows at
-    once. Each visitor still gets their own CSRF token in place of the placeholder.
+    The copy is keyed on host, language, path and the query parameters the page ``reads``, and
+    on the data version token of the province in the URL (or of the country), so that a change
+    through the services shows at once. Other parameters (a campaign tag, a typo) are dropped
+    before the page is rendered: they neither make a copy of their own nor show in its links.
+    Each visitor still gets their own CSRF token in place of the placeholder.
     """
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        address = f"{request.get_host()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
-        version = data_version(kwargs.get("code") or NATIONAL)
-        key = f"tpbis:page:{hashlib.sha256(address.encode()).hexdigest()}:{version}"
-        cached = cache.get(key)
-        if cached is None:
-            request.csrf_placeholder = _CSRF_PLACEHOLDER
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            if hasattr(response, "render"):
-                response.render()  # a TemplateResponse, e.g. of the sitemaps
-            cached = (response.content, response["Content-Type"])
-            cache.set(key, cached, AGGREGATE_TTL)
-        content, content_type = cached
-        token = get_token(request).encode()
-        return HttpResponse(
-            content.replace(_CSRF_PLACEHOLDER.encode(), token), content_type=content_type
-        )
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            query = urlencode([(name, v) for name in reads for v in request.GET.getlist(name)])
+            request.GET = QueryDict(query)
+            request.META["QUERY_STRING"] = query
+            address = f"{request.get_host()}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
+            version = data_version(kwargs.get("code") or NATIONAL)
+            key = f"tpbis:page:{hashlib.sha256(address.encode()).hexdigest()}:{version}"
+            cached = cache.get(key)
+            if cached is None:
+                request.csrf_placeholder = _CSRF_PLACEHOLDER
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                if hasattr(response, "render"):
+                    response.render()  # a TemplateResponse, e.g. of the sitemaps
+                cached = (response.content, response["Content-Type"])
+                cache.set(key, cached, AGGREGATE_TTL)
+            content, content_type = cached
+            token = get_token(request).encode()
+            return HttpResponse(
+                content.replace(_CSRF_PLACEHOLDER.encode(), token), content_type=content_type
+            )
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 def _render(request, template: str, context: dict):
@@ -135,9 +140,8 @@ def _canonical(request, url: str):
     return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def province_index(request):
     summary = national_summary()
     provinces = [
@@ -155,9 +159,8 @@ def province_index(request):
     )
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page(reads=(*LibrarySearchForm.base_fields, "page"))
 def province_detail(request, code: str, slug: str = ""):
     province = get_object_or_404(Province, code=code)
     if response := _canonical(request, province_url(province)):
@@ -289,9 +292,8 @@ def _zone(province: Province) -> ZoneInfo:
     return ZoneInfo(province.time_zone)
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
     library = get_object_or_404(
         Library.objects.active()
@@ -313,8 +315,8 @@ def library_detail(request, code: str, slug: str, pk: int, library_slug: str):
 # take seconds to render. They are cached like the pages (renewed with the country's data
 # version, so a withdrawn story leaves with the next change) and split into an index of
 # sections.
-sitemap_index = gzip_page(require_GET(cached_public_page(sitemaps_views.index)))
-sitemap_section = gzip_page(require_GET(cached_public_page(sitemaps_views.sitemap)))
+sitemap_index = require_GET(cached_public_page()(sitemaps_views.index))
+sitemap_section = require_GET(cached_public_page(reads=["p"])(sitemaps_views.sitemap))
 
 
 @require_GET
