@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -60,6 +61,7 @@ class S3Endpoint:
 @pytest.fixture(scope="session")
 def s3_endpoint():
     server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -77,6 +79,10 @@ class RedisServer:
         self.directory = Path(tempfile.mkdtemp(prefix="tpbis-redis-"))
         self.socket = self.directory / "redis.sock"
         self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("redis-server") is not None
 
     @property
     def url(self) -> str:
@@ -133,7 +139,7 @@ class RedisServer:
 
 @pytest.fixture
 def redis_server():
-    if shutil.which("redis-server") is None:
+    if not RedisServer.available():
         pytest.skip("redis-server is not installed (Debian package redis-server)")
     server = RedisServer()
     server.start()

@@ -2,8 +2,14 @@
 pages that keep working, uncached, while Redis is away."""
 
 import logging
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +19,7 @@ from libraries.models import Library
 from libraries.services import library_update
 from tests import factories
 
+ROOT = Path(__file__).resolve().parent.parent
 KEPRI = "/provinsi/21-kepulauan-riau/"
 BARAT = "Perpustakaan Kelurahan Tanjung Pinang Barat"
 
@@ -186,3 +193,64 @@ def test_cache_errors_count_as_misses_for_every_operation(redis_cache):
     with pytest.raises(ValueError):
         cache.incr("a")
     assert data_version("21")  # a token of its own: every read misses
+
+
+# The machine's Redis, over TCP as in production (.ci/run starts it) ---------------------------
+
+
+@pytest.fixture
+def machine_redis(settings):
+    url = os.environ.get("TPBIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url} (.ci/run starts one)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "tpbis_portal.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "tpbis",
+        }
+    }
+    return url
+
+
+def _in_another_process(redis_url: str, code: str) -> str:
+    """What a second app process sees of ``code``'s data version after renewing it."""
+    script = (
+        "from libraries.data_version import data_version, _renew\n"
+        f"print(data_version({code!r}))\n"
+        f"_renew([{code!r}])\n"
+    )
+    environment = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="tpbis_portal.settings",
+        TPBIS_IGNORE_DOTENV="1",
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="tpbis.example",
+        DATABASE_URL="sqlite:///:memory:",
+        REDIS_URL=redis_url,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_data_versions_are_shared_by_the_processes_of_every_host(machine_redis):
+    code = f"test-{uuid.uuid4().hex}"  # a key of this test's own in the shared Redis
+    try:
+        here = data_version(code)
+
+        there = _in_another_process(machine_redis, code)
+
+        assert there == here
+        assert data_version(code) != here  # renewed by the other process
+    finally:
+        cache.delete(f"tpbis:data-version:{code}")
