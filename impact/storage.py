@@ -1,4 +1,4 @@
-"""Where story photos and signed consent forms live: the private folder of ``libraries.storage``.
+"""Where story photos and signed consent forms live: the private storage of ``libraries.storage``.
 
 Nothing here has a public URL. Files are handed out only by the views in ``impact.views``
 after checking the reader's scope, or publication and consent for the public.

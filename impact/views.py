@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from impact.forms import (
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.scope import Scope, get_in_scope_or_404
+from libraries.storage import file_response
 
 PAGE_SIZE = 25
 
@@ -395,11 +396,12 @@ def photo_file(request, pk: int, size: str):
     private = photo is not None
     if photo is None:
         photo = get_object_or_404(Photo.objects.public(), pk=pk)
-    field = photo.image if size == "full" else photo.thumbnail
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    # Withdrawn consent must take effect at once: nothing may serve a stale copy.
-    response["Cache-Control"] = "private, no-store" if private else "no-cache"
-    return response
+    return file_response(
+        photo.image if size == "full" else photo.thumbnail,
+        content_type="image/jpeg",
+        # Withdrawn consent must take effect at once: nothing may serve a stale copy.
+        cache_control="private, no-store" if private else "no-cache",
+    )
 
 
 @login_required
@@ -469,14 +471,13 @@ def consent_file(request, pk: int):
     if not consent.signed_form:
         raise Http404
     is_pdf = consent.signed_form.name.endswith(".pdf")
-    response = FileResponse(
-        consent.signed_form.open("rb"),
+    return file_response(
+        consent.signed_form,
         content_type="application/pdf" if is_pdf else "image/jpeg",
         as_attachment=is_pdf,
         filename=f"persetujuan-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
+        cache_control="private, no-store",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -27,7 +27,8 @@ def data_version(province_code: str = NATIONAL) -> str:
         # add() keeps a token another process may have set in the meantime.
         cache.add(key, uuid.uuid4().hex, timeout=None)
         token = cache.get(key)
-    return token
+    # None only while the cache cannot be reached: a token of its own makes every read a miss.
+    return token or uuid.uuid4().hex
 
 
 def province_data_changed(*province_codes: str) -> None:

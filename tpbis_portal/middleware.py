@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -24,3 +25,25 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's gzip, for text only: photos, PDFs and workbooks are compressed already.
+
+    Against BREACH, Django pads each compressed answer with random bytes, and every CSRF token
+    in a page is masked afresh for each answer.
+    """
+
+    COMPRESSIBLE = (
+        "text/",
+        "application/json",
+        "application/javascript",
+        "application/manifest+json",
+        "application/xml",
+        "image/svg+xml",
+    )
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

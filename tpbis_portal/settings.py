@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses the pages after every other middleware has written them.
+    "tpbis_portal.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tpbis_portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +138,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", True
+):
+    # Each server process keeps a small pool of open connections (psycopg_pool) that its
+    # threads share; Django wants CONN_MAX_AGE=0 then. DATABASE_POOL=0 turns it off, e.g.
+    # behind pgbouncer in transaction mode.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # Waits for a concurrent writer instead of failing at once with "database is locked".
         "timeout": 20,
@@ -152,6 +166,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures are counted in the database (axes' default handler): every app host sees them.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -186,13 +201,39 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+# Uploads carry personal data and go to the "private" storage (libraries.storage): no public
+# URL, handed out by views that check the reader's scope. On S3-compatible object storage when
+# a bucket is named (several app hosts), on the local disk otherwise.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    from tpbis_portal.object_storage import s3_storages
+
+    _missing = [
+        name
+        for name in ("AWS_S3_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+        if not env_str(name)
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"AWS_STORAGE_BUCKET_NAME is set, but {', '.join(_missing)} not."
+        )
+    STORAGES = s3_storages(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+        access_key=env_str("AWS_ACCESS_KEY_ID"),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY"),
+        region_name=env_str("AWS_S3_REGION_NAME") or None,
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+    )
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "libraries.storage.PrivateFileSystemStorage"},
+    }
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 # Uploads above this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -201,21 +242,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Public pages and aggregates are cached with a version token that changes when data does.
-# In production every gunicorn worker must see the same token, so the cache lives on disk,
-# shared by all processes of the host; the development server is a single process.
+# Public pages, aggregates and their data-version tokens (libraries.data_version) live in the
+# cache, so every process of every app host must share it: Redis when REDIS_URL is set. Without
+# it (development, tests, one process) each process keeps its own in memory.
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "tpbis",
+        "BACKEND": "tpbis_portal.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tpbis",
     }
-    if DEBUG
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / ".cache")),
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tpbis"}
 }
+# Sessions are kept in the database and, with Redis, read from the cache: any host serves a
+# signed-in user, and a Redis outage signs nobody out. A cache of each process's own could
+# keep a signed-out session alive in the other processes, so without Redis they are read from
+# the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -240,6 +284,8 @@ if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer asks the app hosts directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

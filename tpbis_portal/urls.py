@@ -54,6 +54,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("beranda/", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
+    path("health/ready/", views.ready, name="ready"),
     path("akun/", include(auth_patterns)),
     path("bahasa/", set_language, name="set_language"),
     path("perpustakaan/", include("libraries.urls")),

@@ -1,14 +1,24 @@
+import logging
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from libraries.models import Library
 from libraries.scope import Scope
+from libraries.storage import PRIVATE
+from tpbis_portal.cache import ResilientRedisCache
 from tpbis_portal.forms import LoginForm
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -20,6 +30,54 @@ def home(request):
 def health(request):
     """For load balancers and uptime checks; also the benchmark's trivial baseline page."""
     return render(request, "health.html")
+
+
+def _check_database() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return True
+
+
+def _check_cache() -> bool | None:
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(cache, ResilientRedisCache):
+        return None  # each process's own memory: nothing to reach
+    cache.ping()
+    return True
+
+
+def _check_storage() -> bool | None:
+    storage = storages[PRIVATE]
+    if isinstance(storage, FileSystemStorage):
+        return None  # the local disk
+    storage.listdir("")  # the bucket exists and answers the portal's keys
+    return True
+
+
+READINESS_CHECKS = {"database": _check_database, "cache": _check_cache, "storage": _check_storage}
+
+
+@require_GET
+@never_cache
+def ready(request):
+    """For the load balancer: 200 when this host reaches what it serves from, else 503.
+
+    The body names each check ("ok", "failed", or "skipped" when the service is not
+    configured) and nothing else: reasons go to the log, where no visitor reads them.
+    """
+    checks = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            passed = check()
+        except Exception:
+            logger.exception("Readiness check %s failed", name)
+            passed = False
+        checks[name] = "skipped" if passed is None else "ok" if passed else "failed"
+    failed = "failed" in checks.values()
+    return JsonResponse(
+        {"status": "unavailable" if failed else "ok", "checks": checks},
+        status=503 if failed else 200,
+    )
 
 
 @login_required

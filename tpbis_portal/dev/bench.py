@@ -64,11 +64,20 @@ class Bench:
         )
         return self.baseline_ms
 
-    def page(self, label: str, client: Client, url: str, *, repeat: int | None = None) -> Measure:
+    def page(
+        self,
+        label: str,
+        client: Client,
+        url: str,
+        *,
+        repeat: int | None = None,
+        headers: dict | None = None,
+        note: str = "",
+    ) -> Measure:
         """Median latency and query count of GET ``url``, as a ratio to the trivial page."""
-        queries = self._count_queries(lambda: _get(client, url))
-        median = self._median(lambda: _get(client, url), repeat)
-        return self.report(Measure(label, median, queries, self.baseline_ms))
+        queries = self._count_queries(lambda: _get(client, url, headers))
+        median = self._median(lambda: _get(client, url, headers), repeat)
+        return self.report(Measure(label, median, queries, self.baseline_ms, note))
 
     def timed(
         self,
@@ -104,8 +113,8 @@ class Bench:
         return measure
 
 
-def _get(client: Client, url: str):
-    response = client.get(url)
+def _get(client: Client, url: str, headers: dict | None = None):
+    response = client.get(url, headers=headers)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}")
     if hasattr(response, "streaming_content"):

@@ -169,7 +169,8 @@ def _free_port() -> int:
 
 
 class _Server:
-    """gunicorn with production settings, reading the benchmark's database."""
+    """gunicorn with production settings and the shipped gunicorn.conf.py, reading the
+    benchmark's database."""
 
     def __init__(self, write, media: str):
         self.write = write
@@ -204,6 +205,7 @@ class _Server:
             "DATABASE_URL": self._database_url(),
             "LOG_LEVEL": "WARNING",
             "MEDIA_ROOT": self.media,
+            "GUNICORN_ACCESS_LOG": "/dev/null",
         }
         base = Path(settings.BASE_DIR)
         subprocess.run(
@@ -291,7 +293,8 @@ def _load(server: _Server, path: str) -> tuple[float, float, int]:
 
 def _throughput(bench, server: _Server, urls: dict[str, str]) -> None:
     bench.write(
-        f"\n  Real server: gunicorn, 2 workers, {HOST}:{server.port}; load: {LOAD_THREADS} "
+        f"\n  Real server: gunicorn (gunicorn.conf.py), 2 workers, {HOST}:{server.port}; "
+        f"load: {LOAD_THREADS} "
         f"threads, at most {LOAD_REQUESTS} requests or {LOAD_SECONDS:.0f} s per page"
     )
     trivial_rps, trivial_ms, _errors = _load(server, "/health/")

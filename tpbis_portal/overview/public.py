@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from libraries.models import AidItem, Library, Province
@@ -19,15 +18,15 @@ from tpbis_portal.overview.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
     LibraryPage,
+    LibrarySearchForm,
     ProvincePage,
     compose,
     oldest_stamp,
 )
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def province_index(request):
     summary = national_summary()
     provinces = [
@@ -45,9 +44,8 @@ def province_index(request):
     )
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page(reads=(*LibrarySearchForm.base_fields, "page"))
 def province_detail(request, code: str, slug: str = ""):
     province = get_object_or_404(Province, code=code)
     if response := canonical(request, province_url(province)):
@@ -66,9 +64,8 @@ def province_detail(request, code: str, slug: str = ""):
     )
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def library_detail(request, code: str, pk: int, slug: str = "", library_slug: str = ""):
     library = get_object_or_404(
         Library.objects.active()

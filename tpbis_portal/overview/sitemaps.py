@@ -4,7 +4,6 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemaps_views
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from impact.models import Story
@@ -80,8 +79,8 @@ SITEMAPS = {
 # take seconds to render. They are cached like the pages (renewed with the country's data
 # version, so a withdrawn story leaves with the next change) and split into an index of
 # sections.
-sitemap_index = gzip_page(require_GET(cached_public_page(sitemaps_views.index)))
-sitemap_section = gzip_page(require_GET(cached_public_page(sitemaps_views.sitemap)))
+sitemap_index = require_GET(cached_public_page()(sitemaps_views.index))
+sitemap_section = require_GET(cached_public_page(reads=["p"])(sitemaps_views.sitemap))
 
 
 @require_GET

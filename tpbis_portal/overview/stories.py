@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from impact import selectors
@@ -24,9 +23,8 @@ from tpbis_portal.overview.cache import cached_public_page, render_public
 PAGE_SIZE = 12
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def story_index(request):
     provinces = (
         Province.objects.annotate(
@@ -41,9 +39,8 @@ def story_index(request):
     return render_public(request, "public/story_index.html", {"provinces": provinces})
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page(reads=["page"])
 def province_stories(request, code: str, slug: str = ""):
     province = get_object_or_404(Province, code=code)
     if response := canonical(request, province_stories_url(province)):
@@ -63,9 +60,8 @@ def province_stories(request, code: str, slug: str = ""):
     )
 
 
-@gzip_page
 @require_GET
-@cached_public_page
+@cached_public_page()
 def story_detail(request, code: str, pk: int, slug: str = ""):
     story = get_object_or_404(
         selectors.public_stories().select_related("village__district__regency"), pk=pk

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 
 from libraries.reporting.services import may_report, may_set_targets
+from libraries.storage import file_response
 
 PAGE_SIZE = 50
 
@@ -35,18 +35,11 @@ def query_without_page(request) -> str:
 
 
 def serve_file(field, content_type: str, filename: str):
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
+    return file_response(
+        field,
         content_type=content_type,
         as_attachment=content_type == "application/pdf",
         filename=filename,
+        # Evidence can show people and their names: never kept by shared caches.
+        cache_control="private, max-age=3600",
     )
-    # Evidence can show people and their names: never kept by shared caches.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
