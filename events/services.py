@@ -73,9 +73,16 @@ def _sync_day_sessions(event: Event) -> None:
         )
     EventSession.objects.filter(pk__in=[session.pk for session in outside]).delete()
     covered = {session.date for session in existing if session.date in dates}
+    start_time, end_time = event.daily_times()
     for number, date in enumerate(dates, start=1):
         if date not in covered:
-            session = EventSession(event=event, date=date, name=_session_name(number))
+            session = EventSession(
+                event=event,
+                date=date,
+                name=_session_name(number),
+                start_time=start_time,
+                end_time=end_time,
+            )
             session.full_clean()
             session.save()
 
@@ -150,11 +157,40 @@ def event_update(*, actor: User, event: Event, version: int, **changes) -> Event
 
 
 @transaction.atomic
-def session_add(*, actor: User, event: Event, date: datetime.date, name: str) -> EventSession:
+def session_add(
+    *,
+    actor: User,
+    event: Event,
+    date: datetime.date,
+    name: str,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+) -> EventSession:
     require_manager(actor, event)
-    session = EventSession(event=event, date=date, name=name.strip())
+    session = EventSession(
+        event=event, date=date, name=name.strip(), start_time=start_time, end_time=end_time
+    )
     session.full_clean()
     session.save()
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: User,
+    session: EventSession,
+    name: str,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+) -> EventSession:
+    """Rename a session or correct its hours (the hours certificates count from now on)."""
+    require_manager(actor, session.event)
+    session.name = name.strip()
+    session.start_time = start_time
+    session.end_time = end_time
+    session.full_clean()
+    session.save(update_fields=["name", "start_time", "end_time"])
     return session
 
 

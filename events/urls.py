@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/penghargaan/<int:award_pk>/hapus/", views.award_delete, name="award-remove"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("sesi/<int:pk>/", views.attendance, name="attendance"),
+    path("sesi/<int:pk>/ubah/", views.session_edit, name="session-edit"),
     path("sesi/<int:pk>/tandai/", views.attendance_mark_view, name="mark"),
     path("sesi/<int:pk>/peserta-baru/", views.walk_in, name="walk-in"),
     path("sesi/<int:pk>/daftar-hadir/", views.sign_sheet, name="sign-sheet"),
