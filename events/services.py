@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from events.models import (
     Attendance,
     Award,
+    Certificate,
     Event,
     EventSession,
     Facilitator,
@@ -530,6 +531,23 @@ def participant_merge(
             else:
                 facilitation.participant = keep
                 facilitation.save(update_fields=["participant"])
+        for certificate in Certificate.objects.select_for_update().filter(participant=duplicate):
+            if (
+                certificate.is_valid
+                and Certificate.objects.valid()
+                .filter(event=certificate.event_id, participant=keep)
+                .exists()
+            ):
+                # One valid certificate per person and event: the kept record's stays.
+                certificate.revoked_at = max(now, certificate.issued_at)
+                certificate.revoked_by = actor
+                certificate.revoked_reason = _(
+                    "Two records of one person were merged; the certificate of the record "
+                    "kept stays valid."
+                )
+                certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+            certificate.participant = keep
+            certificate.save(update_fields=["participant"])
         filled = []
         for field in ("phone", "email", "position"):
             if not getattr(keep, field) and getattr(duplicate, field):

@@ -63,5 +63,7 @@ urlpatterns = [
     path("cerita/", include("impact.urls")),
     path("laporan/", include("libraries.reporting_urls")),
     path("kegiatan/", include("events.urls")),
+    # Printed in the QR code of every attendance certificate: this address must not move.
+    path("sertifikat/", include("events.certificates.public_urls")),
     path("admin/", admin.site.urls),
 ]
