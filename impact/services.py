@@ -173,6 +173,13 @@ def publish_blockers(story: Story) -> list[str]:
                 "consent, or make the story anonymous."
             )
         )
+    if story.video_url and Consent.Kind.VIDEO not in by_kind:
+        problems.append(
+            _(
+                "The story links a video without consent to publish it: record that consent, "
+                "or remove the link."
+            )
+        )
     if story.is_minor:
         # Every consent, a photo's too: the age group may have been corrected after the
         # consents were recorded from the person themselves.

@@ -562,6 +562,7 @@ def public_story(request, pk: int):
             "photos": photos,
             "preview_image": preview,
             "show_name": selectors.story_shows_name(story),
+            "show_video": selectors.story_shows_video(story),
             "selections": story.selections.all(),
             "tz": story.library.province.time_zone,
         },
