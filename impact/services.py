@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from impact import notifications, rules
-from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.services import EditConflict
@@ -462,7 +462,29 @@ def selection_record(*, story: Story, actor: User, level: str, reason: str) -> S
     )
     decision.full_clean()
     decision.save()
+    # The story travels back: its librarians hear of every panel that picks it.
+    notifications.selection_made(
+        decision,
+        link=absolute_url(story_url(current)),
+        card_link=absolute_url(reverse("impact:card", args=[current.pk])),
+    )
     return decision
+
+
+@transaction.atomic
+def notice_mark_read(*, actor: User, notice: Notice) -> Notice:
+    """Take a notice off its recipient's dashboard."""
+    if notice.recipient_id != actor.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def notices_mark_all_read(*, actor: User) -> int:
+    return Notice.objects.unread().filter(recipient=actor).update(read_at=timezone.now())
 
 
 def story_url(story: Story) -> str:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from impact import views
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("publik/", views.public_index, name="public-index"),
     path("provinsi/<str:code>/", views.public_province, name="public-province"),
     path("baca/<int:pk>/", views.public_story, name="public-story"),
+    path("", include("impact.cards")),
+    path("", include("impact.notices")),
 ]

@@ -111,6 +111,7 @@ def test_video_link_is_public_only_with_consent_and_never_embedded(
     assert 'href="https://www.youtube.com/watch?v=abc"' in page
     assert 'rel="noopener noreferrer nofollow external"' in page
     assert "<iframe" not in page and "<embed" not in page
+    assert "youtube.com" in client.get(reverse("impact:public-card", args=[story.pk])).text
 
 
 def test_video_link_of_a_story_not_public_stays_off_public_pages(client, story, village_librarian):

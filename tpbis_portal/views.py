@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from impact.notifications import unread_notices
 from libraries.models import Library
 from libraries.scope import Scope
 from tpbis_portal.forms import LoginForm
@@ -37,6 +38,7 @@ def dashboard(request):
             "library_total": sum(by_level.values()),
             "scope": Scope.for_user(request.user),
             "own_library": request.user.library if request.user.library_id else None,
+            "notices": unread_notices(request.user),
         },
     )
 
