@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from events.certificates import pdf as certificate_pdf
 from events.certificates import views as certificate_views
 from events.certificates.services import (
     certificate_issue,
@@ -488,6 +489,28 @@ def test_zip_holds_one_pdf_per_valid_certificate(client_for, consultant, plm, is
     (name,) = archive.namelist()
     assert name == re.sub(r"[^A-Za-z0-9]+", "-", "sertifikat-" + issued[siti.pk].number) + ".pdf"
     assert "Siti Aminah" in pdf_text(archive.read(name))
+
+
+def test_zip_is_made_and_sent_a_batch_at_a_time(client_for, consultant, plm, issued, monkeypatch):
+    drawn = []
+    draw = certificate_pdf.certificates_pdf
+
+    def counting(batch, *args, **kwargs):
+        drawn.append(len(batch))
+        return draw(batch, *args, **kwargs)
+
+    monkeypatch.setattr(certificate_pdf, "BATCH", 1)
+    monkeypatch.setattr(certificate_pdf, "certificates_pdf", counting)
+    response = client_for(consultant).get(
+        reverse("events:certificates-download", args=[plm.pk, "zip"])
+    )
+    chunks = iter(response.streaming_content)
+
+    first = next(chunks)
+    assert drawn == [1] and first.startswith(b"PK")
+    rest = b"".join(chunks)
+    assert drawn == [1, 1]
+    assert len(zipfile.ZipFile(io.BytesIO(first + rest)).namelist()) == 2
 
 
 def test_one_pdf_holds_every_valid_certificate_a_page_each(
