@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from events.models import (
     Attendance,
     Award,
+    Certificate,
     Event,
     EventSession,
     Facilitator,
@@ -181,3 +182,33 @@ class AwardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["category"]
     list_select_related = ["event", "library"]
     autocomplete_fields = ["event", "library"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Read-only: certificates are issued and revoked on the event's certificates page, where
+    the rules apply and every revocation says why."""
+
+    list_display = ["number", "name", "event", "issued_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "event__kind"]
+    list_select_related = ["event"]
+    search_fields = ["number", "name", "event__title"]
+    show_full_result_count = False
+    exclude = ["sessions"]
+    readonly_fields = ["attended", "number"]
+
+    @admin.display(description=gettext_lazy("sessions attended"))
+    def attended(self, certificate):
+        return ", ".join(
+            f"{entry['date']} {entry['name']} {entry['start']}-{entry['end']}".strip()
+            for entry in certificate.sessions
+        )
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -149,9 +149,43 @@ class InvitationsForm(forms.Form):
         self.helper = _helper(_("Save the invitations"))
 
 
-class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+class SessionTimesForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Local time of the province. The hours count on attendance certificates."),
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the session"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if "start_time" in self.errors or "end_time" in self.errors:
+            return cleaned
+        if (start is None) != (end is None):
+            self.add_error(
+                "end_time" if end is None else "start_time",
+                _("Give both times of the session, or neither."),
+            )
+        elif start is not None and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        return cleaned
+
+
+class SessionForm(SessionTimesForm):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["date", "name", "start_time", "end_time"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from events.models import (
     Attendance,
     Award,
+    Certificate,
     Event,
     EventSession,
     Facilitator,
@@ -73,9 +74,16 @@ def _sync_day_sessions(event: Event) -> None:
         )
     EventSession.objects.filter(pk__in=[session.pk for session in outside]).delete()
     covered = {session.date for session in existing if session.date in dates}
+    start_time, end_time = event.daily_times()
     for number, date in enumerate(dates, start=1):
         if date not in covered:
-            session = EventSession(event=event, date=date, name=_session_name(number))
+            session = EventSession(
+                event=event,
+                date=date,
+                name=_session_name(number),
+                start_time=start_time,
+                end_time=end_time,
+            )
             session.full_clean()
             session.save()
 
@@ -150,11 +158,40 @@ def event_update(*, actor: User, event: Event, version: int, **changes) -> Event
 
 
 @transaction.atomic
-def session_add(*, actor: User, event: Event, date: datetime.date, name: str) -> EventSession:
+def session_add(
+    *,
+    actor: User,
+    event: Event,
+    date: datetime.date,
+    name: str,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+) -> EventSession:
     require_manager(actor, event)
-    session = EventSession(event=event, date=date, name=name.strip())
+    session = EventSession(
+        event=event, date=date, name=name.strip(), start_time=start_time, end_time=end_time
+    )
     session.full_clean()
     session.save()
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: User,
+    session: EventSession,
+    name: str,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+) -> EventSession:
+    """Rename a session or correct its hours (the hours certificates count from now on)."""
+    require_manager(actor, session.event)
+    session.name = name.strip()
+    session.start_time = start_time
+    session.end_time = end_time
+    session.full_clean()
+    session.save(update_fields=["name", "start_time", "end_time"])
     return session
 
 
@@ -494,6 +531,23 @@ def participant_merge(
             else:
                 facilitation.participant = keep
                 facilitation.save(update_fields=["participant"])
+        for certificate in Certificate.objects.select_for_update().filter(participant=duplicate):
+            if (
+                certificate.is_valid
+                and Certificate.objects.valid()
+                .filter(event=certificate.event_id, participant=keep)
+                .exists()
+            ):
+                # One valid certificate per person and event: the kept record's stays.
+                certificate.revoked_at = max(now, certificate.issued_at)
+                certificate.revoked_by = actor
+                certificate.revoked_reason = _(
+                    "Two records of one person were merged; the certificate of the record "
+                    "kept stays valid."
+                )
+                certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+            certificate.participant = keep
+            certificate.save(update_fields=["participant"])
         filled = []
         for field in ("phone", "email", "position"):
             if not getattr(keep, field) and getattr(duplicate, field):

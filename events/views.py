@@ -30,6 +30,7 @@ from events.forms import (
     ProblemFollowUpForm,
     ProblemForm,
     SessionForm,
+    SessionTimesForm,
     WalkInForm,
     libraries_for,
 )
@@ -54,6 +55,7 @@ from events.services import (
     problem_add,
     problem_update,
     session_add,
+    session_update,
     walk_in_register,
 )
 from libraries.scope import Scope
@@ -240,6 +242,38 @@ def session_create(request, pk: int):
         request,
         "events/simple_form.html",
         {"form": form, "event": event, "title": _("Add a session")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    session = session_for(request.user, pk, manage=True)
+    event = session.event
+    form = SessionTimesForm(
+        request.POST or None,
+        initial={
+            "name": session.name,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_update(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("events:detail", pk=event.pk)
+    return render(
+        request,
+        "events/simple_form.html",
+        {
+            "form": form,
+            "event": event,
+            "title": _("Edit the session %(session)s") % {"session": session},
+        },
     )
 
 

@@ -22,6 +22,14 @@ class StoryForm(forms.ModelForm):
 
     # The version the writer started from; a stale one means somebody saved in between.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    video_url = forms.URLField(
+        label=Story._meta.get_field("video_url").verbose_name,
+        help_text=Story._meta.get_field("video_url").help_text,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
+    )
     # Identifies this "new story" page, so that a repeated first save makes one draft.
     draft_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 

@@ -1,9 +1,19 @@
-"""Emails to a story's author when its status changes (console email in development)."""
+"""Telling librarians about their stories: emails when a story's status changes, and a notice
+on the dashboard plus an email when a selection panel shortlists or selects it (console email
+in development)."""
 
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from impact.models import Notice, SelectionDecision
+from impact.models.notices import selection_message
+from libraries.models import User
+
+# Unread notices shown on the dashboard; older ones wait until these are read.
+DASHBOARD_NOTICES = 10
 
 
 def status_changed(story, event, *, link: str) -> None:
@@ -22,3 +32,66 @@ def status_changed(story, event, *, link: str) -> None:
             {"story": story, "event": event, "author": author, "link": link},
         )
     send_mail(subject, body, None, [author.email], fail_silently=True)
+
+
+def story_librarians(story) -> list[User]:
+    """Who hears about a story: its author and the librarians of its library (active)."""
+    librarians = User.objects.filter(
+        library=story.library_id,
+        role__in=[User.Role.DISTRICT_LIBRARIAN, User.Role.VILLAGE_LIBRARIAN],
+        is_active=True,
+    )
+    people = {user.pk: user for user in librarians}
+    if story.author.is_active:
+        people.setdefault(story.author_id, story.author)
+    return sorted(people.values(), key=lambda user: user.pk)
+
+
+def selection_made(decision: SelectionDecision, *, link: str, card_link: str) -> list[Notice]:
+    """A notice on the dashboard of each of the story's librarians (now, in the caller's
+    transaction) and an email to each (once that transaction commits). Whoever recorded the
+    decision is not told what they just did."""
+    recipients = [
+        user for user in story_librarians(decision.story) if user.pk != decision.decided_by_id
+    ]
+    notices = Notice.objects.bulk_create(
+        [Notice(recipient=user, decision=decision) for user in recipients],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(
+        lambda: _send_selection_emails(decision, recipients, link=link, card_link=card_link)
+    )
+    return notices
+
+
+def _send_selection_emails(decision, recipients, *, link: str, card_link: str) -> None:
+    story = decision.story
+    for user in recipients:
+        if not user.email:
+            continue
+        with translation.override("id"):
+            subject = _("Story “%(title)s”: %(panel)s") % {
+                "title": story.title or _("Untitled story"),
+                "panel": decision.get_level_display(),
+            }
+            body = render_to_string(
+                "impact/email/selection_made.txt",
+                {
+                    "user": user,
+                    "decision": decision,
+                    "message": selection_message(decision),
+                    "link": link,
+                    "card_link": card_link,
+                },
+            )
+        send_mail(subject, body, None, [user.email], fail_silently=True)
+
+
+def unread_notices(user) -> list[Notice]:
+    """The newest unread notices of ``user`` (one query)."""
+    return list(
+        Notice.objects.unread()
+        .filter(recipient=user)
+        .select_related("decision__story__library")
+        .order_by("-created_at", "-pk")[:DASHBOARD_NOTICES]
+    )

@@ -38,6 +38,15 @@ def story_shows_name(story) -> bool:
     return story.consents.active().filter(kind="naming").exists()
 
 
+def story_shows_video(story) -> bool:
+    """The video link is public only with a standing consent to publish the video, given by a
+    parent or guardian for a minor (the video shows the person)."""
+    if not story.video_url:
+        return False
+    consent = story.consents.active().filter(kind="video", photo__isnull=True).first()
+    return consent is not None and (not story.is_minor or consent.by_guardian)
+
+
 def public_story_cards(*, province_code: str, library_id: int | None = None, limit: int = 6):
     """The newest public stories of a province (or of one library) and how many there are.
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from impact import notifications, rules
-from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.services import EditConflict
@@ -171,6 +171,13 @@ def publish_blockers(story: Story) -> list[str]:
             _(
                 "The storyteller is named but did not consent to being named: record that "
                 "consent, or make the story anonymous."
+            )
+        )
+    if story.video_url and Consent.Kind.VIDEO not in by_kind:
+        problems.append(
+            _(
+                "The story links a video without consent to publish it: record that consent, "
+                "or remove the link."
             )
         )
     if story.is_minor:
@@ -391,6 +398,9 @@ def consent_record(
     if earlier is not None:
         earlier.superseded_by = consent
         earlier.save(update_fields=["superseded_by"])
+    if current.status == Story.Status.PUBLISHED:
+        # A consent given after publication (a photo's face, the video) may show more.
+        _public_stories_changed(current)
     return consent
 
 
@@ -457,7 +467,29 @@ def selection_record(*, story: Story, actor: User, level: str, reason: str) -> S
     )
     decision.full_clean()
     decision.save()
+    # The story travels back: its librarians hear of every panel that picks it.
+    notifications.selection_made(
+        decision,
+        link=absolute_url(story_url(current)),
+        card_link=absolute_url(reverse("impact:card", args=[current.pk])),
+    )
     return decision
+
+
+@transaction.atomic
+def notice_mark_read(*, actor: User, notice: Notice) -> Notice:
+    """Take a notice off its recipient's dashboard."""
+    if notice.recipient_id != actor.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def notices_mark_all_read(*, actor: User) -> int:
+    return Notice.objects.unread().filter(recipient=actor).update(read_at=timezone.now())
 
 
 def story_url(story: Story) -> str:

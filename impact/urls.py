@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from impact import views
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("foto/<int:pk>/<str:size>/", views.photo_file, name="photo-file"),
     path("persetujuan/<int:pk>/tarik/", views.consent_withdraw, name="consent-withdraw"),
     path("persetujuan/<int:pk>/formulir/", views.consent_file, name="consent-file"),
+    path("", include("impact.cards")),
+    path("", include("impact.notices")),
 ]

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from events.models import Attendance, Event
 from libraries.models import Library, User
 from libraries.regions_loader import DEFAULT_REGISTER, load_regions
 from libraries.scope import Scope
@@ -34,6 +35,10 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
     samarinda = User.objects.get(username="pustakawan.samarinda")
     assert Scope.for_user(samarinda).regency_codes == {"64.72"}
     assert Library.objects.get(village__isnull=False, librarians__username="pustakawan.desa")
+    plm = Event.objects.get(title="PLM Provinsi Kalimantan Timur")
+    present = Attendance.objects.active().filter(session__event=plm)
+    assert plm.certificates.valid().count() == present.values("participant").distinct().count()
+    assert plm.certificates.count() == plm.certificates.valid().count() > 0  # no duplicates
 
 
 @pytest.mark.django_db

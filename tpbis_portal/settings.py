@@ -300,3 +300,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Video sites a story's video link may point to (and their subdomains), for the video story
+# contests. The portal links to the video; it never embeds the site.
+STORY_VIDEO_HOSTS = env_list(
+    "STORY_VIDEO_HOSTS",
+    "youtube.com,youtu.be,vimeo.com,drive.google.com,facebook.com,fb.watch,instagram.com,"
+    "tiktok.com",
+)

@@ -78,5 +78,7 @@ urlpatterns = [
     path("laporan/", include("libraries.reporting.urls")),
     path("acara/", include("events.urls")),
     path("kegiatan/", include(moved_event_patterns)),
+    # Printed in the QR code of every attendance certificate: this address must not move.
+    path("sertifikat/", include("events.certificates.public_urls")),
     path("admin/", admin.site.urls),
 ]

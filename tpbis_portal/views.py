@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from impact.notifications import unread_notices
 from libraries.models import Library
 from libraries.scope import Scope
 from libraries.storage import PRIVATE
@@ -97,6 +98,7 @@ def dashboard(request):
             "library_total": sum(by_level.values()),
             "scope": Scope.for_user(request.user),
             "own_library": request.user.library if request.user.library_id else None,
+            "notices": unread_notices(request.user),
         },
     )
 

@@ -1,5 +1,6 @@
 """Demo events of the programme: the PLM Kalimantan Timur, a Bimtek in Kepulauan Riau and an SHM
-in Sumatera Utara, with invitations, attendance, facilitators, a problem and awards.
+in Sumatera Utara, with invitations, attendance, facilitators, a problem, awards and the PLM's
+attendance certificates.
 
 Used by ``manage.py load_demo_data`` (local development only); idempotent.
 """
@@ -8,6 +9,7 @@ import datetime
 import uuid
 import zoneinfo
 
+from events.certificates.services import certificates_issue
 from events.models import Event, Facilitator, Problem
 from events.services import (
     attendance_mark,
@@ -178,4 +180,11 @@ def create_demo_events() -> int:
                 library=None,
                 institution=origin,
             )
+    create_demo_certificates(actor)
     return created
+
+
+def create_demo_certificates(actor: User) -> int:
+    """Attendance certificates for everyone who came to the PLM Kalimantan Timur."""
+    plm = Event.objects.get(title="PLM Provinsi Kalimantan Timur")
+    return certificates_issue(actor=actor, event=plm).issued

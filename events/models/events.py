@@ -196,6 +196,14 @@ class Event(models.Model):
     def local_end(self) -> datetime.datetime:
         return timezone.localtime(self.ends_at, self.tz)
 
+    def daily_times(self) -> tuple[datetime.time | None, datetime.time | None]:
+        """The local hours of each day by default: from the event's start time to its end
+        time (08:00-16:00 for an event from 4 July 08:00 to 6 July 16:00); none if the end
+        time is not after the start time."""
+        start = self.local_start.time().replace(second=0, microsecond=0)
+        end = self.local_end.time().replace(second=0, microsecond=0)
+        return (start, end) if end > start else (None, None)
+
     def local_dates(self) -> list[datetime.date]:
         """Every calendar day of the event in its local time."""
         first, last = self.local_start.date(), self.local_end.date()
@@ -220,6 +228,19 @@ class EventSession(models.Model):
     name = models.CharField(
         _("name"), max_length=100, help_text=_("For example: Day 1, or Day 2 (afternoon).")
     )
+    # Local times of the province: they give the hours printed on attendance certificates.
+    start_time = models.TimeField(
+        _("starts at"),
+        null=True,
+        blank=True,
+        help_text=_("Local time of the province (WIB, WITA or WIT)."),
+    )
+    end_time = models.TimeField(
+        _("ends at"),
+        null=True,
+        blank=True,
+        help_text=_("Local time of the province (WIB, WITA or WIT)."),
+    )
 
     SCOPE_PATHS = {"province": "event__province", "regency": "event__regency"}
 
@@ -235,14 +256,38 @@ class EventSession(models.Model):
                 name="event_session_unique_name_per_day",
                 violation_error_message=_("This event already has a session of that name."),
             ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True, end_time__isnull=True)
+                | Q(start_time__isnull=False, end_time__isnull=False, end_time__gt=F("start_time")),
+                name="event_session_times_in_order",
+                violation_error_message=_(
+                    "Give both times of the session, the end after the start (or neither)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%d-%m-%Y})"
 
     def clean(self) -> None:
+        errors = {}
         if self.event_id and self.date and self.date not in self.event.local_dates():
-            raise ValidationError({"date": _("The session must fall within the event's dates.")})
+            errors["date"] = _("The session must fall within the event's dates.")
+        if (self.start_time is None) != (self.end_time is None):
+            missing = "end_time" if self.end_time is None else "start_time"
+            errors[missing] = _("Give both times of the session, or neither.")
+        elif self.start_time is not None and self.end_time <= self.start_time:
+            errors["end_time"] = _("The session must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def minutes(self) -> int | None:
+        """How long the session lasts, or None when its times are not recorded."""
+        if self.start_time is None or self.end_time is None:
+            return None
+        start = self.start_time.hour * 60 + self.start_time.minute
+        return self.end_time.hour * 60 + self.end_time.minute - start
 
 
 class Invitation(models.Model):

@@ -1,5 +1,6 @@
 from .consent import Consent
+from .notices import Notice
 from .review import ReviewEvent, SelectionDecision
 from .stories import Photo, Story
 
-__all__ = ["Consent", "Photo", "ReviewEvent", "SelectionDecision", "Story"]
+__all__ = ["Consent", "Notice", "Photo", "ReviewEvent", "SelectionDecision", "Story"]

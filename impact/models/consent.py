@@ -30,6 +30,7 @@ class Consent(models.Model):
         STORY_USE = "story_use", _("Use of the story")
         NAMING = "naming", _("Being named")
         PHOTO_FACE = "photo_face", _("Publishing a photo showing their face")
+        VIDEO = "video", _("Publishing the video")
 
     class Method(models.TextChoices):
         SIGNED_FORM = "signed_form", _("Signed consent form (uploaded)")
@@ -112,7 +113,7 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["story_use", "naming", "photo_face"]),
+                condition=Q(kind__in=["story_use", "naming", "photo_face", "video"]),
                 name="consent_kind_known",
             ),
             models.CheckConstraint(

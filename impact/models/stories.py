@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +18,29 @@ from libraries.models import Library, Village
 from libraries.scope import ScopedQuerySet
 
 STORY_TEXT_LIMIT = 5000
+
+
+def validate_video_url(value: str) -> None:
+    """A video for the story contests: an https address on one of the video sites allowed by
+    ``STORY_VIDEO_HOSTS`` (or a subdomain of one). The portal only links to it: nothing of
+    the site is embedded in its pages."""
+    parts = urlsplit(value or "")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
+        raise ValidationError(
+            _("Give the video's address starting with https://."), code="video_scheme"
+        )
+    host = (parts.hostname or "").rstrip(".").lower()
+    allowed = [name.lower() for name in settings.STORY_VIDEO_HOSTS]
+    if not any(host == name or host.endswith("." + name) for name in allowed):
+        raise ValidationError(
+            _("Videos can be linked from these sites only: %(hosts)s.")
+            % {"hosts": ", ".join(allowed)},
+            code="video_host",
+        )
 
 
 class StoryQuerySet(ScopedQuerySet):
@@ -115,6 +139,7 @@ class Story(models.Model):
         "jobs_created",
         "product",
         "sold_where",
+        "video_url",
     )
     # Needed before a story can be submitted for review.
     REQUIRED_TO_SUBMIT = (
@@ -214,6 +239,17 @@ class Story(models.Model):
         blank=True,
         help_text=_("For example: village market, Shopee, the Samarinda souvenir shop."),
     )
+    video_url = models.URLField(
+        _("video link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_(
+            "For the video story contests (lomba cerita dampak): the https:// address of the "
+            "video on YouTube, Vimeo, Google Drive, Facebook, Instagram or TikTok. Shown as a "
+            "link only, and in public only with the consent to publish the video."
+        ),
+    )
     # Set by the "new story" page: a repeated or double-clicked first save finds the draft
     # it already created instead of starting a second one.
     draft_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -279,6 +315,12 @@ class Story(models.Model):
                 raise ValidationError(
                     {"village": _("Choose a desa/kelurahan in the kabupaten/kota of the library.")}
                 )
+
+    @property
+    def video_host(self) -> str:
+        """The site the video link leads to, to say so next to the link."""
+        host = urlsplit(self.video_url).hostname or ""
+        return host.removeprefix("www.").removeprefix("m.")
 
     @property
     def is_minor(self) -> bool:

@@ -58,6 +58,12 @@ def story_url(story: Story, province: Province | None = None) -> str:
     return reverse("public:story", kwargs={**_province_kwargs(province), "pk": story.pk})
 
 
+def story_card_url(story: Story, *, pdf: bool = False) -> str:
+    """The printable card of a public story, next to its page."""
+    name = "public:story-card-pdf" if pdf else "public:story-card"
+    return reverse(name, kwargs={**_province_kwargs(story.library.province), "pk": story.pk})
+
+
 def canonical(request, url: str):
     """Send an old or mistyped slug to the page's one address, keeping the query."""
     if request.path == url:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from impact import selectors
+from impact import cards, selectors
 from impact.models import Photo, Story
 from libraries.models import Province
-from tpbis_portal.overview.addresses import canonical, province_stories_url, story_url
+from tpbis_portal.overview.addresses import (
+    canonical,
+    province_stories_url,
+    story_card_url,
+    story_url,
+)
 from tpbis_portal.overview.cache import cached_public_page, render_public
 
 PAGE_SIZE = 12
@@ -83,7 +88,50 @@ def story_detail(request, code: str, pk: int, slug: str = ""):
             "photos": photos,
             "preview_image": preview,
             "show_name": selectors.story_shows_name(story),
+            "show_video": selectors.story_shows_video(story),
             "selections": story.selections.all(),
             "tz": story.library.province.time_zone,
         },
     )
+
+
+def _public_story(code: str, pk: int) -> Story:
+    return get_object_or_404(
+        Story.objects.public()
+        .filter(library__province_id=code)
+        .select_related("library__province", "library__regency"),
+        pk=pk,
+    )
+
+
+def _no_cache(response):
+    # A withdrawn consent takes a public card down at once: shared caches revalidate.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def story_card(request, code: str, pk: int, slug: str = ""):
+    """The printable card of a public story, with only what its public page shows."""
+    story = _public_story(code, pk)
+    if response := canonical(request, story_card_url(story)):
+        return response
+    return _no_cache(
+        cards.render_card(
+            request,
+            cards.story_card(story, public=True),
+            pdf_url=story_card_url(story, pdf=True),
+            back_url=story_url(story),
+        )
+    )
+
+
+@require_GET
+def story_card_pdf(request, code: str, pk: int, slug: str = ""):
+    story = _public_story(code, pk)
+    if response := canonical(request, story_card_url(story, pdf=True)):
+        return response
+    content = cards.story_card(story, public=True)
+    if content.unavailable:
+        return redirect(story_card_url(story))
+    return _no_cache(cards.card_pdf_response(content))

@@ -21,6 +21,12 @@ urlpatterns = [
     ),
     re_path(PROVINCE + r"cerita/$", stories.province_stories, name="province-stories"),
     re_path(PROVINCE + r"cerita/(?P<pk>\d+)/$", stories.story_detail, name="story"),
+    re_path(PROVINCE + r"cerita/(?P<pk>\d+)/kartu/$", stories.story_card, name="story-card"),
+    re_path(
+        PROVINCE + r"cerita/(?P<pk>\d+)/kartu/pdf/$",
+        stories.story_card_pdf,
+        name="story-card-pdf",
+    ),
     # The library page's address before it named its kind.
     re_path(
         PROVINCE + r"(?P<pk>\d+)-(?P<library_slug>[-a-z0-9]*)/$",
