@@ -7,6 +7,7 @@ Playwright's own browser download does not work everywhere; the tests use Debian
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,6 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
+# Generous waits for what the user would see: a busy CI machine renders slowly, and a test
+# must not fail because of that (a wait ends as soon as the state is there).
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +43,7 @@ def chromium():
 def phone_page(chromium, live_server):
     """A fresh browser context at 360 px, like a phone; base URL is the live server."""
     context = chromium.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -49,7 +54,7 @@ def laptop_page(chromium, live_server):
     context = chromium.new_context(
         viewport={"width": 1280, "height": 800}, base_url=live_server.url, locale="id-ID"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from impact.models import Photo, Story
-from tests.browser import PHONE, sign_in
+from tests.browser import PHONE, WAIT_MS, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,7 +70,7 @@ def test_librarian_writes_a_story_on_a_phone_and_staff_publish_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     staff = chromium.new_context(viewport=PHONE, base_url=live_server.url, locale="id-ID")
-    staff.set_default_timeout(10_000)
+    staff.set_default_timeout(WAIT_MS)
     staff_page = staff.new_page()
     sign_in(staff_page, perpusnas.username, PASSWORD)
     staff_page.goto("/cerita/?status=submitted")
