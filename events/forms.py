@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Award, Event, Facilitator, Participant, Problem, Registration
 from libraries.models import Library, Province, Regency
 from libraries.scope import Scope
-from libraries.widgets import InvalidMarkingBoundField
+from libraries.widgets import DatePickerInput, InvalidMarkingBoundField, TimePickerInput
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -47,19 +47,17 @@ def libraries_for(user, province_code: str | None):
 class EventForm(forms.ModelForm):
     """Dates and times are typed in the province's local time and stored in UTC."""
 
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day"), widget=DatePickerInput)
     start_time = forms.TimeField(
         label=_("Starts at (local time)"),
         initial=datetime.time(8, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimePickerInput,
     )
-    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=DatePickerInput)
     end_time = forms.TimeField(
         label=_("Ends at (local time)"),
         initial=datetime.time(16, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimePickerInput,
     )
     regency = RegencyChoiceField(
         queryset=Regency.objects.none(),
@@ -152,7 +150,7 @@ class InvitationsForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DatePickerInput)
     name = forms.CharField(label=_("Name"), max_length=100)
 
     def __init__(self, *args, **kwargs):
