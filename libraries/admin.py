@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from libraries.data_version import province_data_changed
+from libraries.formatting import format_number, format_rupiah
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -501,7 +502,7 @@ class RefreshesIndicatorsMixin:
 
 @admin.register(Activity)
 class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["title", "date", "library", "strategy", "kind", "participants_total"]
+    list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
@@ -511,6 +512,10 @@ class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdm
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
     form = ActivityAdminForm
+
+    @admin.display(description=_("participants"), ordering="participants_total")
+    def participants(self, activity):
+        return format_number(activity.participants_total)
 
     def save_model(self, request, obj, form, change):
         # Keeps the optimistic-lock counter of the portal's edit form in step.
@@ -551,11 +556,15 @@ class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(VisitorCount)
 class VisitorCountAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["library", "month", "visitors"]
+    list_display = ["library", "month", "visitor_count"]
     list_select_related = ["library"]
     search_fields = ["library__name"]
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by"]
+
+    @admin.display(description=_("visitors"), ordering="visitors")
+    def visitor_count(self, count):
+        return format_number(count.visitors)
 
 
 class DocumentLinkMixin:
@@ -613,11 +622,15 @@ class RegulationAdmin(
 
 @admin.register(BudgetAllocation)
 class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["library", "source", "amount", "decided_on"]
+    list_display = ["library", "source", "rupiah", "decided_on"]
     list_filter = ["source"]
     list_select_related = ["library"]
     search_fields = ["purpose", "library__name"]
     autocomplete_fields = ["library"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def rupiah(self, allocation):
+        return format_rupiah(allocation.amount)
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
