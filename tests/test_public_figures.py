@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -107,6 +108,80 @@ def test_province_page_shows_indicators_against_target_with_the_numbers_behind_t
     assert activities.status_label in text
     # A participants' count by gender is shown when no group is tiny.
     assert "Laki-laki: 30" in text and "Perempuan: 36" in text
+
+
+@pytest.fixture
+def visitors_against_target(kepri, barat):
+    """Kepulauan Riau's visitors: 74% of the target at the village library that has one, and
+    more at the kab/kota library that has none (together 104% of the village's target)."""
+    months = timezone.localdate().month
+    month = timezone.localdate().replace(day=1)
+    factories.TargetFactory(
+        indicator=Indicator.VISITORS, level=Library.Level.VILLAGE, year=THIS_YEAR, per_month=1000
+    )
+    factories.VisitorCountFactory(library=barat, month=month, visitors=740 * months)
+    factories.VisitorCountFactory(library=kepri["district"], month=month, visitors=300 * months)
+    return {"measured": 740 * months, "actual": 1040 * months, "target": 1000 * months}
+
+
+def _id_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def test_indicator_headline_shows_the_figure_its_colour_is_based_on(
+    client, visitors_against_target
+):
+    figures = visitors_against_target
+
+    response = client.get(KEPRI)
+
+    text = _text(response)
+    section = next(s for s in response.context["sections"] if s.slug == "indikator")
+    visitors = next(
+        row["value"] for row in section.context["rows"] if row["value"].indicator == "visitors"
+    )
+    assert visitors.status == "red"
+    measured, target = _id_number(figures["measured"]), _id_number(figures["target"])
+    assert f"<strong>{measured}</strong> / {target}" in text
+    assert f"<strong>{_id_number(figures['actual'])}</strong>" not in text
+    assert "1 perpustakaan bertarget" in text
+    # Everything recorded stays readable, beside the figure, not as the figure.
+    assert f"{_id_number(figures['actual'])} seluruhnya" in text
+
+
+def test_csv_gives_the_figure_behind_each_colour_and_the_libraries_it_covers(
+    client, visitors_against_target
+):
+    figures = visitors_against_target
+
+    total = _csv_rows(client)[0]
+
+    assert total["Pengunjung"] == str(figures["actual"])
+    assert total["Pengunjung: dari perpustakaan bertarget"] == str(figures["measured"])
+    assert total["Pengunjung: perpustakaan bertarget"] == "1"
+    assert total["Pengunjung: target"] == str(figures["target"])
+    assert total["Pengunjung: status"] == "Di bawah target"
+
+
+def test_dashboard_rows_show_the_figure_behind_each_colour(client_for, perpusnas, kepri, barat):
+    factories.TargetFactory(
+        indicator=Indicator.ACTIVITIES, level=Library.Level.VILLAGE, year=THIS_YEAR, per_month=1
+    )
+    for _number in range(3):
+        _activity(barat)
+    for _number in range(11):
+        _activity(kepri["district"])
+    months = timezone.localdate().month
+
+    response = client_for(perpusnas).get(reverse("dashboard:national"))
+
+    section = next(s for s in response.context["sections"] if s.slug == "indikator")
+    (kepri_row,) = [item for item in section.context["rows_by"] if item["row"].area.key == "21"]
+    activities = kepri_row["values"][0]
+    assert (activities.actual, activities.headline, activities.target) == (14, 3, months)
+    words = " ".join(re.sub(r"<[^>]+>", " ", _text(response)).split())
+    assert f"3 / {months} (1 perpustakaan bertarget)" in words
+    assert f"14 / {months}" not in words
 
 
 def test_small_counts_by_gender_are_hidden_on_the_province_page(client, barat):

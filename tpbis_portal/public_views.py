@@ -207,8 +207,12 @@ def province_csv(request, code: str, slug: str = ""):
     ]
     for indicator in KEY_INDICATORS:
         label = str(Indicator(indicator).label)
+        # The colour compares what the libraries with a target achieved with their target:
+        # that figure and the number of libraries it covers sit beside everything recorded.
         header += [
             label,
+            _("%(indicator)s: from libraries with a target") % {"indicator": label},
+            _("%(indicator)s: libraries with a target") % {"indicator": label},
             _("%(indicator)s: target") % {"indicator": label},
             _("%(indicator)s: status") % {"indicator": label},
         ]
@@ -227,11 +231,16 @@ def province_csv(request, code: str, slug: str = ""):
         cells = []
         for indicator in KEY_INDICATORS:
             value = report[indicator] if report is not None else None
-            if value is None:
-                cells += [0, "", ""]
+            if value is None or value.target is None:
+                cells += [value.actual if value else 0, "", 0, "", ""]
                 continue
-            target = "" if value.target is None else _number(value.target)
-            cells += [value.actual, target, value.status_label if target != "" else ""]
+            cells += [
+                value.actual,
+                value.measured,
+                value.libraries_with_target,
+                int(value.target),
+                value.status_label,
+            ]
         return cells
 
     def row(counts: RegionCounts, reached: int | str, report, story_count: int) -> list:
@@ -278,11 +287,6 @@ def province_csv(request, code: str, slug: str = ""):
         f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
     )
     return stream_csv(filename, header, rows)
-
-
-def _number(value) -> int | str:
-    """A target as a plain number: whole when it is whole, else with its decimals."""
-    return int(value) if value == value.to_integral_value() else str(value)
 
 
 def _zone(province: Province) -> ZoneInfo:
