@@ -415,6 +415,96 @@ def test_csv_adds_indicators_stories_and_hides_small_counts_by_gender(client, ke
         assert private not in body
 
 
+def _published_genders(client, libraries) -> dict:
+    """Every participants-by-gender cell a reader gets from the CSV and the public pages."""
+    from tpbis_portal.public_views import library_url
+
+    shown = {}
+    rows = _csv_rows(client)
+    for row in rows:
+        key = (
+            ("province", "21") if row["Kode wilayah"] == "21" else ("regency", row["Kode wilayah"])
+        )
+        for gender, column in (("male", "Peserta laki-laki"), ("female", "Peserta perempuan")):
+            shown[(key, gender)] = None if row[column] == "disembunyikan" else int(row[column])
+    pages = [(("province", "21"), KEPRI)] + [
+        (("library", str(library.pk)), library_url(library)) for library in libraries
+    ]
+    for key, url in pages:
+        response = client.get(url)
+        section = next(s for s in response.context["sections"] if s.slug == "indikator")
+        for gender in ("male", "female"):
+            value = section.context["gender"][gender]
+            if (key, gender) in shown:
+                assert shown[(key, gender)] == value, (key, gender)
+            shown[(key, gender)] = value
+        text = _text(response)
+        hidden = section.context["gender"]["male"] is None
+        assert hidden == ("menurut jenis kelamin: disembunyikan" in text), key
+    return shown
+
+
+def test_no_hidden_count_comes_back_by_subtraction_from_the_open_data_and_the_pages(
+    client, kepri, barat
+):
+    from tests.test_suppression import published, recoverable
+    from tpbis_portal.suppression import Place
+
+    # Tanjung Pinang: 2 men at Tanjung Pinang Barat, 13 at the kab/kota library; 30 at the
+    # provincial library. The province total minus the provincial library gives Tanjung
+    # Pinang's 15 men, minus the kab/kota library's 13 gives the 2.
+    _activity(barat, male=2, female=9)
+    _activity(kepri["district"], male=13, female=11)
+    _activity(kepri["provincial"], male=30, female=40)
+    libraries = [barat, kepri["district"], kepri["provincial"]]
+
+    shown = _published_genders(client, libraries)
+
+    assert shown[(("library", str(barat.pk)), "male")] is None
+    truth = [
+        Place(("province", "21"), None, 45, 60),
+        Place(("regency", "21.72"), ("province", "21"), 15, 20),
+        Place(("library", str(barat.pk)), ("regency", "21.72"), 2, 9),
+        Place(("library", str(kepri["district"].pk)), ("regency", "21.72"), 13, 11),
+        Place(("library", str(kepri["provincial"].pk)), ("province", "21"), 30, 40),
+    ]
+    values, relations = published(truth)
+    hidden = {cell for cell, value in shown.items() if value is None}
+    assert all(shown[cell] == values[cell] for cell in shown if cell not in hidden)
+    assert recoverable(values, relations, hidden) & {(("library", str(barat.pk)), "male")} == set()
+    # The subtraction in particular: Tanjung Pinang's men (shown, or the province's minus the
+    # provincial library's) minus the kab/kota library's.
+    district = ("library", str(kepri["district"].pk))
+    assert (district, "male") in hidden or (("regency", "21.72"), "male") in hidden
+
+
+def test_a_withdrawn_library_s_small_count_is_not_given_back_by_the_totals(client, kepri, barat):
+    from tests.test_suppression import published, recoverable
+    from tpbis_portal.suppression import Place
+
+    withdrawn = kepri["withdrawn"]
+    _activity(withdrawn, male=1, female=5)
+    _activity(barat, male=12, female=9)
+    _activity(kepri["provincial"], male=30, female=40)
+
+    shown = _published_genders(client, [barat, kepri["provincial"]])
+
+    truth = [
+        Place(("province", "21"), None, 43, 54),
+        Place(("regency", "21.72"), ("province", "21"), 13, 14),
+        Place(("library", str(withdrawn.pk)), ("regency", "21.72"), 1, 5, published=False),
+        Place(("library", str(barat.pk)), ("regency", "21.72"), 12, 9),
+        Place(("library", str(kepri["provincial"].pk)), ("province", "21"), 30, 40),
+    ]
+    values, relations = published(truth)
+    hidden = {cell for cell, value in shown.items() if value is None} | {
+        (("library", str(withdrawn.pk)), gender) for gender in ("male", "female")
+    }
+    assert (
+        recoverable(values, relations, hidden) & {(("library", str(withdrawn.pk)), "male")} == set()
+    )
+
+
 # Cache invalidation through the services
 
 
@@ -592,7 +682,7 @@ def test_province_page_queries_stay_fixed_as_stories_activities_and_events_grow(
                 actor=perpusnas, province_code="21", title=f"SHM {number}", kind="shm_province"
             )
         cache.clear()
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             assert client.get(KEPRI).status_code == 200
         with django_assert_num_queries(2):
             assert client.get("/provinsi/").status_code == 200
