@@ -69,6 +69,7 @@ class StoryAdmin(ReadOnlyScopedAdmin):
     list_filter = ["status", "domain", "library__province", "library__cohort_year"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [ConsentInline, ReviewEventInline, SelectionInline]
 
     @admin.display(description=_("title"), ordering="title")

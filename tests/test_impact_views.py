@@ -875,3 +875,16 @@ def test_draft_whose_title_was_cleared_is_still_listed_and_named(
         assert "(tanpa judul)" in response.text, name
     listing = client_for(village_librarian).get(reverse("impact:list"))
     assert reverse("impact:detail", args=[story.pk]) in listing.text
+
+
+def test_withdrawn_consent_names_the_zone_of_its_time(client_for, village_librarian, story):
+    consent = story_consent(story)
+    services.consent_withdraw(consent=consent, actor=village_librarian, reason="Pindah kota.")
+    local = timezone.localtime(
+        Consent.objects.get(pk=consent.pk).withdrawn_at,
+        datetime.timezone(datetime.timedelta(hours=8)),
+    )
+
+    response = client_for(village_librarian).get(reverse("impact:detail", args=[story.pk]))
+
+    assert f"{local:%H:%M} WITA: Pindah kota." in response.text
