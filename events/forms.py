@@ -1,4 +1,5 @@
 import datetime
+import uuid
 import zoneinfo
 
 from crispy_forms.helper import FormHelper
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Award, Event, Facilitator, Participant, Problem, Registration
 from libraries.models import Library, Province, Regency
 from libraries.scope import Scope
+from libraries.widgets import DatePickerInput, InvalidMarkingBoundField, TimePickerInput
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -45,19 +47,17 @@ def libraries_for(user, province_code: str | None):
 class EventForm(forms.ModelForm):
     """Dates and times are typed in the province's local time and stored in UTC."""
 
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("First day"), widget=DatePickerInput)
     start_time = forms.TimeField(
         label=_("Starts at (local time)"),
         initial=datetime.time(8, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimePickerInput,
     )
-    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=DatePickerInput)
     end_time = forms.TimeField(
         label=_("Ends at (local time)"),
         initial=datetime.time(16, 0),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimePickerInput,
     )
     regency = RegencyChoiceField(
         queryset=Regency.objects.none(),
@@ -154,13 +154,13 @@ class SessionTimesForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Starts at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimePickerInput,
         help_text=_("Local time of the province. The hours count on attendance certificates."),
     )
     end_time = forms.TimeField(
         label=_("Ends at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimePickerInput,
     )
 
     def __init__(self, *args, **kwargs):
@@ -183,7 +183,7 @@ class SessionTimesForm(forms.Form):
 
 
 class SessionForm(SessionTimesForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DatePickerInput)
 
     field_order = ["date", "name", "start_time", "end_time"]
 
@@ -236,14 +236,22 @@ class WalkInForm(PersonFields):
         label=_("Role"), choices=Registration.Role.choices, initial=Registration.Role.OTHER
     )
     phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
-    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    # Makes a retry (a double tap, an offline replay) add the person once.
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form could not be read; check the details and send it again."),
+            "invalid": _("The form could not be read; check the details and send it again."),
+        },
+    )
 
     field_order = ["name", "gender", "role", "library", "institution", "position", "phone"]
+    # Rendered by hand on the attendance page (crispy would double its render time).
+    bound_field_class = InvalidMarkingBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Rendered by hand on the attendance page (crispy would double its render time).
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
                 widget.attrs["class"] = "form-check-input"
@@ -251,8 +259,16 @@ class WalkInForm(PersonFields):
                 widget.attrs["class"] = "form-select"
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs["class"] = "form-control"
-            if name in self.errors:
-                widget.attrs["class"] += " is-invalid"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "client_id" in self._errors:
+            # A hidden field's error would show nowhere: say it at the top of the form, and
+            # give the form a sound id so that the corrected form can be sent.
+            self.add_error(None, self._errors.pop("client_id").as_data())
+            self.data = self.data.copy()
+            self.data[self.add_prefix("client_id")] = str(uuid.uuid4())
+        return cleaned
 
     def person(self) -> dict:
         return {**super().person(), "phone": self.cleaned_data["phone"]}

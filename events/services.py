@@ -431,11 +431,24 @@ def attendance_mark_many(
 def attendance_unmark(
     *, actor: User, session: EventSession, participant: Participant, client_id
 ) -> Attendance | None:
-    """Undo the active mark, keeping it in the history; repeating it changes nothing."""
+    """Undo the active mark, keeping it in the history; repeating it changes nothing.
+
+    Like ``attendance_mark``, a retry is recognised by its id only for the same person at the
+    same session: an id already spent on someone else's undo is refused, never answered with
+    (or applied to) that other mark.
+    """
     require_manager(actor, session.event)
     client_id = _coerce_uuid(client_id)
-    undone = Attendance.objects.filter(revoke_client_id=client_id).first()
-    if undone is not None:
+
+    def earlier_undo() -> Attendance | None:
+        undone = Attendance.objects.filter(revoke_client_id=client_id).first()
+        if undone is not None and (
+            undone.session_id != session.pk or undone.participant_id != participant.pk
+        ):
+            raise ValidationError(_("This undo id was already used for someone else."))
+        return undone
+
+    if (undone := earlier_undo()) is not None:
         return undone
     active = (
         Attendance.objects.active()
@@ -448,7 +461,14 @@ def attendance_unmark(
     active.revoked_at = max(timezone.now(), active.marked_at)
     active.revoked_by = actor
     active.revoke_client_id = client_id
-    active.save(update_fields=["revoked_at", "revoked_by", "revoke_client_id"])
+    try:
+        # The database keeps undo ids unique: a simultaneous undo with the same id loses here.
+        with transaction.atomic():
+            active.save(update_fields=["revoked_at", "revoked_by", "revoke_client_id"])
+    except IntegrityError:
+        if (undone := earlier_undo()) is None:
+            raise
+        return undone
     _public_figures_changed(session.event.province_id)
     return active
 

@@ -422,11 +422,16 @@ def attendance_mark_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def walk_in(request, pk: int):
+    """Add someone not on the list and mark them; also the replay of the offline queue, which
+    asks for JSON and gets the outcome (or every error, by field) as JSON."""
     session = session_for(request.user, pk, manage=True)
-    form = WalkInForm(request.POST or None, user=request.user, event=session.event, prefix="walkin")
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = WalkInForm(
+        request.POST if posted else None, user=request.user, event=session.event, prefix="walkin"
+    )
+    if posted and form.is_valid():
         try:
-            participant, _mark = walk_in_register(
+            participant, mark = walk_in_register(
                 actor=request.user,
                 session=session,
                 client_id=form.cleaned_data["client_id"],
@@ -436,6 +441,9 @@ def walk_in(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if _wants_json(request):
+                payload = _mark_payload(mark, session.event, participant.pk, True)
+                return JsonResponse({**payload, "name": participant.name})
             messages.success(
                 request,
                 _("%(name)s was added to the list and marked present.")
@@ -444,7 +452,20 @@ def walk_in(request, pk: int):
             return redirect(
                 reverse("events:attendance", args=[session.pk]) + f"#p-{participant.pk}"
             )
-    if request.method == "GET":
+    if posted and _wants_json(request):
+        errors = {
+            name.removeprefix("walkin-"): [str(message) for message in messages_]
+            for name, messages_ in form.errors.items()
+        }
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": " ".join(message for values in errors.values() for message in values),
+                "errors": errors,
+            },
+            status=400,
+        )
+    if not posted:
         form.initial["client_id"] = uuid.uuid4()
     return render(request, "events/walk_in.html", {"form": form, "session": session})
 

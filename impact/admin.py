@@ -2,6 +2,7 @@
 check consent and record every step; the admin is for looking things up."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.admin import ScopedAdminMixin
@@ -64,11 +65,17 @@ class SelectionInline(ReadOnlyInline):
 
 @admin.register(Story)
 class StoryAdmin(ReadOnlyScopedAdmin):
-    list_display = ["title", "library", "status", "domain", "age_group", "updated_at"]
+    list_display = ["name", "library", "status", "domain", "age_group", "updated_at"]
     list_filter = ["status", "domain", "library__province", "library__cohort_year"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [ConsentInline, ReviewEventInline, SelectionInline]
+
+    @admin.display(description=_("title"), ordering="title")
+    def name(self, story):
+        # A draft without a title still needs a name to click on.
+        return str(story)
 
 
 @admin.register(Photo)

@@ -9,6 +9,7 @@ from impact.models import Consent, SelectionDecision, Story
 from libraries.models import Library, Province, Village
 from libraries.scope import Scope
 from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
+from libraries.widgets import DatePickerInput
 
 CONSENT_FORM_MAX_BYTES = 5 * 1024 * 1024
 
@@ -145,7 +146,7 @@ class ConsentForm(forms.ModelForm):
             "witness",
             "given_on",
         ]
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"given_on": DatePickerInput}
 
     def __init__(self, *args, story: Story, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ def status_changed(story, event, *, link: str) -> None:
     # The portal speaks Indonesian by default; so do its emails.
     with translation.override("id"):
         subject = _("Your story “%(title)s”: %(status)s") % {
-            "title": story.title or _("Untitled story"),
+            "title": str(story),
             "status": event.get_to_status_display(),
         }
         body = render_to_string(

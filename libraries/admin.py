@@ -1,15 +1,22 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from libraries.data_version import province_data_changed
+from libraries.formatting import format_number, format_rupiah
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -43,7 +50,159 @@ def _in_scope(queryset, user):
     return queryset
 
 
-class ScopedAdminMixin:
+class LocalTimeAdminMixin:
+    """Times in the admin in the zone of the place they belong to, with the zone named.
+
+    A row's zone is its province's, reached through ``SCOPE_PATHS["province"]``; rows without
+    a province are in Jakarta time (WIB). A list converts each row's times on its own; a change
+    page shows and reads every time (form fields, read-only fields, inlines, history) in the
+    object's zone, or for a new object in the zone of the province chosen in the form. The
+    default date formats end with the zone's abbreviation (``tpbis_portal.formats``).
+    """
+
+    def _province_path(self) -> list[str]:
+        path = getattr(self.model, "SCOPE_PATHS", {}).get("province")
+        return path.split("__") if path else []
+
+    @staticmethod
+    def _zone_along(value, path: list[str]) -> ZoneInfo | None:
+        for name in path:
+            step = getattr(value, name, None)
+            if step is None:
+                return None
+            if not isinstance(step, models.Model):
+                break  # the path ends on the province's own code (the province itself)
+            value = step
+        return ZoneInfo(value.time_zone) if isinstance(value, Province) else None
+
+    def zone_of(self, obj) -> ZoneInfo | None:
+        """The zone of ``obj``'s province, None when it has none."""
+        return self._zone_along(obj, self._province_path())
+
+    def _zone_of_new(self, request) -> ZoneInfo | None:
+        """The zone of the province chosen in a posted add form (through its first hop)."""
+        path = self._province_path()
+        if not path or request.method != "POST":
+            return None
+        try:
+            related = self.model._meta.get_field(path[0]).related_model
+            first = related.objects.filter(pk=request.POST.get(path[0]) or None).first()
+        except (ValueError, TypeError, LookupError, AttributeError):
+            return None
+        return self._zone_along(first, path[1:]) if first is not None else None
+
+    def _datetime_fields(self) -> set[str]:
+        return {
+            field.name
+            for field in self.model._meta.concrete_fields
+            if isinstance(field, models.DateTimeField)
+        }
+
+    def _local_time_column(self, name: str):
+        field = self.model._meta.get_field(name)
+
+        def column(obj):
+            value = getattr(obj, name)
+            if value is None:
+                return self.get_empty_value_display()
+            zone = self.zone_of(obj) or ZoneInfo(settings.TIME_ZONE)
+            return date_format(timezone.localtime(value, zone), "DATETIME_FORMAT")
+
+        column.short_description = field.verbose_name
+        column.admin_order_field = name
+        column.__name__ = name
+        return column
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        times = self._datetime_fields()
+        return [self._local_time_column(n) if n in times else n for n in shown]
+
+    def get_list_select_related(self, request):
+        related = super().get_list_select_related(request)
+        path = "__".join(self._province_path())
+        shown = super().get_list_display(request)
+        if not path or related is True or not self._datetime_fields() & set(shown):
+            return related
+        if related is False:
+            # What the admin would have joined by itself: the foreign keys it shows.
+            related = [
+                name
+                for name in shown
+                if isinstance(name, str)
+                and name in {f.name for f in self.model._meta.concrete_fields}
+                and self.model._meta.get_field(name).is_relation
+            ]
+        return [*related, path]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            zone = getattr(request, "admin_time_zone", None)
+            if zone is not None:
+                note = gettext("Local time of the place: %(zone)s (%(name)s).") % {
+                    "zone": zone.tzname(timezone.now().astimezone(zone)),
+                    "name": zone.key,
+                }
+            else:
+                note = gettext(
+                    "Local time of the province chosen in this form (WIB, WITA or WIT); "
+                    "stored in UTC."
+                )
+            field.help_text = f"{field.help_text} {note}".strip() if field.help_text else note
+        return field
+
+    def _in_zone(self, request, zone, view):
+        """Run ``view`` and render its page with ``zone`` as the current time zone."""
+        request.admin_time_zone = zone
+        with timezone.override(zone or ZoneInfo(settings.TIME_ZONE)):
+            response = view()
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    def _zone_of_id(self, request, object_id) -> ZoneInfo | None:
+        obj = self.get_object(request, unquote(object_id))
+        return self.zone_of(obj) or ZoneInfo(settings.TIME_ZONE)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id:
+            zone = self._zone_of_id(request, object_id)
+        elif self._province_path():
+            zone = self._zone_of_new(request)
+        else:
+            zone = ZoneInfo(settings.TIME_ZONE)
+        return self._in_zone(
+            request,
+            zone,
+            lambda: super(LocalTimeAdminMixin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._in_zone(
+            request,
+            self._zone_of_history(request, object_id),
+            lambda: super(LocalTimeAdminMixin, self).history_view(
+                request, object_id, extra_context
+            ),
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._in_zone(
+            request,
+            self._zone_of_id(request, object_id),
+            lambda: super(LocalTimeAdminMixin, self).delete_view(request, object_id, extra_context),
+        )
+
+    def _zone_of_history(self, request, object_id) -> ZoneInfo:
+        # The history of a deleted object is still readable (by national users): Jakarta time.
+        obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        return (self.zone_of(obj) if obj is not None else None) or ZoneInfo(settings.TIME_ZONE)
+
+
+class ScopedAdminMixin(LocalTimeAdminMixin):
     """Admin pages that show each user only their scope, with the portal's scope rule.
 
     Perpusnas staff and consultants may use the admin; consultants only inside their
@@ -501,7 +660,7 @@ class RefreshesIndicatorsMixin:
 
 @admin.register(Activity)
 class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["title", "date", "library", "strategy", "kind", "participants_total"]
+    list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
@@ -511,6 +670,10 @@ class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdm
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
     form = ActivityAdminForm
+
+    @admin.display(description=_("participants"), ordering="participants_total")
+    def participants(self, activity):
+        return format_number(activity.participants_total)
 
     def save_model(self, request, obj, form, change):
         # Keeps the optimistic-lock counter of the portal's edit form in step.
@@ -551,11 +714,15 @@ class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(VisitorCount)
 class VisitorCountAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["library", "month", "visitors"]
+    list_display = ["library", "month", "visitor_count"]
     list_select_related = ["library"]
     search_fields = ["library__name"]
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by"]
+
+    @admin.display(description=_("visitors"), ordering="visitors")
+    def visitor_count(self, count):
+        return format_number(count.visitors)
 
 
 class DocumentLinkMixin:
@@ -613,11 +780,15 @@ class RegulationAdmin(
 
 @admin.register(BudgetAllocation)
 class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["library", "source", "amount", "decided_on"]
+    list_display = ["library", "source", "rupiah", "decided_on"]
     list_filter = ["source"]
     list_select_related = ["library"]
     search_fields = ["purpose", "library__name"]
     autocomplete_fields = ["library"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def rupiah(self, allocation):
+        return format_rupiah(allocation.amount)
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

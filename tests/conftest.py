@@ -83,6 +83,12 @@ def village_librarian(village_library):
 
 
 @pytest.fixture
+def one_of_each(perpusnas, village_library, plm):
+    """A row of every model of the portal (``factories.one_of_each_model``), by model name."""
+    return factories.one_of_each_model(perpusnas=perpusnas, library=village_library, event=plm)
+
+
+@pytest.fixture
 def client_for():
     def make(user) -> Client:
         client = Client()

@@ -6,6 +6,7 @@ Kota Tanjung Pinang (21.72), and Papua (91) with a desa adat.
 """
 
 import datetime
+import uuid
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -311,3 +312,136 @@ def participant(name: str, library=None, *, gender: str = "F", event=None, **fie
     if event is not None:
         registration_ensure(event=event, participant=person, role="library_manager")
     return person
+
+
+# One row of every model
+
+
+def one_of_each_model(*, perpusnas, library, event) -> dict:
+    """One row of every model of the portal, with only its required fields filled in, keyed
+    by model name (the library, event and Perpusnas user come from the caller)."""
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from events.models import (
+        Attendance,
+        Award,
+        Facilitator,
+        Invitation,
+        Participant,
+        Problem,
+        Registration,
+    )
+    from impact.models import Photo, ReviewEvent, SelectionDecision
+
+    Activity, ActivityEvidence, Agreement = (
+        reporting.Activity,
+        reporting.ActivityEvidence,
+        reporting.Agreement,
+    )
+    Partner, Regulation, BudgetAllocation = (
+        reporting.Partner,
+        reporting.Regulation,
+        reporting.BudgetAllocation,
+    )
+    Target, Threshold, VisitorCount = reporting.Target, reporting.Threshold, reporting.VisitorCount
+    Indicator = reporting.Indicator
+
+    made = {"Library": library, "Event": event, "User": perpusnas}
+    author = librarian("penulis", library)
+    made["AidItem"] = AidItem.objects.create(
+        library=library, kind=AidItem.Kind.COMPUTER, quantity=3
+    )
+    made["LibraryManager"] = LibraryManager.objects.create(
+        library=library, name="Siti", position=LibraryManager.Position.MANAGER
+    )
+    made["Partner"] = partner = Partner.objects.create(
+        library=library, name="Bank", kind=Partner.Kind.BANK
+    )
+    made["Activity"] = activity = Activity.objects.create(
+        library=library, title="Pelatihan", date=datetime.date(2024, 1, 15)
+    )
+    made["ActivityEvidence"] = ActivityEvidence.objects.create(
+        activity=activity,
+        kind=ActivityEvidence.Kind.PHOTO,
+        file="evidence/x.jpg",
+        content_type="image/jpeg",
+    )
+    made["VisitorCount"] = VisitorCount.objects.create(
+        library=library, month=datetime.date(2024, 1, 1), visitors=5
+    )
+    made["Agreement"] = Agreement.objects.create(
+        library=library, partner=partner, title="MoU", signed_on=datetime.date(2024, 1, 2)
+    )
+    made["Regulation"] = Regulation.objects.create(
+        library=library,
+        kind=Regulation.Kind.choices[0][0],
+        title="Perdes",
+        issued_on=datetime.date(2024, 1, 3),
+    )
+    made["BudgetAllocation"] = BudgetAllocation.objects.create(
+        library=library,
+        source=BudgetAllocation.Source.choices[0][0],
+        amount=1_500_000,
+        purpose="Buku",
+        decided_on=datetime.date(2024, 1, 4),
+    )
+    made["Target"] = Target.objects.create(
+        indicator=Indicator.ACTIVITIES, level=library.level, year=2024, per_month=2
+    )
+    made["Threshold"] = Threshold.objects.create(indicator=Indicator.ACTIVITIES)
+    session = event.sessions.first()
+    made["Participant"] = person = Participant.objects.create(
+        name="Budi", gender="M", province=library.province, library=library
+    )
+    made["Registration"] = Registration.objects.create(event=event, participant=person)
+    made["Invitation"] = Invitation.objects.create(event=event, library=library)
+    made["Facilitator"] = Facilitator.objects.create(
+        event=event, participant=person, role=Facilitator.Role.choices[0][0]
+    )
+    made["Problem"] = Problem.objects.create(
+        event=event, description="Internet putus", stakeholder="Kominfo"
+    )
+    made["Award"] = Award.objects.create(
+        event=event, category=Award.Category.choices[0][0], rank=1, library=library
+    )
+    made["Attendance"] = Attendance.objects.create(
+        session=session,
+        participant=person,
+        client_id=uuid.uuid4(),
+        source=Attendance.Source.PAGE,
+        marked_at=timezone.now(),
+    )
+    made["Story"] = story = Story.objects.create(library=library, author=author)
+    made["Photo"] = Photo.objects.create(
+        story=story, alt_text="Rak buku", uploaded_by=author, width=800, height=600
+    )
+    made["Consent"] = Consent.objects.create(
+        story=story,
+        kind=Consent.Kind.STORY_USE,
+        given_by="Ibu Sumiati",
+        method=Consent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
+    made["ReviewEvent"] = ReviewEvent.objects.create(
+        story=story, actor=author, from_status="draft", to_status="draft"
+    )
+    made["SelectionDecision"] = SelectionDecision.objects.create(
+        story=story,
+        level=SelectionDecision.Level.choices[0][0],
+        reason="Perubahan besar",
+        decided_by=perpusnas,
+    )
+    from events.certificates.services import certificate_issue
+    from impact.models import Notice
+
+    made["Certificate"], _new = certificate_issue(actor=perpusnas, event=event, participant=person)
+    made["Notice"] = Notice.objects.create(recipient=author, decision=made["SelectionDecision"])
+    made["Group"] = Group.objects.create(name="Tim konsultan")
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    made["EventSession"] = session
+    return made

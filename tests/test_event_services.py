@@ -205,6 +205,60 @@ def test_unmark_keeps_the_undone_mark_in_the_history(consultant, plm_day_one, si
     assert Attendance.objects.count() == 1
 
 
+def test_undo_with_an_id_already_used_for_another_person_or_day_is_refused(
+    consultant, plm, plm_day_one, siti, village_library
+):
+    other = factories.participant("Budi Santoso", village_library, gender="M", event=plm)
+    day_two = plm.sessions.order_by("date")[1]
+    for person, session in ((siti, plm_day_one), (other, plm_day_one), (siti, day_two)):
+        attendance_mark(
+            actor=consultant, session=session, participant=person, client_id=uuid.uuid4()
+        )
+    undo_id = uuid.uuid4()
+    siti_undone = attendance_unmark(
+        actor=consultant, session=plm_day_one, participant=siti, client_id=undo_id
+    )
+
+    for person, session in ((other, plm_day_one), (siti, day_two)):
+        with pytest.raises(ValidationError, match="sudah dipakai untuk orang lain"):
+            attendance_unmark(
+                actor=consultant, session=session, participant=person, client_id=undo_id
+            )
+
+    siti_undone.refresh_from_db()
+    assert (siti_undone.session, siti_undone.participant) == (plm_day_one, siti)
+    assert set(Attendance.objects.active().values_list("participant", "session")) == {
+        (other.pk, plm_day_one.pk),
+        (siti.pk, day_two.pk),
+    }
+
+
+def test_undo_id_reused_by_the_page_for_another_person_answers_an_error_not_their_mark(
+    client_for, consultant, plm, plm_day_one, siti, village_library
+):
+    from django.urls import reverse
+
+    other = factories.participant("Budi Santoso", village_library, gender="M", event=plm)
+    for person in (siti, other):
+        attendance_mark(
+            actor=consultant, session=plm_day_one, participant=person, client_id=uuid.uuid4()
+        )
+    undo_id = str(uuid.uuid4())
+    client = client_for(consultant)
+    url = reverse("events:mark", args=[plm_day_one.pk])
+    client.post(url, {"participant": siti.pk, "client_id": undo_id, "action": "unmark"})
+
+    response = client.post(
+        url,
+        {"participant": other.pk, "client_id": undo_id, "action": "unmark"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["ok"] is False
+    assert Attendance.objects.active().get().participant == other
+
+
 def test_mark_after_undo_is_a_new_mark_and_a_late_retry_of_the_old_one_changes_nothing(
     consultant, plm_day_one, siti
 ):
@@ -330,3 +384,46 @@ def test_simultaneous_marks_from_two_connections_leave_one_mark(regions):
 
     assert errors == []
     assert Attendance.objects.active().filter(session=session, participant=person).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
+)
+def test_simultaneous_undos_of_two_people_with_one_id_undo_only_one(regions):
+    perpusnas = factories.UserFactory(username="pusat", role="perpusnas")
+    event = factories.event(actor=perpusnas)
+    library = factories.village_library("64.72.01.1001")
+    people = [factories.participant(name, library, event=event) for name in ("Siti Aminah", "Budi")]
+    session = event.sessions.first()
+    for person in people:
+        attendance_mark(
+            actor=perpusnas, session=session, participant=person, client_id=uuid.uuid4()
+        )
+    undo_id = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def undo(person):
+        try:
+            barrier.wait()
+            attendance_unmark(
+                actor=perpusnas, session=session, participant=person, client_id=undo_id
+            )
+            outcomes.append("undone")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=undo, args=[person]) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(map(str, outcomes)) == ["refused", "undone"]
+    assert Attendance.objects.active().filter(session=session).count() == 1
+    assert Attendance.objects.filter(revoke_client_id=undo_id).count() == 1

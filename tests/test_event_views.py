@@ -1,4 +1,5 @@
 import datetime
+import json
 import uuid
 
 import pytest
@@ -494,6 +495,99 @@ def test_walk_in_without_library_or_institution_explains_and_saves_nothing(
 
     assert response.status_code == 200
     assert "Isi perpustakaan atau instansi" in response.text
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_walk_in_posted_empty_explains_every_missing_field_and_saves_nothing(
+    client_for, consultant, plm_day_one, accept
+):
+    url = reverse("events:walk-in", args=[plm_day_one.pk])
+    blank = {f"walkin-{name}": "" for name in ("name", "gender", "role", "client_id")}
+
+    for data in ({}, blank):
+        response = client_for(consultant).post(url, data, HTTP_ACCEPT=accept)
+
+        wants_json = accept == "application/json"
+        assert response.status_code == (400 if wants_json else 200)
+        text = json.dumps(response.json(), ensure_ascii=False) if wants_json else response.text
+        assert "Bidang ini tidak boleh kosong" in text
+        assert "Formulir tidak dapat dibaca" in text
+    assert not Participant.objects.exists()
+    assert not Attendance.objects.exists()
+
+
+def test_walk_in_with_a_damaged_hidden_id_explains_and_renews_it(
+    client_for, consultant, plm_day_one
+):
+    client = client_for(consultant)
+
+    response = _walk_in(client, plm_day_one, **{"walkin-client_id": "99999999999999999999"})
+
+    assert response.status_code == 200
+    assert "Formulir tidak dapat dibaca" in response.text
+    assert 'value="99999999999999999999"' not in response.text
+    assert not Participant.objects.exists()
+    renewed = response.context["form"]["client_id"].value()
+    again = _walk_in(client, plm_day_one, **{"walkin-client_id": str(renewed)})
+    assert again.status_code == 302
+    assert Attendance.objects.active().get().participant.name == "Yohanes Tanggu"
+
+
+def test_walk_in_marks_invalid_fields_for_screen_readers_and_the_eye(
+    client_for, consultant, plm_day_one
+):
+    response = _walk_in(client_for(consultant), plm_day_one, **{"walkin-name": ""})
+
+    form = response.context["form"]
+    assert 'aria-invalid="true"' in str(form["name"])
+    assert "is-invalid" in str(form["name"])
+    assert "is-invalid" not in str(form["institution"])
+
+
+def test_offline_replay_of_a_walk_in_answers_json_and_marks_once(
+    client_for, consultant, plm_day_one
+):
+    client = client_for(consultant)
+    client_id = str(uuid.uuid4())
+    url = reverse("events:walk-in", args=[plm_day_one.pk])
+
+    answers = [
+        client.post(
+            url,
+            {
+                "walkin-name": "Yohanes Tanggu",
+                "walkin-gender": "M",
+                "walkin-role": "village_head",
+                "walkin-institution": "Kantor Desa Merabu",
+                "walkin-client_id": client_id,
+            },
+            HTTP_ACCEPT="application/json",
+        )
+        for _attempt in range(2)
+    ]
+
+    person = Participant.objects.get()
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert [answer.json()["participant"] for answer in answers] == [person.pk, person.pk]
+    assert answers[0].json()["ok"] is True and answers[0].json()["marked"] is True
+    assert "WITA" in answers[0].json()["at"]
+    assert Attendance.objects.active().count() == 1
+
+
+def test_offline_replay_of_a_bad_walk_in_gets_its_errors_by_field(
+    client_for, consultant, plm_day_one
+):
+    response = client_for(consultant).post(
+        reverse("events:walk-in", args=[plm_day_one.pk]),
+        {"walkin-name": "Yohanes", "walkin-gender": "X", "walkin-client_id": "rusak"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    answer = response.json()
+    assert response.status_code == 400 and answer["ok"] is False
+    assert set(answer["errors"]) >= {"gender", "role", "institution"}
+    assert "Formulir tidak dapat dibaca" in answer["error"]
     assert not Participant.objects.exists()
 
 

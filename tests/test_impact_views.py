@@ -858,3 +858,44 @@ def test_story_links_to_an_event_the_library_took_part_in(
     assert "PLM Provinsi Kalimantan Timur, Hotel Harris Samarinda (4 Jul 2022–6 Jul 2022)" in (
         page.text
     )
+
+
+def test_draft_whose_title_was_cleared_is_still_listed_and_named(
+    client_for, village_librarian, consultant, perpusnas, story
+):
+    autosave = client_for(village_librarian).post(
+        reverse("impact:autosave", args=[story.pk]),
+        _story_data(version=story.version, title=""),
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert autosave.status_code == 200 and Story.objects.get(pk=story.pk).title == ""
+
+    pages = {
+        "list": (village_librarian, reverse("impact:list")),
+        "queue": (consultant, reverse("impact:list")),
+        "detail": (village_librarian, reverse("impact:detail", args=[story.pk])),
+        "edit": (village_librarian, reverse("impact:edit", args=[story.pk])),
+        "consent": (village_librarian, reverse("impact:consent-add", args=[story.pk])),
+        "admin list": (perpusnas, reverse("admin:impact_story_changelist")),
+        "admin page": (perpusnas, reverse("admin:impact_story_change", args=[story.pk])),
+        "admin history": (perpusnas, reverse("admin:impact_story_history", args=[story.pk])),
+    }
+    for name, (user, url) in pages.items():
+        response = client_for(user).get(url)
+        assert response.status_code == 200, name
+        assert "(tanpa judul)" in response.text, name
+    listing = client_for(village_librarian).get(reverse("impact:list"))
+    assert reverse("impact:detail", args=[story.pk]) in listing.text
+
+
+def test_withdrawn_consent_names_the_zone_of_its_time(client_for, village_librarian, story):
+    consent = story_consent(story)
+    services.consent_withdraw(consent=consent, actor=village_librarian, reason="Pindah kota.")
+    local = timezone.localtime(
+        Consent.objects.get(pk=consent.pk).withdrawn_at,
+        datetime.timezone(datetime.timedelta(hours=8)),
+    )
+
+    response = client_for(village_librarian).get(reverse("impact:detail", args=[story.pk]))
+
+    assert f"{local:%H:%M} WITA: Pindah kota." in response.text

@@ -175,6 +175,44 @@ def test_cohort_target_overrides_the_all_cohorts_target(village_library):
     assert report[Indicator.ACTIVITIES].target == Decimal(5)
 
 
+def test_targets_of_counts_are_whole_numbers_rounded_up(village_library, berau_village_library):
+    # 0.35 MoUs per library per month: 4.2 per library over 2024, 8.4 for the two libraries.
+    factories.TargetFactory(
+        indicator=Indicator.AGREEMENTS, level="village", per_month=Decimal("0.35")
+    )
+    partner = factories.PartnerFactory(library=village_library)
+    for day in range(1, 9):
+        village_library.agreements.create(
+            partner=partner, title=f"MoU {day}", signed_on=datetime.date(2024, 3, day)
+        )
+
+    library = area_indicators(Area.for_library(village_library), Period.for_year(2024))
+    # Kota Samarinda has one village library: Rawa Makmur.
+    samarinda = area_indicators(Area.for_regency(village_library.regency), Period.for_year(2024))
+    province = area_indicators(Area.for_province(village_library.province), Period.for_year(2024))
+
+    assert library[Indicator.AGREEMENTS].target == 5
+    assert samarinda[Indicator.AGREEMENTS].target == 5
+    agreements = province[Indicator.AGREEMENTS]
+    # Two village libraries with a whole target of 5 each: the kab/kota rows add up.
+    assert (agreements.measured, agreements.target) == (8, 10)
+    assert agreements.status == Status.YELLOW
+    # The thresholds are whole counts too: green from 10, yellow from 8 (75% of 10 is 7.5).
+    assert (agreements.green_at, agreements.yellow_at) == (10, 8)
+
+
+def test_headline_is_the_figure_the_colour_is_based_on(programme):
+    report = area_indicators(Area.for_regency(programme["rawa_makmur"].regency), Q1)
+
+    activities = report[Indicator.ACTIVITIES]
+
+    # Samarinda: Rawa Makmur (target) did 4, the kab/kota library (no target) 2.
+    assert (activities.actual, activities.measured, activities.headline) == (6, 4, 4)
+    assert activities.libraries_with_target == 1
+    no_target = report[Indicator.VISITORS]
+    assert (no_target.target, no_target.headline) == (None, no_target.actual)
+
+
 def test_withdrawn_library_counts_in_actual_but_carries_no_target(village_library):
     factories.TargetFactory(per_month=2)
     _activity(village_library, datetime.date(2024, 1, 5))

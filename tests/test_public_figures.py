@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -108,6 +109,80 @@ def test_province_page_shows_indicators_against_target_with_the_numbers_behind_t
     assert activities.status_label in text
     # A participants' count by gender is shown when no group is tiny.
     assert "Laki-laki: 30" in text and "Perempuan: 36" in text
+
+
+@pytest.fixture
+def visitors_against_target(kepri, barat):
+    """Kepulauan Riau's visitors: 74% of the target at the village library that has one, and
+    more at the kab/kota library that has none (together 104% of the village's target)."""
+    months = timezone.localdate().month
+    month = timezone.localdate().replace(day=1)
+    factories.TargetFactory(
+        indicator=Indicator.VISITORS, level=Library.Level.VILLAGE, year=THIS_YEAR, per_month=1000
+    )
+    factories.VisitorCountFactory(library=barat, month=month, visitors=740 * months)
+    factories.VisitorCountFactory(library=kepri["district"], month=month, visitors=300 * months)
+    return {"measured": 740 * months, "actual": 1040 * months, "target": 1000 * months}
+
+
+def _id_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def test_indicator_headline_shows_the_figure_its_colour_is_based_on(
+    client, visitors_against_target
+):
+    figures = visitors_against_target
+
+    response = client.get(KEPRI)
+
+    text = _text(response)
+    section = next(s for s in response.context["sections"] if s.slug == "indikator")
+    visitors = next(
+        row["value"] for row in section.context["rows"] if row["value"].indicator == "visitors"
+    )
+    assert visitors.status == "red"
+    measured, target = _id_number(figures["measured"]), _id_number(figures["target"])
+    assert f"<strong>{measured}</strong> / {target}" in text
+    assert f"<strong>{_id_number(figures['actual'])}</strong>" not in text
+    assert "1 perpustakaan bertarget" in text
+    # Everything recorded stays readable, beside the figure, not as the figure.
+    assert f"{_id_number(figures['actual'])} seluruhnya" in text
+
+
+def test_csv_gives_the_figure_behind_each_colour_and_the_libraries_it_covers(
+    client, visitors_against_target
+):
+    figures = visitors_against_target
+
+    total = _csv_rows(client)[0]
+
+    assert total["Pengunjung"] == str(figures["actual"])
+    assert total["Pengunjung: dari perpustakaan bertarget"] == str(figures["measured"])
+    assert total["Pengunjung: perpustakaan bertarget"] == "1"
+    assert total["Pengunjung: target"] == str(figures["target"])
+    assert total["Pengunjung: status"] == "Di bawah target"
+
+
+def test_dashboard_rows_show_the_figure_behind_each_colour(client_for, perpusnas, kepri, barat):
+    factories.TargetFactory(
+        indicator=Indicator.ACTIVITIES, level=Library.Level.VILLAGE, year=THIS_YEAR, per_month=1
+    )
+    for _number in range(3):
+        _activity(barat)
+    for _number in range(11):
+        _activity(kepri["district"])
+    months = timezone.localdate().month
+
+    response = client_for(perpusnas).get(reverse("dashboard:national"))
+
+    section = next(s for s in response.context["sections"] if s.slug == "indikator")
+    (kepri_row,) = [item for item in section.context["rows_by"] if item["row"].area.key == "21"]
+    activities = kepri_row["values"][0]
+    assert (activities.actual, activities.headline, activities.target) == (14, 3, months)
+    words = " ".join(re.sub(r"<[^>]+>", " ", _text(response)).split())
+    assert f"3 / {months} (1 perpustakaan bertarget)" in words
+    assert f"14 / {months}" not in words
 
 
 def test_small_counts_by_gender_are_hidden_on_the_province_page(client, barat):
@@ -341,6 +416,96 @@ def test_csv_adds_indicators_stories_and_hides_small_counts_by_gender(client, ke
         assert private not in body
 
 
+def _published_genders(client, libraries) -> dict:
+    """Every participants-by-gender cell a reader gets from the CSV and the public pages."""
+    from tpbis_portal.overview.addresses import library_url
+
+    shown = {}
+    rows = _csv_rows(client)
+    for row in rows:
+        key = (
+            ("province", "21") if row["Kode wilayah"] == "21" else ("regency", row["Kode wilayah"])
+        )
+        for gender, column in (("male", "Peserta laki-laki"), ("female", "Peserta perempuan")):
+            shown[(key, gender)] = None if row[column] == "disembunyikan" else int(row[column])
+    pages = [(("province", "21"), KEPRI)] + [
+        (("library", str(library.pk)), library_url(library)) for library in libraries
+    ]
+    for key, url in pages:
+        response = client.get(url)
+        section = next(s for s in response.context["sections"] if s.slug == "indikator")
+        for gender in ("male", "female"):
+            value = section.context["gender"][gender]
+            if (key, gender) in shown:
+                assert shown[(key, gender)] == value, (key, gender)
+            shown[(key, gender)] = value
+        text = _text(response)
+        hidden = section.context["gender"]["male"] is None
+        assert hidden == ("menurut jenis kelamin: disembunyikan" in text), key
+    return shown
+
+
+def test_no_hidden_count_comes_back_by_subtraction_from_the_open_data_and_the_pages(
+    client, kepri, barat
+):
+    from tests.test_suppression import published, recoverable
+    from tpbis_portal.overview.suppression import Place
+
+    # Tanjung Pinang: 2 men at Tanjung Pinang Barat, 13 at the kab/kota library; 30 at the
+    # provincial library. The province total minus the provincial library gives Tanjung
+    # Pinang's 15 men, minus the kab/kota library's 13 gives the 2.
+    _activity(barat, male=2, female=9)
+    _activity(kepri["district"], male=13, female=11)
+    _activity(kepri["provincial"], male=30, female=40)
+    libraries = [barat, kepri["district"], kepri["provincial"]]
+
+    shown = _published_genders(client, libraries)
+
+    assert shown[(("library", str(barat.pk)), "male")] is None
+    truth = [
+        Place(("province", "21"), None, 45, 60),
+        Place(("regency", "21.72"), ("province", "21"), 15, 20),
+        Place(("library", str(barat.pk)), ("regency", "21.72"), 2, 9),
+        Place(("library", str(kepri["district"].pk)), ("regency", "21.72"), 13, 11),
+        Place(("library", str(kepri["provincial"].pk)), ("province", "21"), 30, 40),
+    ]
+    values, relations = published(truth)
+    hidden = {cell for cell, value in shown.items() if value is None}
+    assert all(shown[cell] == values[cell] for cell in shown if cell not in hidden)
+    assert recoverable(values, relations, hidden) & {(("library", str(barat.pk)), "male")} == set()
+    # The subtraction in particular: Tanjung Pinang's men (shown, or the province's minus the
+    # provincial library's) minus the kab/kota library's.
+    district = ("library", str(kepri["district"].pk))
+    assert (district, "male") in hidden or (("regency", "21.72"), "male") in hidden
+
+
+def test_a_withdrawn_library_s_small_count_is_not_given_back_by_the_totals(client, kepri, barat):
+    from tests.test_suppression import published, recoverable
+    from tpbis_portal.overview.suppression import Place
+
+    withdrawn = kepri["withdrawn"]
+    _activity(withdrawn, male=1, female=5)
+    _activity(barat, male=12, female=9)
+    _activity(kepri["provincial"], male=30, female=40)
+
+    shown = _published_genders(client, [barat, kepri["provincial"]])
+
+    truth = [
+        Place(("province", "21"), None, 43, 54),
+        Place(("regency", "21.72"), ("province", "21"), 13, 14),
+        Place(("library", str(withdrawn.pk)), ("regency", "21.72"), 1, 5, published=False),
+        Place(("library", str(barat.pk)), ("regency", "21.72"), 12, 9),
+        Place(("library", str(kepri["provincial"].pk)), ("province", "21"), 30, 40),
+    ]
+    values, relations = published(truth)
+    hidden = {cell for cell, value in shown.items() if value is None} | {
+        (("library", str(withdrawn.pk)), gender) for gender in ("male", "female")
+    }
+    assert (
+        recoverable(values, relations, hidden) & {(("library", str(withdrawn.pk)), "male")} == set()
+    )
+
+
 # Cache invalidation through the services
 
 
@@ -518,7 +683,7 @@ def test_province_page_queries_stay_fixed_as_stories_activities_and_events_grow(
                 actor=perpusnas, province_code="21", title=f"SHM {number}", kind="shm_province"
             )
         cache.clear()
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             assert client.get(KEPRI).status_code == 200
         with django_assert_num_queries(2):
             assert client.get("/provinsi/").status_code == 200

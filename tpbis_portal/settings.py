@@ -195,6 +195,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+# A date with a time names its zone (WIB, WITA, WIT) wherever Django formats it by default.
+FORMAT_MODULE_PATH = ["tpbis_portal.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -300,7 +300,9 @@ class Story(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Untitled story")
+        # A draft may have no title yet; it is still listed, under a name in the reader's
+        # language (str(): a lazy translation is not a string to Python's str()).
+        return self.title or str(_("(untitled)"))
 
     def clean(self) -> None:
         super().clean()

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from libraries.formatting import format_rupiah
 from libraries.scope import ScopedQuerySet
 from libraries.storage import private_storage
 
@@ -549,7 +550,7 @@ class BudgetAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()}: Rp {self.amount:,}".replace(",", ".")
+        return f"{self.get_source_display()}: {format_rupiah(self.amount)}"
 
 
 class Indicator(models.TextChoices):

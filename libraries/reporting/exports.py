@@ -161,12 +161,14 @@ def dataset_export(fmt: str, dataset: str, queryset):
 def _indicator_header() -> list[str]:
     header = [_("Area")]
     for indicator in Indicator:
+        label = {"indicator": indicator.label}
         header += [
-            f"{indicator.label}: {_('actual')}",
-            f"{indicator.label}: {_('from libraries with a target')}",
-            f"{indicator.label}: {_('target')}",
+            _("%(indicator)s: in all") % label,
+            _("%(indicator)s: from libraries with a target") % label,
+            _("%(indicator)s: libraries with a target") % label,
+            _("%(indicator)s: target") % label,
             f"{indicator.label}: %",
-            f"{indicator.label}: {_('status')}",
+            _("%(indicator)s: status") % label,
         ]
     return [*header, _("Male participants"), _("Female participants"), _("Active libraries")]
 
@@ -177,6 +179,7 @@ def _indicator_row(report: AreaIndicators) -> list:
         row += [
             value.actual,
             value.measured,
+            value.libraries_with_target,
             value.target,
             value.percent,
             value.status_label,

@@ -36,6 +36,7 @@ from libraries.uploads import (
     check_image_or_pdf,
     check_pdf,
 )
+from libraries.widgets import DatePickerInput, MonthPickerInput
 
 MAX_PHOTOS = 5
 
@@ -136,7 +137,7 @@ class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
         model = Activity
         fields = ["library", *ACTIVITY_EDITABLE_FIELDS, "partners"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DatePickerInput,
             "partners": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -210,7 +211,7 @@ class MonthField(forms.DateField):
     """A month, typed as YYYY-MM (the browser's month picker) or MM-YYYY."""
 
     input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    widget = MonthPickerInput
 
 
 class VisitorCountForm(LibraryChoiceMixin, _Helper, forms.Form):
@@ -260,8 +261,8 @@ class AgreementForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
         model = Agreement
         fields = ["library", "partner", "kind", "number", "title", "signed_on", "valid_until"]
         widgets = {
-            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signed_on": DatePickerInput,
+            "valid_until": DatePickerInput,
         }
 
     submit_label = _("Add agreement")
@@ -279,7 +280,7 @@ class RegulationForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
     class Meta:
         model = Regulation
         fields = ["library", "kind", "number", "title", "issued_on"]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"issued_on": DatePickerInput}
 
     submit_label = _("Add regulation")
 
@@ -293,7 +294,7 @@ class BudgetAllocationForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
     class Meta:
         model = BudgetAllocation
         fields = ["library", "source", "amount", "purpose", "decided_on"]
-        widgets = {"decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"decided_on": DatePickerInput}
 
     submit_label = _("Add budget allocation")
 

@@ -14,8 +14,9 @@ Public API::
     total, rows = indicator_breakdown(area, period)   # the area and each child area
 
 How targets add up: a target is per library per month, for a library level and a cohort (or
-all cohorts) in a year. An area's target for a period is the sum over its *active* libraries
-and over the months of the period in which the library's cohort had already joined. The
+all cohorts) in a year. A library's target for a period is the sum over the months of the
+period in which its cohort had already joined, rounded up to a whole number (indicators count
+whole things); an area's target is the sum over its *active* libraries. The
 actual compared with that target counts only the libraries that have a target, so a library
 without one neither inflates nor dilutes the colour; it is reported as "no target".
 
@@ -29,7 +30,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -256,6 +257,15 @@ class IndicatorValue:
         return str(Indicator(self.indicator).label)
 
     @property
+    def headline(self) -> int:
+        """The figure the colour is based on: ``measured`` against a target, else ``actual``.
+
+        Shown as the indicator's big number, so that the number and its colour never disagree
+        (``actual`` also counts libraries without a target, which the colour leaves out).
+        """
+        return self.measured if self.target is not None else self.actual
+
+    @property
     def status_label(self) -> str:
         return str(Status.LABELS[self.status])
 
@@ -270,12 +280,18 @@ class IndicatorValue:
 
     @property
     def green_at(self) -> Decimal | None:
-        """The measured value from which the indicator turns green."""
-        return None if self.target is None else self.target * self.rule.green_from / 100
+        """The smallest count from which the indicator turns green (counts are whole)."""
+        return None if self.target is None else _whole(self.target * self.rule.green_from / 100)
 
     @property
     def yellow_at(self) -> Decimal | None:
-        return None if self.target is None else self.target * self.rule.yellow_from / 100
+        return None if self.target is None else _whole(self.target * self.rule.yellow_from / 100)
+
+
+def _whole(value: Decimal) -> Decimal:
+    """Rounded up to a whole number: every indicator counts whole things (activities, people,
+    rupiah), so a target of 4.2 MoUs is met only by 5, and reads as 5."""
+    return value.to_integral_value(rounding=ROUND_CEILING)
 
 
 @dataclass
@@ -458,7 +474,9 @@ def _combine(
             measured += value
             with_target += count
             if count:
-                target_sum += per_library * count
+                # Each library's own target is whole, so the targets of the kab/kota add up
+                # to the province's.
+                target_sum += _whole(per_library) * count
                 has_target = True
         target = target_sum if has_target else None
         values[indicator] = IndicatorValue(

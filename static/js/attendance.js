@@ -101,6 +101,9 @@
     }
   }
 
+  // Counts in the page's language: 1,234 in English, 1.234 in Indonesian.
+  const number = new Intl.NumberFormat(document.documentElement.lang || "id");
+
   function updateCounts() {
     if (data.filtered === "1") return; // only part of the roster is on the page
     const present = rows.filter((row) => row.dataset.marked === "1");
@@ -114,7 +117,7 @@
     }
     const set = (key, value) => {
       const node = root.querySelector(`[data-count="${key}"]`);
-      if (node) node.textContent = String(value);
+      if (node) node.textContent = number.format(value);
     };
     set("total", present.length);
     set("F", tally.F);
@@ -125,7 +128,7 @@
       list.replaceChildren(
         ...Array.from(counts.entries())
           .sort((a, b) => a[0].localeCompare(b[0]))
-          .map(([label, count]) => text("li", "", `${label}: ${count}`))
+          .map(([label, count]) => text("li", "", `${label}: ${number.format(count)}`))
       );
     };
     fill("library", libraries);
@@ -134,7 +137,7 @@
 
   function updatePending() {
     const count = queue.length;
-    pendingCount.textContent = String(count);
+    pendingCount.textContent = number.format(count);
     pendingBox.classList.toggle("d-none", count === 0);
   }
 

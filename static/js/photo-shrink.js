@@ -26,8 +26,9 @@
         transfer.items.add(new File([blob], name, { type: "image/jpeg" }));
         input.files = transfer.files;
         if (note) {
-          note.textContent = note.dataset.msgShrunk + " " + Math.round(file.size / 1024) +
-            " KB → " + Math.round(blob.size / 1024) + " KB";
+          var kb = new Intl.NumberFormat(document.documentElement.lang || "id");
+          note.textContent = note.dataset.msgShrunk + " " + kb.format(Math.round(file.size / 1024)) +
+            " KB → " + kb.format(Math.round(blob.size / 1024)) + " KB";
         }
       }, "image/jpeg", 0.85);
     }).catch(function () { /* keep the original file */ });

@@ -16,15 +16,16 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from events.selectors import public_event_summaries
 from impact.selectors import public_story_cards, public_story_counts
 from libraries.data_version import NATIONAL, data_version
-from libraries.models import Indicator, Library, Province
+from libraries.models import Activity, Indicator, Library, Province
 from libraries.reporting.indicators import Area, Period, area_indicators, indicator_breakdown
 from libraries.reporting.trends import activity_trend
+from tpbis_portal.overview.suppression import MALE, Place, suppress_by_gender
 
 AGGREGATE_TTL = 15 * 60
 
@@ -209,7 +210,7 @@ KEY_INDICATORS = (
     Indicator.REGULATIONS,
 )
 #: A count of people this small, split by gender, could point at one person (see
-#: ``suppress_small``).
+#: ``suppress_small`` and ``province_gender``).
 SMALL_CELL_MAX = 2
 NATIONAL_ZONE = "Asia/Jakarta"
 
@@ -225,10 +226,11 @@ def year_to_date(time_zone: str = NATIONAL_ZONE, year: int | None = None) -> Per
 def suppress_small(counts: dict[str, int]) -> dict[str, int | None]:
     """A breakdown of people with every cell hidden (None) if any cell counts 1 or 2.
 
-    The rule of the public pages and the open data: a group of one or two people of a gender
-    in a small place could be recognised. The other cells go too, since with the total
-    (which stays) a single hidden cell could be worked out by subtraction. Zero stays: it
-    points at nobody.
+    A group of one or two people of a gender in a small place could be recognised, and with
+    the total (which stays) a single hidden cell could be worked out by subtraction. This
+    judges one area alone, as the staff dashboards show it; what the public sees is hidden
+    across the whole province at once (``province_gender``), so that no total or other row
+    gives a hidden count back. Zero stays: it points at nobody.
     """
     if any(0 < count <= SMALL_CELL_MAX for count in counts.values()):
         return dict.fromkeys(counts)
@@ -236,8 +238,69 @@ def suppress_small(counts: dict[str, int]) -> dict[str, int | None]:
 
 
 def participants_by_gender(breakdown: dict[str, int]) -> dict[str, int | None]:
+    """One place's participants by gender, judged alone (the dashboards: staff only)."""
     return suppress_small(
         {"male": breakdown["participants_male"], "female": breakdown["participants_female"]}
+    )
+
+
+#: Nobody to hide: a place without participants in the period.
+NO_PARTICIPANTS = {"male": 0, "female": 0}
+
+
+def _gender_table(province: Province, period: Period) -> dict[tuple[str, str], dict]:
+    """Participants by gender of the province, each kab/kota and each library, as the public
+    pages and the open data show them: small counts hidden with every cell that would give one
+    back by subtraction (``tpbis_portal.overview.suppression``). One grouped query.
+
+    Keyed by ``("province", code)``, ``("regency", code)`` and ``("library", str(pk))``. A
+    withdrawn library has no page: its counts are unknown to readers but are in the totals.
+    """
+    rows = (
+        Activity.objects.filter(library__province=province.code)
+        .between(period.start, period.end)
+        .order_by()
+        .values("library", "library__regency", "library__status")
+        .annotate(male=Sum("participants_male"), female=Sum("participants_female"))
+    )
+    root = ("province", province.code)
+    places: list[Place] = []
+    sums: dict[tuple, list[int]] = {root: [0, 0]}
+    for row in rows:
+        male, female = row["male"] or 0, row["female"] or 0
+        parent = ("regency", row["library__regency"]) if row["library__regency"] else root
+        for key in {root, parent}:
+            total = sums.setdefault(key, [0, 0])
+            total[0] += male
+            total[1] += female
+        places.append(
+            Place(
+                ("library", str(row["library"])),
+                parent,
+                male,
+                female,
+                published=row["library__status"] == Library.Status.ACTIVE,
+            )
+        )
+    for key, (male, female) in sums.items():
+        places.append(Place(key, None if key == root else root, male, female))
+    hidden = suppress_by_gender(places, small=SMALL_CELL_MAX)
+    return {
+        place.key: {
+            gender: None if (place.key, gender) in hidden else place.count(gender)
+            for gender in (MALE, "female")
+        }
+        for place in places
+    }
+
+
+def province_gender(province: Province, period: Period | None = None) -> Stamped:
+    """``Stamped`` table of ``_gender_table``, by default for the year to date."""
+    period = period or year_to_date(province.time_zone)
+    return cached_aggregate(
+        _period_key("gender", period),
+        province.code,
+        _stamped(lambda: _gender_table(province, period)),
     )
 
 

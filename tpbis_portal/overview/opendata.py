@@ -16,9 +16,11 @@ from libraries.models import Indicator, Library, Province
 from libraries.reporting.indicators import Area
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
+    NO_PARTICIPANTS,
+    SMALL_CELL_MAX,
     RegionCounts,
     breakdown_of,
-    participants_by_gender,
+    province_gender,
     province_summary,
     story_counts_by_regency,
     year_to_date,
@@ -30,8 +32,9 @@ def province_csv(request, code: str, slug: str = ""):
     """The province's public aggregates as open data: one row per kab/kota and a total.
 
     Libraries by level, cohort and tier; the year-to-date indicators against target; and
-    the published stories. Participants by gender follow the small-count rule of
-    ``aggregates.suppress_small``, and a note on the row says so where it applied.
+    the published stories. Participants by gender are hidden where a count is small, and
+    wherever they would give such a count back together with the other rows, the library
+    pages or the row's own total (``aggregates.province_gender``); a note on the row says so.
     """
     province = get_object_or_404(Province, code=code)
     summary = province_summary(province)
@@ -40,6 +43,7 @@ def province_csv(request, code: str, slug: str = ""):
     indicator_total, indicator_rows = figures.value
     by_regency = {row.area.key: row for row in indicator_rows if row.area.level == Area.REGENCY}
     stories = story_counts_by_regency(province)
+    genders = province_gender(province, period)
     tiers = [value for value, _label in Library.SupportTier.choices]
     hidden = _("hidden")
     header = [
@@ -56,8 +60,12 @@ def province_csv(request, code: str, slug: str = ""):
     ]
     for indicator in KEY_INDICATORS:
         label = str(Indicator(indicator).label)
+        # The colour compares what the libraries with a target achieved with their target:
+        # that figure and the number of libraries it covers sit beside everything recorded.
         header += [
             label,
+            _("%(indicator)s: from libraries with a target") % {"indicator": label},
+            _("%(indicator)s: libraries with a target") % {"indicator": label},
             _("%(indicator)s: target") % {"indicator": label},
             _("%(indicator)s: status") % {"indicator": label},
         ]
@@ -68,7 +76,7 @@ def province_csv(request, code: str, slug: str = ""):
         _("Notes"),
         _("Data as of (UTC)"),
     ]
-    stamp = min(summary.computed_at, figures.computed_at)
+    stamp = min(summary.computed_at, figures.computed_at, genders.computed_at)
     stamp = stamp.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
     period_text = f"{period.start:%Y-%m}/{period.end:%Y-%m}"
 
@@ -76,16 +84,34 @@ def province_csv(request, code: str, slug: str = ""):
         cells = []
         for indicator in KEY_INDICATORS:
             value = report[indicator] if report is not None else None
-            if value is None:
-                cells += [0, "", ""]
+            if value is None or value.target is None:
+                cells += [value.actual if value else 0, "", 0, "", ""]
                 continue
-            target = "" if value.target is None else _number(value.target)
-            cells += [value.actual, target, value.status_label if target != "" else ""]
+            cells += [
+                value.actual,
+                value.measured,
+                value.libraries_with_target,
+                int(value.target),
+                value.status_label,
+            ]
         return cells
 
-    def row(counts: RegionCounts, reached: int | str, report, story_count: int) -> list:
-        gender = participants_by_gender(report.breakdown) if report else {"male": 0, "female": 0}
-        suppressed = gender["male"] is None
+    def note(gender: dict, report) -> str:
+        if gender["male"] is not None and gender["female"] is not None:
+            return ""
+        breakdown = report.breakdown if report is not None else {}
+        counts = [breakdown.get(f"participants_{gender}", 0) for gender in ("male", "female")]
+        if any(0 < count <= SMALL_CELL_MAX for count in counts):
+            return _(
+                "Participants by gender hidden: a count of 1 or 2 people could point at a person."
+            )
+        return _(
+            "Participants by gender hidden: with the other rows, the library pages or the "
+            "total they would give back a count of 1 or 2 people elsewhere."
+        )
+
+    def row(counts: RegionCounts, key: tuple, reached: int | str, report, story_count: int):
+        gender = genders.value.get(key, NO_PARTICIPANTS)
         return [
             counts.code,
             counts.name,
@@ -98,28 +124,30 @@ def province_csv(request, code: str, slug: str = ""):
             *[counts.tiers.get(tier, 0) for tier in tiers],
             period_text,
             *indicator_cells(report),
-            hidden if suppressed else gender["male"],
-            hidden if suppressed else gender["female"],
+            hidden if gender["male"] is None else gender["male"],
+            hidden if gender["female"] is None else gender["female"],
             story_count,
-            _(
-                "Participants by gender hidden: a count of 1 or 2 people could point at a "
-                "person, and the other count would reveal it through the total."
-            )
-            if suppressed
-            else "",
+            note(gender, report),
             stamp,
         ]
 
     rows = [
         row(
             summary.totals,
+            ("province", province.code),
             summary.totals.regencies_reached,
             indicator_total,
             sum(stories.values()),
         )
     ]
     rows += [
-        row(regency, "", by_regency.get(regency.code), stories.get(regency.code, 0))
+        row(
+            regency,
+            ("regency", regency.code),
+            "",
+            by_regency.get(regency.code),
+            stories.get(regency.code, 0),
+        )
         for regency in summary.regencies
     ]
     filename = (
@@ -127,11 +155,6 @@ def province_csv(request, code: str, slug: str = ""):
         f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
     )
     return stream_csv(filename, header, rows)
-
-
-def _number(value) -> int | str:
-    """A target as a plain number: whole when it is whole, else with its decimals."""
-    return int(value) if value == value.to_integral_value() else str(value)
 
 
 def _zone(province: Province) -> ZoneInfo:

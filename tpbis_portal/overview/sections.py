@@ -23,12 +23,14 @@ from django.utils.translation import gettext_lazy
 from libraries.models import Indicator, Library, Province
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
+    NO_PARTICIPANTS,
     ProvinceSummary,
     RegionCounts,
     Stamped,
     library_indicators,
     participants_by_gender,
     province_events,
+    province_gender,
     province_indicators,
     province_stories,
     province_summary,
@@ -74,8 +76,13 @@ def cohort_chart(counts: RegionCounts, *, chart_id: str, area: str):
     )
 
 
-def indicator_context(report, *, chart_prefix: str) -> dict:
-    """What ``sections/indicators.html`` shows of an ``AreaIndicators``: gauges and numbers."""
+def indicator_context(report, *, chart_prefix: str, gender: dict | None = None) -> dict:
+    """What ``sections/indicators.html`` shows of an ``AreaIndicators``: gauges and numbers.
+
+    ``gender``: the participants by gender to show; the public pages pass their cell of the
+    province's table (``aggregates.province_gender``), where small counts are hidden with
+    whatever would give them back. By default the area is judged alone (staff dashboards).
+    """
     return {
         "period": report.period,
         "rows": [
@@ -85,19 +92,28 @@ def indicator_context(report, *, chart_prefix: str) -> dict:
             }
             for indicator in KEY_INDICATORS
         ],
-        "gender": participants_by_gender(report.breakdown),
+        "gender": gender if gender is not None else participants_by_gender(report.breakdown),
         "participants": report[Indicator.PARTICIPANTS].actual,
         "libraries": report.libraries,
     }
 
 
-def indicators_section(figures: Stamped, *, chart_prefix: str = "gauge") -> Section:
+def indicators_section(
+    figures: Stamped, *, chart_prefix: str = "gauge", gender: Stamped | None = None, key=None
+) -> Section:
+    """``gender`` and ``key``: a published table of participants by gender and this area's
+    cell in it."""
+    as_of = figures.computed_at
+    shown = None
+    if gender is not None:
+        shown = gender.value.get(key, NO_PARTICIPANTS)
+        as_of = min(as_of, gender.computed_at)
     return Section(
         slug="indikator",
         title=_("Key indicators"),
         template="sections/indicators.html",
-        context=indicator_context(figures.value, chart_prefix=chart_prefix),
-        as_of=figures.computed_at,
+        context=indicator_context(figures.value, chart_prefix=chart_prefix, gender=shown),
+        as_of=as_of,
     )
 
 
@@ -226,7 +242,9 @@ def province_key_indicators(page: ProvincePage) -> Section | None:
     # A province without participating libraries or records has nothing to measure yet.
     if not figures.value.libraries and not any(value.actual for value in figures.value):
         return None
-    return indicators_section(figures)
+    return indicators_section(
+        figures, gender=province_gender(page.province), key=("province", page.province.code)
+    )
 
 
 def province_stories_section(page: ProvincePage) -> Section | None:
@@ -333,7 +351,11 @@ def library_key_indicators(page: LibraryPage) -> Section | None:
     # A library that has recorded nothing and has no target has nothing to compare.
     if not any(value.actual or value.target is not None for value in report):
         return None
-    return indicators_section(figures)
+    return indicators_section(
+        figures,
+        gender=province_gender(page.library.province),
+        key=("library", str(page.library.pk)),
+    )
 
 
 def library_stories(page: LibraryPage) -> Section | None:

@@ -1,0 +1,17 @@
+"""Template filters for counts and amounts: see ``libraries.formatting``."""
+
+from django import template
+
+from libraries.formatting import format_number, format_rupiah
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value) -> str:
+    return format_number(value)
+
+
+@register.filter
+def rupiah(value) -> str:
+    return format_rupiah(value)
