@@ -9,20 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-import zipfile
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from events.models import Attendance, Event, Participant, Registration, normalise_name
 from events.models.people import normalise_institution
 from events.services import attendance_mark_many, require_manager
 from libraries.models import Library
+from libraries.uploads import read_spreadsheet
 
 MAX_ROWS = 2000
 # Namespace of the mark ids of imported attendance: the same row imported twice is one mark.
@@ -85,22 +84,15 @@ def _text(value) -> str:
 
 
 def read_table(upload) -> list[list[str]]:
-    """The rows of an XLSX or CSV upload as text, judged by content, not by file name."""
+    """The rows of an XLSX or CSV upload as text, judged by content, not by file name.
+
+    Empty rows are left out; reading stops once the list is longer than ``MAX_ROWS``.
+    """
     head = upload.read(4)
     upload.seek(0)
     if head == b"PK\x03\x04":
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from exc
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_text(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
-        return rows
+        values = read_spreadsheet(upload, max_rows=MAX_ROWS)
+        return [row for row in ([_text(value) for value in row] for row in values) if any(row)]
     raw = upload.read()
     if b"\x00" in raw[:4096]:
         raise UnreadableFile(_("The file is neither XLSX nor CSV text."))
@@ -110,9 +102,17 @@ def read_table(upload) -> list[list[str]]:
         text = raw.decode("cp1252", errors="replace")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [
-        [_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    rows = []
+    try:
+        for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
+            row = [_text(cell) for cell in cells]
+            if any(row):
+                rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise UnreadableFile(_("The file is neither XLSX nor CSV text.")) from exc
+    return rows
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -135,7 +135,7 @@ def _roles() -> dict[str, str]:
 
 def preview(*, upload, event: Event, libraries) -> list[Row]:
     """Read and check every row; nothing is saved."""
-    table = [row for row in read_table(upload) if any(row)]
+    table = read_table(upload)
     if not table:
         raise UnreadableFile(_("The file is empty."))
     columns = _columns(table[0])

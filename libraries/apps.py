@@ -8,4 +8,9 @@ class LibrariesConfig(AppConfig):
     verbose_name = _("Libraries and regions")
 
     def ready(self):
-        from libraries import site_url  # noqa: F401  (registers the SITE_URL check)
+        from libraries import (
+            lookups,
+            site_url,  # noqa: F401  (registers the SITE_URL check)
+        )
+
+        lookups.register()

@@ -8,7 +8,8 @@ from libraries.models import Library, Province, Regency
 class LibraryFilter(django_filters.FilterSet):
     """Filters of the registry list and its exports; the choices follow the user's scope."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    # Bounded: SQLite refuses a LIKE pattern above 50,000 bytes (a 500, not an empty list).
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     province = django_filters.ModelChoiceFilter(
         queryset=Province.objects.none(), label=_("Province"), empty_label=_("All provinces")
     )

@@ -20,7 +20,7 @@ from tests import factories
 
 DATA = Path(__file__).resolve().parent / "data"
 
-pytest_plugins = ["tests.browser", "tests.servers"]
+pytest_plugins = ["tests.browser", "tests.servers", "tests.world"]
 
 # Playwright's sync API runs an event loop in the test thread; the live server and the
 # test's own database calls are still synchronous.

@@ -30,7 +30,7 @@ def test_event_edit_form_opens_with_its_dates_and_times_in_the_pickers(phone_pag
     page = phone_page
     sign_in(page, "konsultan.kaltim", PASSWORD)
 
-    page.goto(f"/kegiatan/{plm.pk}/ubah/")
+    page.goto(f"/acara/{plm.pk}/ubah/")
 
     # Chromium empties a picker whose value is not in the machine format.
     assert page.locator("#id_start_date").input_value() == "2022-07-04"
@@ -40,7 +40,7 @@ def test_event_edit_form_opens_with_its_dates_and_times_in_the_pickers(phone_pag
     assert _fits_the_phone(page)
     _shot(page, "event-edit")
     page.get_by_role("button", name="Simpan perubahan").click()
-    page.wait_for_url(f"**/kegiatan/{plm.pk}/")
+    page.wait_for_url(f"**/acara/{plm.pk}/")
     plm.refresh_from_db()
     assert plm.local_start.hour == 8
 
@@ -48,7 +48,7 @@ def test_event_edit_form_opens_with_its_dates_and_times_in_the_pickers(phone_pag
 def test_walk_in_sent_empty_shows_what_is_missing(phone_page, consultant, plm_day_one):
     page = phone_page
     sign_in(page, "konsultan.kaltim", PASSWORD)
-    page.goto(f"/kegiatan/sesi/{plm_day_one.pk}/peserta-baru/")
+    page.goto(f"/acara/sesi/{plm_day_one.pk}/peserta-baru/")
     button = page.get_by_role("button", name="Tambahkan dan tandai hadir")
     # What a damaged offline replay sends: the browser's own checks are skipped.
     page.locator("form", has=button).evaluate("form => form.noValidate = true")

@@ -116,7 +116,7 @@ def test_corrupt_xlsx_is_refused(client_for, consultant, plm):
 
     response = _preview(client_for(consultant), plm, upload)
 
-    assert "bukan buku kerja XLSX" in response.text
+    assert "Buku kerja Excel ini tidak dapat dibaca" in response.text
 
 
 def test_confirm_without_a_preview_saves_nothing(client_for, consultant, plm):

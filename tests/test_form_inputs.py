@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from events import forms as event_forms
+from events.certificates import views as certificate_views
 from impact import forms as impact_forms
 from libraries import forms as library_forms
 from libraries.admin import ActivityAdminForm, LibraryAdminForm
@@ -155,6 +156,9 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         event_forms.EventForm(instance=event, user=consultant),
         event_forms.InvitationsForm(**context),
         event_forms.SessionForm(),
+        event_forms.SessionTimesForm(),
+        certificate_views.RevokeForm(),
+        certificate_views.LookupForm(),
         event_forms.SessionForm(initial={"date": world["EventSession"].date}),
         event_forms.PersonFields(**context),
         event_forms.WalkInForm(**context),

@@ -29,7 +29,72 @@ def run(bench) -> None:
     client.force_login(staff)
     bench.page("library list, 500 libraries, first page", client, "/perpustakaan/")
     bench.page("library list filtered by province", client, "/perpustakaan/?province=64")
+    _hostile_uploads(bench)
     _indicators(bench, client)
+
+
+def _refused(check, content: bytes, name: str):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    try:
+        check(SimpleUploadedFile(name, content))
+    except ValidationError:
+        return
+    raise RuntimeError(f"{name} was not refused")
+
+
+def _hostile_uploads(bench) -> None:
+    """How long a hostile upload holds a worker before it is refused (the target: well under
+    a second; the zip bomb of the report held one for two minutes)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from PIL import Image
+
+    from libraries.uploads import process_image, read_spreadsheet
+
+    workbook = io.BytesIO()
+    Workbook().save(workbook)
+    base = zipfile.ZipFile(workbook)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in base.infolist():
+            if not info.filename.endswith("sheet1.xml"):
+                archive.writestr(info.filename, base.read(info))
+        part = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        part.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(part, "w", force_zip64=True) as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml')
+            sheet.write(b'/2006/main"><sheetData>')
+            for _ in range(1024):  # 1 GB of whitespace, about 1 MB packed
+                sheet.write(b" " * (1024 * 1024))
+            sheet.write(b"</sheetData></worksheet>")
+    bench.timed(
+        f"refuse a zip bomb workbook ({len(bomb.getvalue()) // 1024} kB, 1 GB unpacked)",
+        lambda: _refused(
+            lambda upload: read_spreadsheet(upload, max_rows=1000), bomb.getvalue(), "bom.xlsx"
+        ),
+        repeat=5,
+    )
+    image = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(image, format="PNG")
+    bench.timed(
+        f"refuse a decompression bomb image ({len(image.getvalue()) // 1024} kB, 400 Mpx)",
+        lambda: _refused(process_image, image.getvalue(), "bom.png"),
+        repeat=5,
+    )
+    rows = Workbook()
+    for number in range(1000):
+        rows.active.append(["05-01-2024", "engagement", "training", f"Kegiatan {number}", 3, 5])
+    sheet = io.BytesIO()
+    rows.save(sheet)
+    bench.timed(
+        "read a 1,000-row activity workbook (for comparison)",
+        lambda: read_spreadsheet(io.BytesIO(sheet.getvalue()), max_rows=1000),
+        repeat=5,
+    )
 
 
 def _villages(provinces, count):

@@ -8,9 +8,7 @@ preview, so confirming twice records the month once.
 from __future__ import annotations
 
 import datetime
-import io
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,10 +16,11 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from libraries.models import Activity, Library, Strategy, User
 from libraries.reporting.services import activity_record
+from libraries.uploads import read_spreadsheet
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 1000
@@ -162,22 +161,9 @@ def _read_sheet(upload) -> list[tuple]:
             % {"size": filesizeformat(size), "limit": filesizeformat(MAX_IMPORT_BYTES)}
         )
     upload.seek(0)
-    content = upload.read()
-    if not content.startswith(b"PK"):
+    if not upload.read(4).startswith(b"PK"):
         raise ValidationError(_("This file is not an Excel workbook (.xlsx)."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError(_("This Excel workbook cannot be read; it may be damaged.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
-    workbook.close()
-    if len(rows) > MAX_IMPORT_ROWS + 1:
-        raise ValidationError(
-            _("The sheet has more than %(count)d rows; split it into smaller files.")
-            % {"count": MAX_IMPORT_ROWS}
-        )
-    return rows
+    return read_spreadsheet(upload, max_rows=MAX_IMPORT_ROWS)
 
 
 def _parse_date(value) -> datetime.date:
