@@ -405,6 +405,7 @@ class LibraryAdminForm(forms.ModelForm):
             "name",
             "level",
             "status",
+            "npp",
             "province",
             "regency",
             "village",
@@ -449,6 +450,7 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
+        "npp",
         "level",
         "province",
         "regency",
@@ -465,12 +467,12 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "status",
     ]
     list_select_related = ["province", "regency"]
-    search_fields = ["name", "village__name", "regency__name", "village__code"]
+    search_fields = ["name", "npp", "village__name", "regency__name", "village__code"]
     autocomplete_fields = ["province", "regency", "village"]
     inlines = [ScopedAidItemInline, ScopedLibraryManagerInline]
     readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "level", "status"]}),
+        (None, {"fields": ["name", "level", "status", "npp"]}),
         (_("Region"), {"fields": ["province", "regency", "village"]}),
         (_("Programme"), {"fields": ["cohort_year", "support_tier"]}),
         (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),

@@ -62,6 +62,13 @@ def village_library(village_code: str, **kwargs) -> Library:
     return LibraryFactory(village=Village.objects.get(code=village_code), **kwargs)
 
 
+def tbm_library(village_code: str, **kwargs) -> Library:
+    """A Taman Bacaan Masyarakat in the village ``village_code``."""
+    village = Village.objects.get(code=village_code)
+    kwargs.setdefault("name", f"TBM {village.name}")
+    return LibraryFactory(level=Library.Level.TBM, village=village, **kwargs)
+
+
 def provincial_library(province_code: str, **kwargs) -> Library:
     return LibraryFactory(
         provincial=True, province=Province.objects.get(code=province_code), **kwargs
@@ -112,11 +119,10 @@ def consultant(username: str, *province_codes: str) -> User:
 
 
 def librarian(username: str, library: Library) -> User:
-    role = (
-        User.Role.DISTRICT_LIBRARIAN
-        if library.level == Library.Level.REGENCY
-        else User.Role.VILLAGE_LIBRARIAN
-    )
+    role = {
+        Library.Level.REGENCY: User.Role.DISTRICT_LIBRARIAN,
+        Library.Level.TBM: User.Role.TBM_MANAGER,
+    }.get(library.level, User.Role.VILLAGE_LIBRARIAN)
     return UserFactory(username=username, role=role, library=library)
 
 

@@ -49,6 +49,7 @@ PUBLIC = {
     "tpbis_portal.province_index": "public index of provinces (aggregates)",
     "tpbis_portal.province_detail": "public province page (aggregates, consented stories)",
     "tpbis_portal.province_csv": "open data of a province (aggregates, small counts hidden)",
+    "tpbis_portal.province_libraries_csv": "open data: a province's active libraries, no persons",
     "tpbis_portal.library_detail": "public page of a participating library",
     "events.service_worker": "the offline script; it holds no data",
     "tpbis_portal.ready": "readiness for the load balancer: names checks, never their details",

@@ -57,6 +57,7 @@ BOOKS_PACKAGE = [(AidItem.Kind.BOOKS, "Bantuan buku bermutu", 300)]
 # Targets per library per month (all cohorts), set for the current and the previous year.
 DEMO_TARGETS = [
     (Indicator.ACTIVITIES, Library.Level.VILLAGE, 2),
+    (Indicator.ACTIVITIES, Library.Level.TBM, 2),
     (Indicator.ACTIVITIES, Library.Level.REGENCY, 3),
     (Indicator.PARTICIPANTS, Library.Level.VILLAGE, 30),
     (Indicator.VISITORS, Library.Level.VILLAGE, 150),
@@ -82,6 +83,23 @@ DEMO_ACTIVITIES = [
     ("Layanan informasi harga pupuk", "information_service", Strategy.INFORMATION, ""),
     ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, "Budidaya lele bioflok"),
 ]
+
+# Taman Bacaan Masyarakat beside a village library in these kab/kota (the demo Pengelola TBM
+# runs the one in Samarinda).
+TBM_REGENCIES = {"64.72", "64.02", "21.72", "33.74", "12.71"}
+TBM_NAMES = [
+    "TBM Cahaya Ilmu",
+    "TBM Pelangi Nusantara",
+    "TBM Rumah Baca Bersama",
+    "TBM Lentera Desa",
+]
+# The library type letter in the demo NPP; the real layout is not published.
+NPP_LETTER = {
+    Library.Level.PROVINCE: "A",
+    Library.Level.REGENCY: "B",
+    Library.Level.VILLAGE: "C",
+    Library.Level.TBM: "T",
+}
 
 MANAGER_NAMES = [
     "Siti Rahmawati",
@@ -159,7 +177,40 @@ def create_demo_libraries() -> int:
                     created += 1
                     _aid(library, tier, year=library.cohort_year)
                     _managers(library, names)
+            if regency.code in TBM_REGENCIES and villages:
+                village = villages[0]
+                name = TBM_NAMES[(int(province_code) + index) % len(TBM_NAMES)]
+                tbm, new = Library.objects.get_or_create(
+                    level=Library.Level.TBM,
+                    village=village,
+                    name=f"{name} {village.name}",
+                    defaults={
+                        "province": province,
+                        "regency": regency,
+                        "cohort_year": cohort + 1,
+                        "support_tier": Library.SupportTier.BOOKS,
+                        "address": f"Rumah warga RT 03, {village.get_kind_display()} "
+                        f"{village.name}",
+                    },
+                )
+                if new:
+                    created += 1
+                    _aid(tbm, Library.SupportTier.BOOKS, year=tbm.cohort_year)
+                    _managers(tbm, names)
+    _numbers()
     return created
+
+
+def _numbers() -> None:
+    """Give most demo libraries an NPP, so that search and public pages show one."""
+    libraries = Library.objects.filter(npp="").select_related("village__district")
+    for library in libraries:
+        if library.pk % 5 == 0:
+            continue  # some have none yet, as in real life
+        region = (library.village_id or library.regency_id or library.province_id)[:8]
+        digits = region.replace(".", "").ljust(7, "0")[:7]
+        library.npp = f"{digits}{NPP_LETTER[library.level]}{library.pk:07d}"
+    Library.objects.bulk_update(libraries, ["npp"])
 
 
 def _aid(library: Library, tier: str, *, year: int) -> None:
@@ -198,6 +249,9 @@ def create_demo_users() -> list[tuple[str, str]]:
         .order_by("village")
         .first()
     )
+    samarinda_tbm = (
+        Library.objects.filter(level=Library.Level.TBM, regency="64.72").order_by("pk").first()
+    )
     accounts = [
         ("admin", "Admin Perpusnas", User.Role.PERPUSNAS, None, [], True),
         ("konsultan.kaltim", "Rahmat Hidayat", User.Role.CONSULTANT, None, ["64"], False),
@@ -218,6 +272,7 @@ def create_demo_users() -> list[tuple[str, str]]:
             [],
             False,
         ),
+        ("pengelola.tbm", "Nurul Hidayah", User.Role.TBM_MANAGER, samarinda_tbm, [], False),
     ]
     logins = []
     for username, full_name, role, library, provinces, superuser in accounts:

@@ -430,6 +430,7 @@ class RankingForm(PeriodForm):
         choices=[
             (Library.Level.VILLAGE, _("Desa/kelurahan libraries")),
             (Library.Level.REGENCY, _("Kabupaten/kota libraries")),
+            (Library.Level.TBM, _("Community reading spaces (TBM)")),
             ("all", _("All libraries")),
         ],
     )
