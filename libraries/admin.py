@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
+from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from libraries.models import (
     Province,
     Regency,
     Regulation,
+    Skill,
     Target,
     Threshold,
     User,
@@ -663,11 +665,11 @@ class RefreshesIndicatorsMixin:
 @admin.register(Activity)
 class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
-    list_filter = ["strategy", "kind", "library__province"]
+    list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
     date_hierarchy = "date"
-    autocomplete_fields = ["library", "partners"]
+    autocomplete_fields = ["library", "partners", "catalogue_skills"]
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
@@ -827,3 +829,30 @@ class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 @admin.register(Threshold)
 class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+
+@admin.register(Skill)
+class SkillAdmin(PerpusnasOnlyAdmin):
+    """The catalogue of skills taught: Perpusnas staff keep it; everyone in a scope reads it."""
+
+    list_display = ["name", "active", "activity_count"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+
+    @admin.display(description=_("activities"), ordering="activity_count")
+    def activity_count(self, skill):
+        return format_number(skill.activity_count)
+
+    def get_actions(self, request):
+        # No bulk delete: a skill that activities name is retired (not offered), never lost.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.activities.exists():
+            return False
+        return super().has_delete_permission(request, obj)

@@ -392,6 +392,8 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         purpose="Buku",
         decided_on=datetime.date(2024, 1, 4),
     )
+    made["Skill"] = skill = reporting.Skill.objects.create(name="Menjahit")
+    activity.catalogue_skills.add(skill)
     made["Target"] = Target.objects.create(
         indicator=Indicator.ACTIVITIES, level=library.level, year=2024, per_month=2
     )

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from events.models import Attendance, Event
-from libraries.models import Library, User
+from libraries.models import Activity, Library, Skill, User
 from libraries.regions_loader import DEFAULT_REGISTER, load_regions
 from libraries.scope import Scope
 
@@ -40,6 +40,9 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
     assert tbm.level == Library.Level.TBM and tbm.regency_id == "64.72"
     tbm_provinces = Library.objects.filter(level=Library.Level.TBM).values("province")
     assert set(tbm_provinces.values_list("province", flat=True)) == {"12", "21", "33", "64"}
+    # Activities name skills from the catalogue.
+    assert Skill.objects.count() == 6
+    assert Activity.objects.filter(catalogue_skills__isnull=False).exists()
     # Most demo libraries have an NPP, each its own.
     numbers = list(Library.objects.exclude(npp="").values_list("npp", flat=True))
     assert len(numbers) == len(set(numbers)) > first_count / 2

@@ -50,6 +50,7 @@ from libraries.models import (
     Partner,
     Province,
     Regulation,
+    Skill,
     Strategy,
     Target,
     Threshold,
@@ -100,6 +101,9 @@ class World:
     certificate: Certificate
     notice: Notice
     group: Group
+    skill: Skill
+    tbm: Library
+    tbm_manager: User
 
     @property
     def province(self) -> Province:
@@ -152,6 +156,9 @@ def build_world() -> World:
     kepri = factories.village_library("21.72.01.1001", name="Perpustakaan Tanjung Pinang Barat")
     district_librarian = factories.librarian("pustakawan.samarinda", district)
     village_librarian = factories.librarian("pustakawan.rawamakmur", library)
+    # A Taman Bacaan Masyarakat in the same village, with its manager.
+    tbm = factories.tbm_library("64.72.01.1001", name="TBM Cahaya Rawa Makmur")
+    tbm_manager = factories.librarian("pengelola.tbm", tbm)
     aid_item = factories.AidItemFactory(library=library)
     manager = factories.LibraryManagerFactory(
         library=library, name=f"Bu {SECRET}wati", phone="0812-4242-4242"
@@ -187,6 +194,7 @@ def build_world() -> World:
     )
 
     # Activity reporting
+    skill = Skill.objects.create(name="Pengolahan pangan", description="Keripik, abon, sambal")
     partner = reporting_services.partner_create(
         actor=village_librarian, library=library, name=f"Bank {SECRET} Kaltim", kind="bank"
     )
@@ -195,6 +203,7 @@ def build_world() -> World:
         library=library,
         idempotency_key=uuid.uuid4(),
         partners=[partner],
+        catalogue_skills=[skill],
         photos=[_photo()],
         attendance=_pdf_upload("daftar-hadir.pdf"),
         strategy=Strategy.ENGAGEMENT,
@@ -337,6 +346,9 @@ def build_world() -> World:
         certificate=certificate,
         notice=notice,
         group=group,
+        skill=skill,
+        tbm=tbm,
+        tbm_manager=tbm_manager,
     )
 
 

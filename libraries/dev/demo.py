@@ -22,6 +22,7 @@ from libraries.models import (
     Province,
     Regency,
     Regulation,
+    Skill,
     Strategy,
     Target,
     User,
@@ -62,26 +63,27 @@ DEMO_TARGETS = [
     (Indicator.PARTICIPANTS, Library.Level.VILLAGE, 30),
     (Indicator.VISITORS, Library.Level.VILLAGE, 150),
 ]
-# Title, kind, strategy, skills: written in Indonesian as a librarian would type them.
+# Title, kind, strategy, other skills (what the catalogue lacks): in Indonesian, as a
+# librarian would type them.
 DEMO_ACTIVITIES = [
-    ("Pelatihan membuat keripik pisang", "training", Strategy.ENGAGEMENT, "Mengolah dan mengemas"),
+    ("Pelatihan membuat keripik pisang", "training", Strategy.ENGAGEMENT, "Mengemas produk"),
     (
         "Kelas literasi digital untuk ibu-ibu PKK",
         "digital_literacy",
         Strategy.ENGAGEMENT,
-        "Surel, WhatsApp Business",
+        "",
     ),
     ("Mendongeng untuk anak-anak", "storytelling", Strategy.INFORMATION, ""),
-    ("Pameran produk UMKM desa", "exhibition", Strategy.ENGAGEMENT, "Menata dan memasarkan produk"),
+    ("Pameran produk UMKM desa", "exhibition", Strategy.ENGAGEMENT, "Menata stan pameran"),
     (
         "Pemasaran daring produk anyaman",
         "product_marketing",
         Strategy.ENGAGEMENT,
-        "Berjualan di lokapasar",
+        "",
     ),
     ("Audiensi dengan Kepala Desa tentang Dana Desa", "advocacy_meeting", Strategy.ADVOCACY, ""),
     ("Layanan informasi harga pupuk", "information_service", Strategy.INFORMATION, ""),
-    ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, "Budidaya lele bioflok"),
+    ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, ""),
 ]
 
 # Taman Bacaan Masyarakat beside a village library in these kab/kota (the demo Pengelola TBM
@@ -99,6 +101,24 @@ NPP_LETTER = {
     Library.Level.REGENCY: "B",
     Library.Level.VILLAGE: "C",
     Library.Level.TBM: "T",
+}
+
+# The demo catalogue of skills taught, and the ones each demo activity names from it (its
+# free text above is what the catalogue lacks).
+DEMO_SKILLS = {
+    "Pengolahan pangan": "Mengolah hasil bumi menjadi makanan olahan",
+    "Pemasaran daring": "Berjualan lewat media sosial dan lokapasar",
+    "Literasi digital": "Surel, peramban, aplikasi perpesanan",
+    "Kerajinan tangan": "Anyaman, jahit, batik",
+    "Budidaya perikanan": "Ikan air tawar, bioflok",
+    "Literasi keuangan": "Pembukuan usaha kecil, menabung",
+}
+DEMO_ACTIVITY_SKILLS = {
+    "Pelatihan membuat keripik pisang": ["Pengolahan pangan"],
+    "Kelas literasi digital untuk ibu-ibu PKK": ["Literasi digital"],
+    "Pameran produk UMKM desa": ["Pemasaran daring", "Literasi keuangan"],
+    "Pemasaran daring produk anyaman": ["Pemasaran daring", "Kerajinan tangan"],
+    "Pelatihan budidaya lele": ["Budidaya perikanan"],
 }
 
 MANAGER_NAMES = [
@@ -358,9 +378,28 @@ def create_demo_reporting() -> int:
     # The idempotency keys are derived from library, month and slot: running the command
     # again adds nothing.
     Activity.objects.bulk_create(activities, ignore_conflicts=True)
+    _skills_taught([activity.idempotency_key for activity in activities])
     VisitorCount.objects.bulk_create(counts, ignore_conflicts=True)
     _partnership()
     return Activity.objects.count() - before
+
+
+def _skills_taught(keys: list[uuid.UUID]) -> None:
+    catalogue = {}
+    for name, description in DEMO_SKILLS.items():
+        catalogue[name], _new = Skill.objects.get_or_create(
+            name=name, defaults={"description": description}
+        )
+    link = Activity.catalogue_skills.through
+    untagged = Activity.objects.filter(idempotency_key__in=keys, catalogue_skills__isnull=True)
+    link.objects.bulk_create(
+        [
+            link(activity_id=activity.pk, skill_id=catalogue[name].pk)
+            for activity in untagged.only("pk", "title")
+            for name in DEMO_ACTIVITY_SKILLS.get(activity.title, [])
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _partnership() -> None:
