@@ -39,7 +39,7 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
-from libraries.scope import Scope
+from libraries.scope import Scope, ScopedQuerySet
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -47,6 +47,10 @@ admin.site.index_title = _("Programme administration")
 
 
 def _in_scope(queryset, user):
+    # A model's own ``visible_to`` may combine several paths (a consent is a story's or a
+    # testimony's); the admin honours it, like ``get_in_scope_or_404`` does.
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
     if hasattr(queryset.model, "SCOPE_PATHS"):
         return Scope.for_user(user).filter(queryset)
     return queryset

@@ -433,6 +433,24 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         given_on=datetime.date(2024, 5, 2),
         recorded_by=author,
     )
+    from impact.models import Testimony
+
+    made["Testimony"] = testimony = Testimony.objects.create(
+        library=library,
+        author=author,
+        quote="Perpustakaan mengubah hidup saya",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+    )
+    Consent.objects.create(
+        testimony=testimony,
+        kind=Consent.Kind.STORY_USE,
+        given_by="Pak Darto",
+        method=Consent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
     made["ReviewEvent"] = ReviewEvent.objects.create(
         story=story, actor=author, from_status="draft", to_status="draft"
     )

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from events.models import Attendance, Event
+from impact import models as impact_models
 from libraries.models import Activity, Library, Skill, User
 from libraries.regions_loader import DEFAULT_REGISTER, load_regions
 from libraries.scope import Scope
@@ -40,6 +41,9 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
     assert tbm.level == Library.Level.TBM and tbm.regency_id == "64.72"
     tbm_provinces = Library.objects.filter(level=Library.Level.TBM).values("province")
     assert set(tbm_provinces.values_list("province", flat=True)) == {"12", "21", "33", "64"}
+    # Testimonies of a village library and of the TBM, published with consent.
+    assert impact_models.Testimony.objects.public().filter(library=tbm).count() == 1
+    assert impact_models.Testimony.objects.count() == 3
     # Activities name skills from the catalogue.
     assert Skill.objects.count() == 6
     assert Activity.objects.filter(catalogue_skills__isnull=False).exists()

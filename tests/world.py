@@ -38,7 +38,8 @@ from events.models import (
     Problem,
 )
 from impact import services as story_services
-from impact.models import Consent, Notice, Photo, SelectionDecision, Story
+from impact.models import Consent, Notice, Photo, SelectionDecision, Story, Testimony
+from impact.testimonies import services as testimony_services
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -104,6 +105,8 @@ class World:
     skill: Skill
     tbm: Library
     tbm_manager: User
+    testimony: Testimony
+    testimony_consent: Consent
 
     @property
     def province(self) -> Province:
@@ -286,6 +289,25 @@ def build_world() -> World:
         story=story, actor=consultant, level=SelectionDecision.Level.DISTRICT, reason="Kuat"
     )
     notice = Notice.objects.get(decision=selection, recipient=village_librarian)
+    # A testimony about the activity, with the speaker's consent, not yet published.
+    testimony, _created = testimony_services.testimony_create(
+        actor=village_librarian,
+        library=library,
+        quote=f"Testimoni {SECRET}: keripik saya laku",
+        speaker_name=f"Pak {SECRET}",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+        activity=activity,
+    )
+    testimony_consent = testimony_services.testimony_consent_record(
+        testimony=testimony,
+        actor=village_librarian,
+        kind=Consent.Kind.STORY_USE,
+        given_by=f"Pak {SECRET}",
+        method=Consent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
     certificate, _created = certificate_issue(
         actor=consultant, event=event, participant=participant
     )
@@ -349,6 +371,8 @@ def build_world() -> World:
         skill=skill,
         tbm=tbm,
         tbm_manager=tbm_manager,
+        testimony=testimony,
+        testimony_consent=testimony_consent,
     )
 
 
