@@ -140,7 +140,9 @@ class Consent(models.Model):
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["story", "kind", "recorded_at"]
+        # By the columns, never through a join: rows are locked with SELECT ... FOR UPDATE,
+        # which PostgreSQL refuses on the outer join a nullable story or testimony needs.
+        ordering = ["story_id", "testimony_id", "kind", "recorded_at"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [

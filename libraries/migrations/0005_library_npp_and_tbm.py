@@ -29,12 +29,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicallibrary',
             name='npp',
-            field=libraries.models.registry.NPPField(blank=True, default='', help_text="Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for example 6372052C0000001. Leave empty if the library has none yet.", max_length=20, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{10,20}$', code='npp', message='An NPP has 10 to 20 digits and letters, without spaces or dots, for example 6372052C0000001.')], verbose_name='NPP'),
+            field=libraries.models.registry.NPPField(blank=True, db_default='', default='', help_text="Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for example 6372052C0000001. Leave empty if the library has none yet.", max_length=20, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{10,20}$', code='npp', message='An NPP has 10 to 20 digits and letters, without spaces or dots, for example 6372052C0000001.')], verbose_name='NPP'),
         ),
         migrations.AddField(
             model_name='library',
             name='npp',
-            field=libraries.models.registry.NPPField(blank=True, default='', help_text="Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for example 6372052C0000001. Leave empty if the library has none yet.", max_length=20, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{10,20}$', code='npp', message='An NPP has 10 to 20 digits and letters, without spaces or dots, for example 6372052C0000001.')], verbose_name='NPP'),
+            field=libraries.models.registry.NPPField(blank=True, db_default='', default='', help_text="Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for example 6372052C0000001. Leave empty if the library has none yet.", max_length=20, validators=[django.core.validators.RegexValidator('^[0-9A-Z]{10,20}$', code='npp', message='An NPP has 10 to 20 digits and letters, without spaces or dots, for example 6372052C0000001.')], verbose_name='NPP'),
         ),
         migrations.AlterField(
             model_name='historicallibrary',

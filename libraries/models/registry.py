@@ -109,6 +109,8 @@ class Library(models.Model):
         max_length=20,
         blank=True,
         default="",
+        # In the database too: hosts still on the previous release insert libraries without it.
+        db_default="",
         validators=[validate_npp],
         help_text=_(
             "Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for "
