@@ -134,6 +134,7 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.BulkActionForm(user=consultant),
         impact_forms.StoryFilterForm(user=consultant),
         testimony_forms.TestimonyForm(user=consultant),
+        testimony_forms.TestimonyForm(instance=world["Testimony"], user=consultant),
         testimony_forms.TestimonyConsentForm(testimony=world["Testimony"]),
         testimony_forms.PublishForm(),
         reporting_forms.ActivityForm(libraries=libraries),

@@ -150,6 +150,7 @@ WRITES = {
     "impact.selection_add": (None, "kab/kota panels are district librarians or reviewers"),
     "impact.consent_withdraw": (None, "the writer or a reviewer records a withdrawal"),
     "impact.testimony_create": ("consultant", False),
+    "impact.testimony_edit": ("consultant", False),
     "impact.testimony_consent_add": ("consultant", False),
     "impact.testimony_promote": ("consultant", False),
     "impact.testimony_publish": ("village_librarian", False),

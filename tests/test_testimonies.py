@@ -449,3 +449,29 @@ def test_services_refuse_people_outside_the_library(testimony, outsider, distric
         services.testimony_promote(actor=outsider, testimony=testimony)
     with pytest.raises(PermissionDenied):
         services.testimony_publish(actor=district_librarian, testimony=testimony)
+
+
+def test_editing_a_published_testimony_takes_it_off_until_published_again(
+    client, client_for, published, village_librarian, village_library, consultant, outsider
+):
+    url = reverse("impact:testimony-edit", args=[published.pk])
+    assert QUOTE in _library_page(client, village_library).text
+    editor = client_for(village_librarian)
+    data = {
+        "quote": "Keripik saya kini dijual di toko oleh-oleh Samarinda.",
+        "speaker_name": "Ibu Sumiati",
+        "age_group": "adult",
+        "given_on": "2024-05-02",
+    }
+
+    assert client_for(consultant).post(url, data).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    bad = editor.post(url, {**data, "quote": ""})
+    saved = editor.post(url, data)
+
+    assert bad.status_code == 400
+    assert saved.status_code == 302
+    published.refresh_from_db()
+    assert published.quote.startswith("Keripik saya kini")
+    assert published.status == impact_models.Testimony.Status.DRAFT
+    assert "toko oleh-oleh" not in _library_page(client, village_library).text

@@ -181,6 +181,7 @@ PK = {
     "impact.photo_file": "photo",
     "impact.consent_withdraw": "consent",
     "impact.testimony_detail": "testimony",
+    "impact.testimony_edit": "testimony",
     "impact.testimony_consent_add": "testimony",
     "impact.testimony_publish": "testimony",
     "impact.testimony_promote": "testimony",

@@ -46,6 +46,11 @@ class TestimonyForm(forms.ModelForm):
             f"{activity.date:%d-%m-%Y} · {activity.title} ({activity.library})"
         )
         self.fields["quote"].widget.attrs["maxlength"] = QUOTE_LIMIT
+        if self.instance.pk:
+            # A testimony stays with its library; a retried edit needs no key.
+            del self.fields["library"]
+            del self.fields["idempotency_key"]
+            return
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             first = libraries.first()

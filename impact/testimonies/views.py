@@ -83,6 +83,30 @@ def testimony_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def testimony_edit(request, pk: int):
+    testimony = _writable(request, pk)
+    if not testimony.is_editable:
+        messages.error(request, _("The consent to use this testimony was withdrawn; it is closed."))
+        return redirect("impact:testimony-detail", pk=testimony.pk)
+    form = TestimonyForm(request.POST or None, instance=testimony, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.testimony_update(actor=request.user, testimony=testimony, **form.content())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The testimony was saved."))
+            return redirect("impact:testimony-detail", pk=testimony.pk)
+    return render(
+        request,
+        "impact/testimony_form.html",
+        {"form": form, "testimony": testimony},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 @require_GET
 def testimony_detail(request, pk: int):
     testimony = get_in_scope_or_404(
