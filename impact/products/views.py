@@ -300,7 +300,7 @@ def product_photo(request, pk: int, size: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_add(request, pk: int):
+def product_consent_add(request, pk: int):
     product = _product(request, pk, write=True)
     form = ProductConsentForm(
         request.POST or None,
@@ -332,7 +332,7 @@ def consent_add(request, pk: int):
 
 @login_required
 @require_POST
-def consent_withdraw(request, pk: int):
+def product_consent_withdraw(request, pk: int):
     consent = get_in_scope_or_404(
         request.user, ProductConsent.objects.select_related("product__library"), pk=pk
     )
@@ -363,7 +363,7 @@ def consent_withdraw(request, pk: int):
 
 @login_required
 @require_GET
-def consent_file(request, pk: int):
+def product_consent_file(request, pk: int):
     consent = get_in_scope_or_404(request.user, ProductConsent, pk=pk)
     if not consent.signed_form:
         raise Http404
