@@ -65,25 +65,21 @@ def product_figures(
 ) -> ProductFigures:
     """Counts of all recorded products of an area (consented or not: counts name nobody)."""
     products = Product.objects.all()
-    offers = ProductOffer.objects.all()
     if province_codes is not None:
         products = products.filter(library__province__in=province_codes)
-        offers = offers.filter(product__library__province__in=province_codes)
     if regency_code is not None:
         products = products.filter(library__regency=regency_code)
-        offers = offers.filter(product__library__regency=regency_code)
     if library_id is not None:
         products = products.filter(library=library_id)
-        offers = offers.filter(product__library=library_id)
+    # One query: the join with the offers repeats a product once per offer, hence distinct.
     counts = products.aggregate(
-        products=Count("pk"),
-        with_offer=Count(
-            "pk", filter=Q(Exists(ProductOffer.objects.filter(product=OuterRef("pk"))))
-        ),
+        products=Count("pk", distinct=True),
+        with_offer=Count("pk", distinct=True, filter=Q(offers__isnull=False)),
         exhibited=Count(
-            "pk", filter=Q(Exists(ProductExhibition.objects.filter(product=OuterRef("pk"))))
+            "pk",
+            distinct=True,
+            filter=Q(Exists(ProductExhibition.objects.filter(product=OuterRef("pk")))),
         ),
+        offers_done=Count("offers", filter=Q(offers__status=ProductOffer.Status.DONE)),
     )
-    return ProductFigures(
-        offers_done=offers.filter(status=ProductOffer.Status.DONE).count(), **counts
-    )
+    return ProductFigures(**counts)

@@ -389,8 +389,11 @@ def province_products(province: Province) -> ProductCards:
     """The newest consented products of a province, and the province's product figures."""
 
     def compute():
+        figures = product_figures(province_codes=(province.code,))
+        if not figures.products:
+            return ProductCards([], 0, figures)  # nothing to show: no query for the cards
         products, total = public_product_cards(province_code=province.code)
-        return ProductCards(products, total, product_figures(province_codes=(province.code,)))
+        return ProductCards(products, total, figures)
 
     return cached_aggregate("products", province.code, compute)
 

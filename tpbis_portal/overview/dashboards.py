@@ -288,6 +288,8 @@ def dashboard_products(area: DashboardArea) -> Section | None:
         regency_code=area.regency.code if area.regency is not None else None,
         library_id=area.library.pk if area.library is not None else None,
     )
+    if not figures.products:
+        return None
     return Section(
         slug="produk",
         title=_("Community products"),
