@@ -754,3 +754,12 @@ def test_a_story_cannot_point_at_another_librarys_product(village_librarian, ber
 
     with pytest.raises(ValidationError):
         story.full_clean()
+
+
+def test_sitemap_lists_the_product_page_of_a_province_with_consented_products_only(
+    client, product, kepri_product, public_product
+):
+    body = client.get("/sitemap-products.xml").content.decode()
+
+    assert KALTIM_PRODUCTS in body
+    assert "/provinsi/21-" not in body

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import impact.models.products
-import libraries.storage
+import impact.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
                 ('price_max', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='highest price (Rp)')),
                 ('income_before', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='monthly income before (Rp)')),
                 ('income_after', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='monthly income after (Rp)')),
-                ('photo', models.FileField(blank=True, editable=False, storage=libraries.storage.PrivateFileSystemStorage(), upload_to=impact.models.products._photo_path)),
-                ('thumbnail', models.FileField(blank=True, editable=False, storage=libraries.storage.PrivateFileSystemStorage(), upload_to=impact.models.products._thumbnail_path)),
+                ('photo', models.FileField(blank=True, editable=False, storage=impact.storage.PrivateStorage(), upload_to=impact.models.products._photo_path)),
+                ('thumbnail', models.FileField(blank=True, editable=False, storage=impact.storage.PrivateStorage(), upload_to=impact.models.products._thumbnail_path)),
                 ('photo_alt', models.CharField(blank=True, help_text='What the photo shows, for people who cannot see it.', max_length=250, verbose_name='photo description (alt text)')),
                 ('create_key', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('given_by', models.CharField(help_text='The producer, or for a group the person who speaks for it.', max_length=150, verbose_name='given by')),
                 ('method', models.CharField(choices=[('signed_form', 'Signed consent form (uploaded)'), ('verbal', 'Given verbally before a witness')], max_length=12, verbose_name='how consent was given')),
-                ('signed_form', models.FileField(blank=True, storage=libraries.storage.PrivateFileSystemStorage(), upload_to=impact.models.products._form_path, verbose_name='signed form')),
+                ('signed_form', models.FileField(blank=True, storage=impact.storage.PrivateStorage(), upload_to=impact.models.products._form_path, verbose_name='signed form')),
                 ('witness', models.CharField(blank=True, help_text='Who heard the consent being given verbally.', max_length=150, verbose_name='witnessed by')),
                 ('given_on', models.DateField(verbose_name='given on')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
