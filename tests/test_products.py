@@ -743,6 +743,8 @@ def test_a_story_points_at_the_product_it_is_about(client_for, village_librarian
     assert story.community_product == product
     detail = client.get(reverse("products:detail", args=[product.pk])).content.decode()
     assert story.title in detail
+    story_page = client.get(reverse("impact:detail", args=[story.pk])).content.decode()
+    assert reverse("products:detail", args=[product.pk]) in story_page
 
 
 def test_a_story_cannot_point_at_another_librarys_product(village_librarian, berau_village_library):
