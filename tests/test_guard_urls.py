@@ -171,6 +171,7 @@ WRITES = {
     "libraries.threshold_edit": ("consultant", False),
     "impact.product_create": ("consultant", False),
     "impact.product_edit": ("consultant", False),
+    "impact.product_delete": ("consultant", False),
     "impact.product_photo_set": ("consultant", False),
     "impact.product_photo_remove": ("consultant", False),
     "impact.product_consent_add": ("consultant", False),

@@ -765,3 +765,27 @@ def test_sitemap_lists_the_product_page_of_a_province_with_consented_products_on
 
     assert KALTIM_PRODUCTS in body
     assert "/provinsi/21-" not in body
+
+
+def test_librarian_deletes_a_product_recorded_by_mistake(client_for, village_librarian, product):
+    client = client_for(village_librarian)
+
+    response = client.post(reverse("products:delete", args=[product.pk]))
+
+    assert response["Location"] == reverse("products:list")
+    assert not Product.objects.exists()
+
+
+def test_a_product_with_a_consent_or_an_offer_on_record_is_kept(
+    client_for, village_librarian, consultant, public_product, exhibited
+):
+    client = client_for(village_librarian)
+
+    for kept in (public_product, exhibited):
+        response = client.post(reverse("products:delete", args=[kept.pk]), follow=True)
+        assert "tidak dapat dihapus" in response.content.decode()
+    assert Product.objects.count() == 2
+    assert (
+        client_for(consultant).post(reverse("products:delete", args=[exhibited.pk])).status_code
+        == 403
+    )

@@ -192,6 +192,7 @@ PK = {
     "libraries.target_delete": "target",
     "impact.product_detail": "product",
     "impact.product_edit": "product",
+    "impact.product_delete": "product",
     "impact.product_photo_set": "product",
     "impact.product_photo_remove": "product",
     "impact.product_photo": "product",

@@ -124,6 +124,25 @@ def product_update(*, product: Product, actor: User, version: int, **content) ->
 
 
 @transaction.atomic
+def product_delete(*, product: Product, actor: User) -> None:
+    """Delete a product recorded by mistake. One that has a consent on record (kept as proof
+    under UU PDP), an exhibition or an offer (records of the events) stays."""
+    current = Product.objects.select_for_update().select_related("library").get(pk=product.pk)
+    _check_writer(actor, current.library)
+    if current.consents.exists() or current.exhibitions.exists() or current.offers.exists():
+        raise ValidationError(
+            _(
+                "This product has a consent, an exhibition or an offer on record, which must "
+                "be kept; it cannot be deleted."
+            )
+        )
+    names = (current.photo.name, current.thumbnail.name)
+    current.delete()
+    transaction.on_commit(lambda: _delete_files(*names))
+    _public_products_changed(current)
+
+
+@transaction.atomic
 def product_photo_set(
     *, product: Product, actor: User, photo: ProcessedImage, photo_alt: str
 ) -> Product:

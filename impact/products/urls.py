@@ -10,6 +10,7 @@ urlpatterns = [
     path("ekspor.<str:fmt>", views.product_export, name="export"),
     path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/ubah/", views.product_edit, name="edit"),
+    path("<int:pk>/hapus/", views.product_delete, name="delete"),
     path("<int:pk>/foto/", views.product_photo_set, name="photo-set"),
     path("<int:pk>/foto/hapus/", views.product_photo_remove, name="photo-remove"),
     path("<int:pk>/foto/<str:size>/", views.product_photo, name="photo-file"),

@@ -249,6 +249,20 @@ def product_detail(request, pk: int):
 
 @login_required
 @require_POST
+def product_delete(request, pk: int):
+    product = _product(request, pk, write=True)
+    try:
+        services.product_delete(product=product, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("products:detail", pk=product.pk)
+    messages.success(request, _("The product was deleted."))
+    return redirect("products:list")
+
+
+@login_required
+@require_POST
 def product_photo_set(request, pk: int):
     product = _product(request, pk, write=True)
     form = ProductPhotoForm(request.POST, request.FILES)
