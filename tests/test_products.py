@@ -789,3 +789,19 @@ def test_a_product_with_a_consent_or_an_offer_on_record_is_kept(
         client_for(consultant).post(reverse("products:delete", args=[exhibited.pk])).status_code
         == 403
     )
+
+
+def test_national_plm_lists_the_products_the_provincial_plms_exhibited(
+    client_for, perpusnas, exhibited, kepri_product
+):
+    national = factories.event(
+        actor=perpusnas,
+        kind=Event.Kind.PLM_NATIONAL,
+        title="PLM Nasional",
+        first_day=datetime.date(2022, 11, 21),
+    )
+
+    page = client_for(perpusnas).get(reverse("products:event", args=[national.pk]))
+
+    shown = list(page.context["exhibition_form"].fields["products"].queryset)
+    assert shown == [exhibited]

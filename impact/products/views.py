@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -395,12 +395,18 @@ def product_consent_file(request, pk: int):
 
 
 def _plm_candidates(event):
+    """The products a PLM may have exhibited: those of its province; at the national PLM,
+    those the provincial PLMs exhibited (not every product of the country on one page)."""
     products = Product.objects.select_related("library__regency").order_by("name", "pk")
-    if event.province_id:
-        products = products.filter(library__province=event.province_id)
-    if event.regency_id and event.kind != event.Kind.PLM_PROVINCE:
-        products = products.filter(library__regency=event.regency_id)
-    return products
+    if event.kind == event.Kind.PLM_NATIONAL:
+        return products.filter(
+            Exists(
+                ProductExhibition.objects.filter(product=OuterRef("pk")).filter(
+                    Q(event__kind=event.Kind.PLM_PROVINCE) | Q(event=event)
+                )
+            )
+        )
+    return products.filter(library__province=event.province_id)
 
 
 @login_required
