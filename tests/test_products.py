@@ -805,3 +805,32 @@ def test_national_plm_lists_the_products_the_provincial_plms_exhibited(
 
     shown = list(page.context["exhibition_form"].fields["products"].queryset)
     assert shown == [exhibited]
+
+
+def test_a_form_key_used_by_someone_else_is_refused_not_a_server_error(
+    client_for, village_librarian, district_librarian, village_library
+):
+    data = _product_post(village_library)
+    client_for(village_librarian).post(reverse("products:create"), data)
+
+    response = client_for(district_librarian).post(reverse("products:create"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Product.objects.count() == 1
+
+
+def test_the_same_offer_form_for_another_product_is_refused(
+    consultant, shm, exhibited, village_library, village_librarian, plm
+):
+    from django.core.exceptions import ValidationError
+
+    other = factories.product(village_library, author=village_librarian, name="Batik")
+    services.exhibitions_set(actor=consultant, event=plm, products=[other], shown=[])
+    key = uuid.uuid4()
+    fields = {"kind": "loan", "stakeholder": "a", "organisation": "BRI", "create_key": key}
+    services.offer_record(actor=consultant, event=shm, product=exhibited, **fields)
+
+    with pytest.raises(ValidationError):
+        services.offer_record(actor=consultant, event=shm, product=other, **fields)
+    assert ProductOffer.objects.count() == 1

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,11 +67,7 @@ def product_create(
     if unknown:
         raise ValueError(f"Not product content: {sorted(unknown)}")
     if create_key is not None:
-        existing = (
-            Product.objects.select_for_update()
-            .filter(create_key=create_key, recorded_by=actor)
-            .first()
-        )
+        existing = _product_with_key(create_key, actor)
         if existing is not None:
             return existing
     product = Product(library=library, recorded_by=actor, create_key=create_key, **content)
@@ -82,9 +78,24 @@ def product_create(
     product.full_clean(exclude=["photo", "thumbnail"])
     if photo is not None:
         _attach_photo(product, photo)
-    _save_or_clean_up(product)
+    try:
+        with transaction.atomic():
+            _save_or_clean_up(product)
+    except IntegrityError:
+        # The same form sent twice at once: the other request saved it first.
+        existing = _product_with_key(create_key, actor) if create_key else None
+        if existing is None:
+            raise
+        return existing
     _public_products_changed(product)
     return product
+
+
+def _product_with_key(create_key: uuid.UUID, actor: User) -> Product | None:
+    existing = Product.objects.filter(create_key=create_key).first()
+    if existing is not None and existing.recorded_by_id != actor.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
 
 
 def _attach_photo(product: Product, photo: ProcessedImage) -> None:
@@ -307,7 +318,7 @@ def offer_record(
     if not event.is_shm:
         raise ValidationError(_("Offers are recorded at a Stakeholder Meeting."))
     if create_key is not None:
-        existing = ProductOffer.objects.filter(create_key=create_key).first()
+        existing = _offer_with_key(create_key, event, product)
         if existing is not None:
             return existing
     if not Product.objects.for_shm(event).filter(pk=product.pk).exists():
@@ -327,9 +338,24 @@ def offer_record(
         create_key=create_key,
     )
     offer.full_clean()
-    offer.save()
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        # The same form sent twice at once: the other request saved it first.
+        existing = _offer_with_key(create_key, event, product) if create_key else None
+        if existing is None:
+            raise
+        return existing
     province_data_changed(event.province_id)
     return offer
+
+
+def _offer_with_key(create_key: uuid.UUID, event: Event, product: Product) -> ProductOffer | None:
+    existing = ProductOffer.objects.filter(create_key=create_key).first()
+    if existing is not None and (existing.event_id, existing.product_id) != (event.pk, product.pk):
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return existing
 
 
 @transaction.atomic
