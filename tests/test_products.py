@@ -834,3 +834,21 @@ def test_the_same_offer_form_for_another_product_is_refused(
     with pytest.raises(ValidationError):
         services.offer_record(actor=consultant, event=shm, product=other, **fields)
     assert ProductOffer.objects.count() == 1
+
+
+def test_an_invited_librarian_sees_only_their_own_products_at_the_event(
+    client_for, consultant, plm, shm, exhibited, berau_village_library
+):
+    from events.models import Invitation
+
+    berau = factories.product(berau_village_library, name="Kopi Berau")
+    services.exhibitions_set(actor=consultant, event=plm, products=[berau], shown=[])
+    Invitation.objects.create(event=plm, library=exhibited.library)
+    Invitation.objects.create(event=shm, library=exhibited.library)
+    librarian = factories.librarian("pustakawan.rawamakmur2", exhibited.library)
+    client = client_for(librarian)
+
+    for event in (plm, shm):
+        page = client.get(reverse("products:event", args=[event.pk])).content.decode()
+        assert exhibited.name in page, event
+        assert "Kopi Berau" not in page, event

@@ -419,7 +419,8 @@ def event_products(request, pk: int):
     manage = may_manage(request.user, event)
     context = {"event": event, "manage": manage}
     if event.is_plm:
-        candidates = _plm_candidates(event)
+        # A librarian invited to the event sees the products of their own scope only.
+        candidates = _plm_candidates(event).visible_to(request.user)
         exhibited = list(
             ProductExhibition.objects.filter(event=event).values_list("product_id", flat=True)
         )
@@ -431,6 +432,7 @@ def event_products(request, pk: int):
     else:
         products = list(
             Product.objects.for_shm(event)
+            .visible_to(request.user)
             .select_related("library__regency")
             .prefetch_related(
                 Prefetch(
