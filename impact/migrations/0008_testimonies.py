@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('impact', '0006_selection_notices'),
+        ('impact', '0007_community_products'),
         ('libraries', '0006_skills_catalogue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
