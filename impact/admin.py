@@ -14,6 +14,7 @@ from impact.models import (
     ReviewEvent,
     SelectionDecision,
     Story,
+    Testimony,
 )
 from libraries.admin import ScopedAdminMixin
 
@@ -94,10 +95,26 @@ class PhotoAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["story"]
 
 
+class TestimonyConsentInline(ConsentInline):
+    fields = [name for name in ConsentInline.fields if name != "photo"]
+    readonly_fields = fields
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "library", "status", "given_on", "story"]
+    list_filter = ["status", "library__province"]
+    list_select_related = ["library", "story"]
+    search_fields = ["quote", "library__name"]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    inlines = [TestimonyConsentInline]
+
+
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "story",
+        "testimony",
         "kind",
         "given_by",
         "method",
@@ -106,7 +123,7 @@ class ConsentAdmin(ReadOnlyScopedAdmin):
         "superseded_at",
     ]
     list_filter = ["kind", "method"]
-    list_select_related = ["story"]
+    list_select_related = ["story", "testimony"]
 
 
 @admin.register(ReviewEvent)

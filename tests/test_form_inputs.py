@@ -25,6 +25,7 @@ from events.certificates import views as certificate_views
 from impact import forms as impact_forms
 from impact.models import Product
 from impact.products import forms as product_forms
+from impact.testimonies import forms as testimony_forms
 from libraries import forms as library_forms
 from libraries.admin import ActivityAdminForm, LibraryAdminForm
 from libraries.filters import LibraryFilter
@@ -134,6 +135,10 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.SelectionForm(),
         impact_forms.BulkActionForm(user=consultant),
         impact_forms.StoryFilterForm(user=consultant),
+        testimony_forms.TestimonyForm(user=consultant),
+        testimony_forms.TestimonyForm(instance=world["Testimony"], user=consultant),
+        testimony_forms.TestimonyConsentForm(testimony=world["Testimony"]),
+        testimony_forms.PublishForm(),
         reporting_forms.ActivityForm(libraries=libraries),
         reporting_forms.ActivityForm(instance=activity, libraries=libraries),
         reporting_forms.EvidenceForm(),

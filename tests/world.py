@@ -48,8 +48,10 @@ from impact.models import (
     ProductOffer,
     SelectionDecision,
     Story,
+    Testimony,
 )
 from impact.products import services as product_services
+from impact.testimonies import services as testimony_services
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -61,6 +63,7 @@ from libraries.models import (
     Partner,
     Province,
     Regulation,
+    Skill,
     Strategy,
     Target,
     Threshold,
@@ -117,6 +120,11 @@ class World:
     product_consent: ProductConsent
     exhibition: ProductExhibition
     offer: ProductOffer
+    skill: Skill
+    tbm: Library
+    tbm_manager: User
+    testimony: Testimony
+    testimony_consent: Consent
 
     @property
     def province(self) -> Province:
@@ -169,6 +177,9 @@ def build_world() -> World:
     kepri = factories.village_library("21.72.01.1001", name="Perpustakaan Tanjung Pinang Barat")
     district_librarian = factories.librarian("pustakawan.samarinda", district)
     village_librarian = factories.librarian("pustakawan.rawamakmur", library)
+    # A Taman Bacaan Masyarakat in the same village, with its manager.
+    tbm = factories.tbm_library("64.72.01.1001", name="TBM Cahaya Rawa Makmur")
+    tbm_manager = factories.librarian("pengelola.tbm", tbm)
     aid_item = factories.AidItemFactory(library=library)
     manager = factories.LibraryManagerFactory(
         library=library, name=f"Bu {SECRET}wati", phone="0812-4242-4242"
@@ -204,6 +215,7 @@ def build_world() -> World:
     )
 
     # Activity reporting
+    skill = Skill.objects.create(name="Pengolahan pangan", description="Keripik, abon, sambal")
     partner = reporting_services.partner_create(
         actor=village_librarian, library=library, name=f"Bank {SECRET} Kaltim", kind="bank"
     )
@@ -212,6 +224,7 @@ def build_world() -> World:
         library=library,
         idempotency_key=uuid.uuid4(),
         partners=[partner],
+        catalogue_skills=[skill],
         photos=[_photo()],
         attendance=_pdf_upload("daftar-hadir.pdf"),
         strategy=Strategy.ENGAGEMENT,
@@ -294,6 +307,25 @@ def build_world() -> World:
         story=story, actor=consultant, level=SelectionDecision.Level.DISTRICT, reason="Kuat"
     )
     notice = Notice.objects.get(decision=selection, recipient=village_librarian)
+    # A testimony about the activity, with the speaker's consent, not yet published.
+    testimony, _created = testimony_services.testimony_create(
+        actor=village_librarian,
+        library=library,
+        quote=f"Testimoni {SECRET}: keripik saya laku",
+        speaker_name=f"Pak {SECRET}",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+        activity=activity,
+    )
+    testimony_consent = testimony_services.testimony_consent_record(
+        testimony=testimony,
+        actor=village_librarian,
+        kind=Consent.Kind.STORY_USE,
+        given_by=f"Pak {SECRET}",
+        method=Consent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
     certificate, _created = certificate_issue(
         actor=consultant, event=event, participant=participant
     )
@@ -407,6 +439,11 @@ def build_world() -> World:
         product_consent=product_consent,
         exhibition=exhibition,
         offer=offer,
+        skill=skill,
+        tbm=tbm,
+        tbm_manager=tbm_manager,
+        testimony=testimony,
+        testimony_consent=testimony_consent,
     )
 
 

@@ -55,6 +55,8 @@ class RegionCounts:
     provincial: int = 0
     regency: int = 0
     village: int = 0
+    #: Taman Bacaan Masyarakat: community reading spaces, counted apart from village libraries.
+    tbm: int = 0
     regencies_reached: int = 0
     cohorts: Counter = field(default_factory=Counter)
     tiers: Counter = field(default_factory=Counter)
@@ -62,7 +64,7 @@ class RegionCounts:
 
     @property
     def total(self) -> int:
-        return self.provincial + self.regency + self.village
+        return self.provincial + self.regency + self.village + self.tbm
 
     @property
     def villages_reached(self) -> int:
@@ -97,6 +99,8 @@ class RegionCounts:
             self.provincial += count
         elif level == Library.Level.REGENCY:
             self.regency += count
+        elif level == Library.Level.TBM:
+            self.tbm += count
         else:
             self.village += count
         self.cohorts[cohort_year] += count
@@ -127,6 +131,7 @@ class NationalSummary:
             total.provincial += counts.provincial
             total.regency += counts.regency
             total.village += counts.village
+            total.tbm += counts.tbm
             total.regencies_reached += counts.regencies_reached
             total.cohorts.update(counts.cohorts)
             total.tiers.update(counts.tiers)

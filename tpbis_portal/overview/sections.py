@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from impact.models import Testimony
 from libraries.models import Indicator, Library, Province
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
@@ -394,8 +395,32 @@ def library_stories(page: LibraryPage) -> Section | None:
     )
 
 
+#: Testimonies shown on a library's public page, newest first.
+PUBLIC_TESTIMONIES = 6
+
+
+def library_testimonies(page: LibraryPage) -> Section | None:
+    """Published testimonies whose use consent stands; a speaker is named only with the
+    consent to be named (one query)."""
+    testimonies = list(
+        Testimony.objects.public()
+        .named_in_public()
+        .filter(library=page.library)
+        .order_by("-given_on", "-pk")[:PUBLIC_TESTIMONIES]
+    )
+    if not testimonies:
+        return None
+    return Section(
+        slug="testimoni",
+        title=_("Testimonies"),
+        template="sections/testimonies.html",
+        context={"testimonies": testimonies},
+    )
+
+
 LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
     library_key_indicators,
     library_stories,
+    library_testimonies,
     library_aid,
 ]

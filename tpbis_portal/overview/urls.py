@@ -15,6 +15,11 @@ urlpatterns = [
     re_path(PROVINCE + r"$", public.province_detail, name="province"),
     re_path(PROVINCE + r"data\.csv$", opendata.province_csv, name="province-csv"),
     re_path(
+        PROVINCE + r"perpustakaan\.csv$",
+        opendata.province_libraries_csv,
+        name="province-libraries-csv",
+    ),
+    re_path(
         PROVINCE + r"perpustakaan/(?P<pk>\d+)(?:-(?P<library_slug>[-a-z0-9]*))?/$",
         public.library_detail,
         name="library",
