@@ -23,3 +23,13 @@ def province_stories_url(province):
 @register.simple_tag
 def story_url(story, province=None):
     return addresses.story_url(story, province)
+
+
+@register.simple_tag
+def regency_url(regency, province=None):
+    return addresses.regency_url(regency, province)
+
+
+@register.simple_tag
+def regency_url_of(province, code, name):
+    return addresses.regency_url_of(province, code, name)
