@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from libraries.formatting import format_number
 from libraries.models import Indicator
 from libraries.reporting.indicators import Status
 
@@ -116,16 +117,16 @@ def province_tile_map(provinces, reports: dict, urls: dict[str, str], period_lab
         status = value.status if value is not None else Status.NO_TARGET
         counts[status] += 1
         if value is not None and value.target is not None:
-            figure = f"{value.percent}%"
+            figure = f"{format_number(value.percent)}%"
             spoken = _(
                 "%(name)s: %(indicator)s %(measured)s of a target of %(target)s (%(percent)s%%), "
                 "%(status)s"
             ) % {
                 "name": province.name,
                 "indicator": indicator_label,
-                "measured": value.measured,
-                "target": int(value.target),
-                "percent": value.percent,
+                "measured": format_number(value.measured),
+                "target": format_number(int(value.target)),
+                "percent": format_number(value.percent),
                 "status": value.status_label,
             }
         else:
@@ -133,7 +134,7 @@ def province_tile_map(provinces, reports: dict, urls: dict[str, str], period_lab
             spoken = _("%(name)s: %(indicator)s %(actual)s, no target") % {
                 "name": province.name,
                 "indicator": indicator_label,
-                "actual": value.actual if value is not None else 0,
+                "actual": format_number(value.actual if value is not None else 0),
             }
         tiles.append(
             Tile(
