@@ -87,6 +87,11 @@ def story_card_url(story: Story, *, pdf: bool = False) -> str:
     return reverse(name, kwargs={**_province_kwargs(story.library.province), "pk": story.pk})
 
 
+def province_data_url(province: Province, fmt: str = "csv") -> str:
+    """A province's open data, as ``csv`` or ``xlsx``."""
+    return reverse(f"public:province-{fmt}", kwargs=_province_kwargs(province))
+
+
 def canonical(request, url: str):
     """Send an old or mistyped slug to the page's one address, keeping the query."""
     if request.path == url:

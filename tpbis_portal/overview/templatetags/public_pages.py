@@ -33,3 +33,8 @@ def regency_url(regency, province=None):
 @register.simple_tag
 def regency_url_of(province, code, name):
     return addresses.regency_url_of(province, code, name)
+
+
+@register.simple_tag
+def province_data_url(province, fmt="csv"):
+    return addresses.province_data_url(province, fmt)
