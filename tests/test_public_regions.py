@@ -311,13 +311,15 @@ def test_library_and_story_pages_stamp_their_data_in_the_province_zone(client, r
     story = published_story(library=library)
     from tpbis_portal.overview.addresses import library_url, story_url
 
-    for url in [library_url(library), story_url(story)]:
+    story_list = "/provinsi/64-kalimantan-timur/cerita/"
+    for url in [library_url(library), story_url(story), story_list]:
         text = _text(client.get(url))
         assert re.search(r"Data per <time datetime=\"[^\"]+\">[^<]+ WITA</time>", text), url
 
 
 def test_kab_kota_and_index_pages_stamp_their_data(client, kepri):
     assert re.search(r"Data per <time[^>]*>[^<]+ WIB</time>", _text(client.get(TANJUNG_PINANG)))
-    assert re.search(r"Data per <time[^>]*>[^<]+ WIB</time>", _text(client.get("/provinsi/")))
+    for url in ["/provinsi/", "/provinsi/cerita/"]:
+        assert re.search(r"Data per <time[^>]*>[^<]+ WIB</time>", _text(client.get(url))), url
     papua = _text(client.get("/provinsi/91-papua/kab/91.03-kabupaten-jayapura/"))
     assert re.search(r"Data per <time[^>]*>[^<]+ WIT</time>", papua)

@@ -42,7 +42,9 @@ def story_index(request):
         .filter(story_count__gt=0)
         .order_by("name")
     )
-    return render_public(request, "public/story_index.html", {"provinces": provinces})
+    return render_public(
+        request, "public/story_index.html", {"provinces": provinces, "as_of": timezone.now()}
+    )
 
 
 @require_GET
@@ -62,7 +64,7 @@ def province_stories(request, code: str, slug: str = ""):
     return render_public(
         request,
         "public/province_stories.html",
-        {"province": province, "page": page, "query": ""},
+        {"province": province, "page": page, "query": "", "as_of": timezone.now()},
     )
 
 
