@@ -280,3 +280,31 @@ def test_staff_choose_another_licence_and_the_page_shows_it_at_once(
     assert "creativecommons.org/publicdomain/zero/1.0/" in text
     # One setting only: no second row can be added.
     assert client_for(perpusnas).get(add).status_code == 403
+
+
+def test_national_files_follow_a_change_made_through_the_services(
+    client, kepri, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from libraries.reporting.services import activity_record
+
+    barat = kepri["barat"]
+    librarian = factories.librarian("pustakawan.barat", barat)
+    before = {url: _records(client, url)[0]["Kegiatan"] for url in [NATIONAL_CSV, NATIONAL_XLSX]}
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_record(
+            actor=librarian,
+            library=barat,
+            idempotency_key=uuid.uuid4(),
+            title="Pelatihan jualan daring",
+            date=timezone.localdate(),
+            strategy="engagement",
+            kind="training",
+            participants_male=5,
+            participants_female=7,
+        )
+
+    for url in [NATIONAL_CSV, NATIONAL_XLSX]:
+        assert before[url] == "0"
+        assert _records(client, url)[0]["Kegiatan"] == "1", url

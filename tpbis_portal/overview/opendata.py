@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from libraries.data_version import NATIONAL
-from libraries.exports import stream_csv, xlsx_response
+from libraries.exports import XLSX_CONTENT_TYPE, stream_csv, xlsx_response
 from libraries.models import Indicator, Library, Province
 from libraries.reporting.indicators import Area, Period
 from tpbis_portal.overview.aggregates import (
@@ -448,7 +449,19 @@ def province_data(request, code: str, fmt: str, slug: str = ""):
 def national_data(request, fmt: str):
     """Indonesia, every province and every kab/kota (CSV or XLSX)."""
     day = timezone.localdate(timezone=ZoneInfo(NATIONAL_ZONE))
-    return _write(fmt, f"tpbis-indonesia-{day:%Y%m%d}", "TPBIS Indonesia", national_rows())
+    filename = f"tpbis-indonesia-{day:%Y%m%d}"
+    if fmt == "csv":
+        return _write(fmt, filename, "TPBIS Indonesia", national_rows())
+    # Writing some 35,000 cells takes a worker the best part of a second: the workbook is
+    # kept until the data change, like the rows it is written from.
+    content = cached_aggregate(
+        f"opendata-xlsx-{get_language()}-{_period_name()}",
+        NATIONAL,
+        lambda: _write(fmt, filename, "TPBIS Indonesia", national_rows()).content,
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 @require_GET
