@@ -278,8 +278,10 @@ def test_staff_choose_another_licence_and_the_page_shows_it_at_once(
     text = client.get(PAGE).content.decode()
     assert "CC0 1.0" in text and "Perpusnas RI" in text
     assert "creativecommons.org/publicdomain/zero/1.0/" in text
-    # One setting only: no second row can be added.
-    assert client_for(perpusnas).get(add).status_code == 403
+    # One setting only: adding again replaces the choice.
+    client_for(perpusnas).post(add, {"licence": "ODbL-1.0", "attribution": "Perpusnas RI"})
+    assert OpenDataLicence.objects.count() == 1
+    assert "ODbL" in client.get(PAGE).content.decode()
 
 
 def test_national_files_follow_a_change_made_through_the_services(

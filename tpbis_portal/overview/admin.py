@@ -11,12 +11,11 @@ class OpenDataLicenceAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 
     list_display = ["licence", "attribution", "updated_at"]
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not OpenDataLicence.objects.exists()
-
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.pk = OpenDataLicence.SINGLETON  # the one row
+        # The one row: saving with its id updates it when it exists (adding again replaces
+        # the choice), so the add permission needs no query on every admin page.
+        obj.pk = OpenDataLicence.SINGLETON
         super().save_model(request, obj, form, change)
