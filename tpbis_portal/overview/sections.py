@@ -33,6 +33,7 @@ from tpbis_portal.overview.aggregates import (
     province_events,
     province_gender,
     province_indicators,
+    province_products,
     province_stories,
     province_summary,
     regency_indicators,
@@ -262,6 +263,23 @@ def province_stories_section(page: ProvincePage) -> Section | None:
     )
 
 
+def province_products_section(page: ProvincePage) -> Section | None:
+    cards = province_products(page.province)
+    if not cards.figures.products:
+        return None
+    return Section(
+        slug="produk",
+        title=_("Community products"),
+        template="sections/products.html",
+        context={
+            "products": cards.products,
+            "total": cards.total,
+            "figures": cards.figures,
+            "province": page.province,
+        },
+    )
+
+
 def province_events_section(page: ProvincePage) -> Section | None:
     figures = province_events(page.province)
     if not figures.value.total:
@@ -328,6 +346,7 @@ PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_trend,
     province_events_section,
     province_stories_section,
+    province_products_section,
     province_cohorts,
     province_regencies,
     province_directory,

@@ -38,3 +38,8 @@ def regency_url_of(province, code, name):
 @register.simple_tag
 def province_data_url(province, fmt="csv"):
     return addresses.province_data_url(province, fmt)
+
+
+@register.simple_tag
+def province_products_url(province):
+    return addresses.province_products_url(province)
