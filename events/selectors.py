@@ -129,8 +129,11 @@ PUBLIC_KINDS = (
 )
 
 
-def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list[Event], int]:
-    """The latest Bimtek, PLM and SHM of a province, with attendance as counts only.
+def public_event_summaries(
+    *, province_code: str, regency_code: str | None = None, limit: int = 10
+) -> tuple[list[Event], int]:
+    """The latest Bimtek, PLM and SHM of a province (or held in one of its kab/kota), with
+    attendance as counts only.
 
     One query. Each event carries ``upcoming``, ``people`` (different people marked present
     at any of its sessions) and ``libraries`` (libraries those people came from); ``total``
@@ -141,9 +144,11 @@ def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list
     libraries = present.values("session__event").annotate(
         n=Count("participant__library", distinct=True)
     )
+    events = Event.objects.filter(province=province_code, kind__in=PUBLIC_KINDS)
+    if regency_code is not None:
+        events = events.filter(regency=regency_code)
     events = (
-        Event.objects.filter(province=province_code, kind__in=PUBLIC_KINDS)
-        .select_related("regency")
+        events.select_related("regency")
         .only("pk", "kind", "title", "venue", "starts_at", "ends_at", "status", "regency__name")
         .annotate(
             people=Coalesce(Subquery(people.values("n")[:1]), 0),

@@ -498,6 +498,9 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
     store["x"] = 1
     store.create()
     made["EventSession"] = session
+    from tpbis_portal.overview.models import OpenDataLicence
+
+    made["OpenDataLicence"] = OpenDataLicence.objects.create(pk=OpenDataLicence.SINGLETON)
     return made
 
 

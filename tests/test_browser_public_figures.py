@@ -51,7 +51,7 @@ def test_phone_visitor_reads_a_story_from_the_province_page(
     page.goto("/provinsi/")
     assert page.get_by_role("heading", name="TPBIS di 3 provinsi").is_visible()
     assert _fits_the_phone(page)
-    page.get_by_role("link", name="Kepulauan Riau").click()
+    page.get_by_role("link", name="Kepulauan Riau", exact=True).click()
 
     page.wait_for_url("**/provinsi/21-kepulauan-riau/")
     assert page.get_by_role("heading", name="Indikator utama").is_visible()

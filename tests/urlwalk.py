@@ -257,6 +257,7 @@ def kwarg_choices(world: World, pattern: Pattern) -> list[dict] | None:
         "slug": [slugify(world.province.name)],
         "library_slug": [slugify(world.library.name)],
         "regency_code": [world.library.regency_id],
+        "regency_slug": [slugify(world.library.regency.name)],
         "kind": list(PARTNERSHIP_RECORDS),
         "dataset": ["kegiatan", "pengunjung", "mitra", "kesepakatan", "regulasi", "anggaran"],
         "size": ["full", "thumb"],

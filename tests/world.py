@@ -396,6 +396,9 @@ def build_world() -> World:
     )
     AccessLog.objects.create(username="perpusnas", ip_address="192.0.2.2", user_agent="x")
     AccessFailureLog.objects.create(username="tamu", ip_address="192.0.2.1", user_agent="x")
+    from tpbis_portal.overview.models import OpenDataLicence
+
+    OpenDataLicence.objects.create(pk=OpenDataLicence.SINGLETON)
 
     return World(
         perpusnas=perpusnas,
