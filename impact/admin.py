@@ -193,3 +193,14 @@ class ProductConsentAdmin(ReadOnlyScopedAdmin):
     list_display = ["product", "given_by", "method", "recorded_at", "withdrawn_at"]
     list_filter = ["method"]
     list_select_related = ["product"]
+    exclude = ["signed_form"]
+    readonly_fields = ["signed_form_link"]
+
+    @admin.display(description=_("signed form"))
+    def signed_form_link(self, consent):
+        # As for a story's consent: no media URL for a private file, the scoped view instead.
+        if not consent.signed_form:
+            return None
+        return format_html(
+            '<a href="{}">{}</a>', reverse("products:consent-file", args=[consent.pk]), _("Open")
+        )
