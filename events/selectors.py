@@ -60,6 +60,7 @@ class RosterRow:
         "regency_name",
         "registration",
         "search_text",
+        "undo_client_id",
     )
 
     def __init__(self, registration: Registration, mark: Attendance | None, tz, abbreviation):
@@ -72,6 +73,7 @@ class RosterRow:
         self.regency_name = library.regency.name if library and library.regency_id else ""
         self.search_text = f"{participant.name} {self.affiliation}".lower()
         self.client_id = None
+        self.undo_client_id = None
         self.marked_by = ""
         self.marked_time = ""
         if mark is not None:

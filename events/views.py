@@ -323,6 +323,7 @@ def _attendance_context(request, session, *, walk_in_form=None):
     shown = [row for row in rows if query.lower() in row.search_text] if len(query) >= 2 else rows
     for row in shown:
         row.client_id = uuid.uuid4()
+        row.undo_client_id = uuid.uuid4()
     return {
         "session": session,
         "event": event,
@@ -386,7 +387,7 @@ def attendance_mark_view(request, pk: int):
             raise ValidationError(_("This person is not on the participant list of the event."))
         if data["action"] == "mark":
             source = Attendance.Source.OFFLINE if data["queued"] else Attendance.Source.PAGE
-            mark, _created = attendance_mark(
+            mark, created = attendance_mark(
                 actor=request.user,
                 session=session,
                 participant=participant,
@@ -394,6 +395,9 @@ def attendance_mark_view(request, pk: int):
                 source=source,
             )
             marked = True
+            # A second tap (or a colleague's) on someone already marked: said, never undone.
+            # The retry of this very mark (same id) is not news to the one who sent it.
+            already = not created and mark.client_id != data["client_id"]
         else:
             mark = attendance_unmark(
                 actor=request.user,
@@ -402,6 +406,7 @@ def attendance_mark_view(request, pk: int):
                 client_id=data["client_id"],
             )
             marked = False
+            already = False
     except ValidationError as exc:
         message = " ".join(exc.messages)
         if _wants_json(request):
@@ -409,8 +414,19 @@ def attendance_mark_view(request, pk: int):
         messages.error(request, message)
         return redirect(back)
     if _wants_json(request):
-        return JsonResponse(_mark_payload(mark, session.event, participant.pk, marked))
-    if marked:
+        payload = _mark_payload(mark, session.event, participant.pk, marked)
+        return JsonResponse({**payload, "already": already})
+    if already:
+        payload = _mark_payload(mark, session.event, participant.pk, marked)
+        messages.info(
+            request,
+            _(
+                "%(name)s is already present (marked by %(by)s, %(at)s): nothing changed. "
+                "To undo the mark, use Undo under the name."
+            )
+            % {"name": participant.name, "by": payload["by"], "at": payload["at"]},
+        )
+    elif marked:
         messages.success(request, _("%(name)s is marked present.") % {"name": participant.name})
     else:
         messages.success(

@@ -2,6 +2,8 @@
 check consent and record every step; the admin is for looking things up."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from impact.models import (
@@ -124,6 +126,18 @@ class ConsentAdmin(ReadOnlyScopedAdmin):
     ]
     list_filter = ["kind", "method"]
     list_select_related = ["story", "testimony"]
+    exclude = ["signed_form"]
+    readonly_fields = ["signed_form_link"]
+
+    @admin.display(description=_("signed form"))
+    def signed_form_link(self, consent):
+        # Private files have no media URL (the read-only page would fail on it); the portal's
+        # view checks the reader's scope.
+        if not consent.signed_form:
+            return None
+        return format_html(
+            '<a href="{}">{}</a>', reverse("impact:consent-file", args=[consent.pk]), _("Open")
+        )
 
 
 @admin.register(ReviewEvent)
@@ -196,3 +210,14 @@ class ProductConsentAdmin(ReadOnlyScopedAdmin):
     list_display = ["product", "given_by", "method", "recorded_at", "withdrawn_at"]
     list_filter = ["method"]
     list_select_related = ["product"]
+    exclude = ["signed_form"]
+    readonly_fields = ["signed_form_link"]
+
+    @admin.display(description=_("signed form"))
+    def signed_form_link(self, consent):
+        # As for a story's consent: no media URL for a private file, the scoped view instead.
+        if not consent.signed_form:
+            return None
+        return format_html(
+            '<a href="{}">{}</a>', reverse("products:consent-file", args=[consent.pk]), _("Open")
+        )
