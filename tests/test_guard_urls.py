@@ -85,6 +85,7 @@ SCOPED_PAGES = {
     "libraries.targets",
     "libraries.export",
     "events.event_list",
+    "tpbis_portal.export_list",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -105,6 +106,9 @@ READS = {
     "libraries.partnership_document",
     "libraries.indicators",
     "libraries.ranking",
+    # An export job is its owner's alone: everyone else, in scope or not, gets 404.
+    "tpbis_portal.export_detail",
+    "tpbis_portal.export_download",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it

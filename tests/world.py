@@ -24,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from events import services as event_services
 from events.certificates.services import certificate_issue
@@ -59,6 +60,8 @@ from libraries.models import (
 from libraries.reporting import services as reporting_services
 from libraries.uploads import check_pdf, process_image
 from tests import factories, hostile_files
+from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.exports.services import export_job_produce
 
 SECRET = "Rahasia"
 
@@ -100,6 +103,7 @@ class World:
     certificate: Certificate
     notice: Notice
     group: Group
+    export_job: ExportJob
 
     @property
     def province(self) -> Province:
@@ -301,6 +305,19 @@ def build_world() -> World:
     AccessLog.objects.create(username="perpusnas", ip_address="192.0.2.2", user_agent="x")
     AccessFailureLog.objects.create(username="tamu", ip_address="192.0.2.1", user_agent="x")
 
+    # An export of the consultant's, produced, and a task as the database backend queues it.
+    export_job = ExportJob.objects.create(
+        owner=consultant, kind="attendance", format="csv", fingerprint="world"
+    )
+    export_job_produce(job_id=export_job.pk)
+    export_job.refresh_from_db()
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"job_id": export_job.pk}},
+        task_path="tpbis_portal.exports.tasks.produce_export",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
     return World(
         perpusnas=perpusnas,
         consultant=consultant,
@@ -337,6 +354,7 @@ def build_world() -> World:
         certificate=certificate,
         notice=notice,
         group=group,
+        export_job=export_job,
     )
 
 
