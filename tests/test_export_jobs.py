@@ -89,6 +89,19 @@ def test_national_staff_filter_by_province_type_and_period(
     assert latest.rows_total == 0
 
 
+def test_xlsx_export_of_attendance_names_the_event_type(
+    client_for, perpusnas, marks, django_capture_on_commit_callbacks
+):
+    client = client_for(perpusnas)
+    _start(client, django_capture_on_commit_callbacks, format="xlsx", province="21")
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE, job.error
+    response = client.get(reverse("exports:download", args=[job.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    [row] = list(workbook.active.iter_rows(min_row=2, values_only=True))
+    assert row[1] == "Bimtek SPP-TIK" and row[6] == "Rina Kepri"
+
+
 def test_xlsx_export_of_activities(
     client_for, consultant, samarinda_library, django_capture_on_commit_callbacks
 ):

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import IO
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 from libraries.exports import safe_cell
@@ -16,10 +17,15 @@ from libraries.exports import safe_cell
 PROGRESS_EVERY = 2000
 
 
+def _cell(value):
+    # Choice labels arrive as lazy translations, which openpyxl cannot write.
+    return safe_cell(str(value) if isinstance(value, Promise) else value)
+
+
 def _counted(rows: Iterable[list], progress: Callable[[int], None]):
     written = 0
     for row in rows:
-        yield [safe_cell(value) for value in row]
+        yield [_cell(value) for value in row]
         written += 1
         if written % PROGRESS_EVERY == 0:
             progress(written)
