@@ -504,9 +504,16 @@ def test_an_export_started_on_host_a_is_produced_by_the_worker_and_downloaded_fr
     assert f"private/{name}" in deployment.s3.keys(deployment.bucket)
     # Produced by the worker, not by the host that took the request.
     [(status, workers)] = deployment.sql(
-        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+        "tpbis_portal.exports.tasks.produce_export",
     )
     assert status == "SUCCESSFUL" and workers
+    # The change made through host A earlier had the worker rebuild the cached figures too.
+    rebuilt = deployment.sql(
+        "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+        "tpbis_portal.overview.tasks.rebuild_aggregates",
+    )
+    assert "SUCCESSFUL" in {status for (status,) in rebuilt}
 
     download = consultant.get(hosts["B"], reverse("exports:download", args=[job_id]))
     assert download.status == 200
