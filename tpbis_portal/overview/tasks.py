@@ -16,6 +16,7 @@ from libraries.data_version import NATIONAL, data_version, on_data_changed
 from libraries.models import Province
 from libraries.reporting.indicators import Area
 from tpbis_portal.overview.aggregates import (
+    area_product_figures,
     breakdown_of,
     national_summary,
     province_summary,
@@ -35,13 +36,15 @@ def rebuild_aggregates(*, province_codes: list[str], national_version: str) -> i
     national_summary()
     breakdown_of(Area.nation(), NATIONAL, year_to_date())
     trend_of(Area.nation(), NATIONAL)
-    built = 3
+    area_product_figures(NATIONAL)
+    built = 4
     for province in Province.objects.filter(code__in=province_codes):
         province_summary(province)
         area = Area.for_province(province)
         breakdown_of(area, province.code, year_to_date(province.time_zone))
         trend_of(area, province.code)
-        built += 3
+        area_product_figures(province.code, province_codes=(province.code,))
+        built += 4
     return built
 
 
