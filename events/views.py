@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -58,6 +58,7 @@ from events.services import (
     session_update,
     walk_in_register,
 )
+from libraries.paging import forward_page
 from libraries.scope import Scope
 
 PAGE_SIZE = 25
@@ -78,7 +79,19 @@ def event_list(request):
     events = (
         Event.objects.visible_to(request.user)
         .with_regions()
-        .annotate(participant_count=Count("registrations", distinct=True))
+        # Counted for the page's rows only (a subquery each), never grouped over the list.
+        .annotate(
+            participant_count=Coalesce(
+                Subquery(
+                    Registration.objects.filter(event=OuterRef("pk"))
+                    .order_by()
+                    .values("event")
+                    .annotate(n=Count("participant", distinct=True))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-starts_at", "title")
     )
     if form.is_valid():
@@ -91,7 +104,7 @@ def event_list(request):
             events = events.filter(status=data["status"])
         if data["year"]:
             events = events.filter(starts_at__year=data["year"])
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(events, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

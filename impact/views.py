@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from impact.forms import (
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from impact.testimonies import services as testimony_services
+from libraries.paging import forward_page
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
 
@@ -61,7 +61,7 @@ def story_list(request):
     if filters.is_bound:
         stories = filters.filter(stories)
     stories = selectors.stories_with_thumbnails(stories).order_by("-updated_at", "-pk")
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(stories, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     scope = Scope.for_user(request.user)

@@ -38,6 +38,7 @@ from libraries.models import (
     Village,
     VisitorCount,
 )
+from libraries.paging import CappedCountPaginator
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope, ScopedQuerySet
 
@@ -218,6 +219,10 @@ class ScopedAdminMixin(LocalTimeAdminMixin):
 
     #: Consultants may only look, not change (regions, for example).
     read_only_for_consultants = False
+    # Large tables at national scale: never count the whole table, count a filtered list only
+    # up to a cap (libraries.paging).
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _scope(self, request):

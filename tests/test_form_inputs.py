@@ -33,6 +33,7 @@ from libraries.models import Library
 from libraries.reporting import forms as reporting_forms
 from libraries.scope import Scope
 from tpbis_portal import forms as portal_forms
+from tpbis_portal.exports import forms as export_forms
 from tpbis_portal.overview import dashboards, sections
 from tpbis_portal.overview.aggregates import province_summary
 
@@ -124,6 +125,8 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
     context = {"user": consultant, "event": event}
     made = [
         portal_forms.LoginForm(),
+        portal_forms.QueuedPasswordResetForm(),
+        export_forms.ExportForm(user=consultant),
         sections.LibrarySearchForm(None, summary=province_summary(library.province)),
         dashboards.DashboardYearForm(None, current_year=2025),
         impact_forms.StoryForm(user=world["User"]),

@@ -96,6 +96,7 @@ SCOPED_PAGES = {
     "impact.product_export",
     "impact.offer_list",
     "impact.offer_export",
+    "tpbis_portal.export_list",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -121,6 +122,9 @@ READS = {
     "impact.product_photo",
     "impact.product_consent_file",
     "impact.event_products",
+    # An export job is its owner's alone: everyone else, in scope or not, gets 404.
+    "tpbis_portal.export_detail",
+    "tpbis_portal.export_download",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it

@@ -134,6 +134,8 @@ def build_url(pattern: Pattern, kwargs: dict) -> str:
 
 #: What ``pk`` (or ``key``) names, view by view: an attribute of the world.
 PK = {
+    "tpbis_portal.export_detail": "export_job",
+    "tpbis_portal.export_download": "export_job",
     "libraries.library_detail": "library",
     "libraries.library_edit": "library",
     "tpbis_portal.library_detail": "library",

@@ -24,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from events import services as event_services
 from events.certificates.services import certificate_issue
@@ -73,6 +74,8 @@ from libraries.models import (
 from libraries.reporting import services as reporting_services
 from libraries.uploads import check_pdf, process_image
 from tests import factories, hostile_files
+from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.exports.services import export_job_produce
 
 SECRET = "Rahasia"
 
@@ -125,6 +128,7 @@ class World:
     tbm_manager: User
     testimony: Testimony
     testimony_consent: Consent
+    export_job: ExportJob
 
     @property
     def province(self) -> Province:
@@ -400,6 +404,19 @@ def build_world() -> World:
 
     OpenDataLicence.objects.create(pk=OpenDataLicence.SINGLETON)
 
+    # An export of the consultant's, produced, and a task as the database backend queues it.
+    export_job = ExportJob.objects.create(
+        owner=consultant, kind="attendance", format="csv", fingerprint="world"
+    )
+    export_job_produce(job_id=export_job.pk)
+    export_job.refresh_from_db()
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"job_id": export_job.pk}},
+        task_path="tpbis_portal.exports.tasks.produce_export",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
     return World(
         perpusnas=perpusnas,
         consultant=consultant,
@@ -447,6 +464,7 @@ def build_world() -> World:
         tbm_manager=tbm_manager,
         testimony=testimony,
         testimony_consent=testimony_consent,
+        export_job=export_job,
     )
 
 

@@ -83,11 +83,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "libraries",
     "events",
     "impact",
     "tpbis_portal",
     "tpbis_portal.overview",
+    "tpbis_portal.exports",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +268,24 @@ CACHES = {
 # keep a signed-out session alive in the other processes, so without Redis they are read from
 # the database.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+
+# Background tasks (django.tasks, backported by django-tasks): e-mails, exports, aggregates.
+# TASKS_BACKEND=database queues them in PostgreSQL for `manage.py db_worker`, a process of its
+# own on the task worker (README, "Deployment"). Anything else, or unset (development, tests, the
+# embedded shape), runs each task at once in the process that queued it.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured("TASKS_BACKEND is 'immediate' (the default) or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Finished exports are kept this many hours in storage, then deleted (delete_expired_exports).
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 48)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
