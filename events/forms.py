@@ -74,11 +74,11 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = Scope.for_user(user)
-        provinces = Province.objects.all()
-        regencies = Regency.objects.select_related("province")
-        if not scope.national:
-            provinces = provinces.filter(code__in=scope.province_codes)
-            regencies = regencies.filter(province__in=scope.province_codes)
+        # Events are created where the user manages: whole provinces.
+        provinces = scope.provinces() if scope.can_manage else Province.objects.none()
+        regencies = scope.regencies().select_related("province")
+        if not scope.can_manage:
+            regencies = regencies.none()
         editing = self.instance.pk is not None
         if editing:
             # The province decides scope and local time: it is fixed once the event exists.

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from events.models import Attendance, Event, Participant, Registration, normalise_name
 from events.models.people import normalise_institution
-from events.services import attendance_mark_many, require_manager
+from events.services import attendance_mark_many, check_manages
 from libraries.models import Library
 from libraries.uploads import read_spreadsheet
 
@@ -255,7 +255,7 @@ def participants_import(*, actor, event: Event, rows: list[Row], token: str) -> 
     Works in a few bulk queries whatever the length of the list. The mark ids derive from
     the import token and the row, so confirming twice adds nothing.
     """
-    require_manager(actor, event)
+    check_manages(actor, event)
     valid = [row for row in rows if row.status != "error"]
     counts = {"new": 0, "known": 0, "marks": 0, "skipped": len(rows) - len(valid)}
     sessions = list(event.sessions.order_by("date", "pk"))

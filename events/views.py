@@ -51,7 +51,6 @@ from events.services import (
     event_update,
     facilitator_add,
     invitations_set,
-    may_manage,
     problem_add,
     problem_update,
     session_add,
@@ -129,7 +128,7 @@ def event_create_view(request):
 @require_GET
 def event_detail(request, pk: int):
     event = event_for(request.user, pk)
-    manage = may_manage(request.user, event)
+    manage = Scope.for_user(request.user).manages_province(event.province_id)
     sessions = list(
         event.sessions.annotate(
             present=Count("attendances", filter=Q(attendances__revoked_at__isnull=True))

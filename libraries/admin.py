@@ -239,35 +239,30 @@ class ScopedAdminMixin(LocalTimeAdminMixin):
         self._ensure_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def _may_use(self, request):
+    def _admits(self, request):
         user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and (user.is_perpusnas or user.is_consultant)
-            and not self._scope(request).is_empty
-        )
+        return user.is_active and user.is_staff and self._scope(request).sees_provinces
 
     def has_module_permission(self, request):
-        return self._may_use(request)
+        return self._admits(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._may_use(request)
+        return self._admits(request)
 
-    def _may_change(self, request):
+    def _changes(self, request):
         scope = self._scope(request)
         if self.read_only_for_consultants and not scope.national:
             return False
-        return self._may_use(request) and scope.can_manage
+        return self._admits(request) and scope.can_manage
 
     def has_add_permission(self, request, *args):
-        return self._may_change(request)
+        return self._changes(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._may_change(request)
+        return self._changes(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._may_change(request)
+        return self._changes(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -298,7 +293,7 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
-    def _may_change(self, request):
+    def _changes(self, request):
         return request.user.is_superuser
 
 
@@ -349,7 +344,7 @@ class RegencyListFilter(admin.SimpleListFilter):
         regencies = Regency.objects.all()
         if province:
             regencies = regencies.filter(province=province)
-        elif scope.national or len(scope.province_codes) > 1:
+        elif scope.sees_several_provinces:
             return []
         regencies = _in_scope(regencies, request.user)
         return [(regency.code, regency.name) for regency in regencies]
@@ -521,8 +516,9 @@ class PortalUserAdmin(UserAdmin):
     # Perpusnas account could raise itself above its role.
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
 
-    def _is_perpusnas(self, request):
-        return request.user.is_active and request.user.is_staff and request.user.is_perpusnas
+    def _admits_national(self, request):
+        user = request.user
+        return user.is_active and user.is_staff and Scope.for_user(user).can_publish
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -544,18 +540,18 @@ class PortalUserAdmin(UserAdmin):
         ]
 
     def has_module_permission(self, request):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_add_permission(self, request):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -792,8 +788,8 @@ class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHi
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    def _may_change(self, request):
-        return self._may_use(request) and request.user.is_perpusnas
+    def _changes(self, request):
+        return self._admits(request) and self._scope(request).can_set_targets
 
 
 class RefreshesAllIndicatorsMixin:

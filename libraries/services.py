@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -48,9 +48,8 @@ def library_create(
         province = regency.province
     if province is None:
         raise ValidationError(_("Choose the region of the library."))
-    if not Scope.for_user(actor).can_manage or not Scope.for_user(actor).covers_province(
-        province.code
-    ):
+    if not Scope.for_user(actor).manages_province(province.code):
+        # The province is a choice on the form: refused as bad input, not as a 403.
         raise ValidationError(_("You cannot register libraries in this province."))
     library = Library(
         level=level,
@@ -76,8 +75,7 @@ def library_update(*, actor: User, library: Library, version: int, **changes) ->
     silently overwrite each other, and PermissionDenied if ``actor`` may not change it.
     """
     scope = Scope.for_user(actor)
-    if not (scope.can_manage and scope.covers_province(library.province_id)):
-        raise PermissionDenied
+    scope.require(scope.manages_province(library.province_id))
     unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -60,13 +60,9 @@ ACTIVITY_EDITABLE_FIELDS = (
 # Who may write
 
 
-def may_report(user) -> bool:
-    return bool(user.is_authenticated and user.is_librarian)
-
-
 def reporting_libraries(user):
     """Libraries ``user`` may record reports for (none for read-only roles)."""
-    if not may_report(user):
+    if not Scope.for_user(user).can_report:
         return Library.objects.none()
     return Library.objects.visible_to(user)
 
@@ -74,27 +70,19 @@ def reporting_libraries(user):
 def get_for_report_or_404(user, queryset, **lookup):
     """An object the user may change as a reporter: 404 outside the scope, 403 if read-only."""
     obj = get_in_scope_or_404(user, queryset, **lookup)
-    if not may_report(user):
-        raise PermissionDenied
+    Scope.for_user(user).require(Scope.for_user(user).can_report)
     return obj
 
 
 def _check_reporter(actor: User, library: Library) -> None:
-    if not may_report(actor) or not reporting_libraries(actor).filter(pk=library.pk).exists():
-        raise PermissionDenied
-
-
-def may_correct(user) -> bool:
-    """Consultants and Perpusnas staff, who correct reports of their scope in the admin."""
-    return bool(user.is_authenticated and user.is_staff and Scope.for_user(user).can_manage)
+    Scope.for_user(actor).require(Scope.for_user(actor).reports_for(library))
 
 
 def _check_remover(actor: User, library: Library) -> None:
-    """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports."""
-    if not (may_report(actor) or may_correct(actor)):
-        raise PermissionDenied
-    if not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
-        raise PermissionDenied
+    """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports
+    (in the admin, where every change is kept in the history)."""
+    scope = Scope.for_user(actor)
+    scope.require(scope.reports_for(library) or scope.reviews_for(library))
 
 
 def _indicators_changed(*libraries: Library) -> None:
@@ -105,10 +93,6 @@ def _indicators_changed(*libraries: Library) -> None:
 def _targets_changed() -> None:
     # Targets and thresholds colour the indicators of every province.
     province_data_changed(*Province.objects.values_list("code", flat=True))
-
-
-def may_set_targets(user) -> bool:
-    return bool(user.is_authenticated and user.is_perpusnas)
 
 
 # Files
@@ -387,8 +371,7 @@ def partnership_record_delete(*, actor: User, record) -> None:
 
 
 def _check_perpusnas(actor: User) -> None:
-    if not may_set_targets(actor):
-        raise PermissionDenied
+    Scope.for_user(actor).require(Scope.for_user(actor).can_set_targets)
 
 
 @transaction.atomic

@@ -30,7 +30,6 @@ from libraries.reporting.services import (
     activity_update,
     evidence_add,
     get_for_report_or_404,
-    may_report,
     reporting_libraries,
 )
 from libraries.reporting.views.common import (
@@ -40,7 +39,7 @@ from libraries.reporting.views.common import (
     require_reporter,
     serve_file,
 )
-from libraries.scope import get_in_scope_or_404
+from libraries.scope import Scope, get_in_scope_or_404
 
 IMPORT_SESSION_KEY = "activity_import"
 
@@ -81,7 +80,6 @@ def activity_list(request):
             "page": page,
             "query": query_without_page(request),
             "strategies": Strategy.choices,
-            "may_report": may_report(request.user),
         },
     )
 
@@ -125,13 +123,12 @@ def activity_detail(request, pk: int):
         Activity.objects.with_library().prefetch_related("partners", "evidence"),
         pk=pk,
     )
-    evidence_form = EvidenceForm() if may_report(request.user) else None
+    evidence_form = EvidenceForm() if Scope.for_user(request.user).can_report else None
     return render(
         request,
         "reporting/activity_detail.html",
         {
             "activity": activity,
-            "may_report": may_report(request.user),
             "evidence_form": evidence_form,
         },
     )
@@ -201,7 +198,7 @@ def evidence_create(request, pk: int):
     return render(
         request,
         "reporting/activity_detail.html",
-        {"activity": activity, "may_report": True, "evidence_form": form},
+        {"activity": activity, "evidence_form": form},
         status=400,
     )
 
