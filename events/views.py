@@ -1,4 +1,3 @@
-import secrets
 import time
 import uuid
 from urllib.parse import urlencode
@@ -57,10 +56,10 @@ from events.services import (
     session_update,
     walk_in_register,
 )
+from libraries.imports import PendingImports, refused_response
 from libraries.scope import Scope
 
 PAGE_SIZE = 25
-IMPORT_SESSION_KEY = "events-import"
 
 
 def _wants_json(request) -> bool:
@@ -507,6 +506,10 @@ def attendance_export(request, pk: int, fmt: str):
 # Import
 
 
+def _pending_imports(request) -> PendingImports:
+    return PendingImports(request, "participants")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_import(request, pk: int):
@@ -516,7 +519,7 @@ def participant_import(request, pk: int):
     token = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = imports.preview(
+            header, rows = imports.preview(
                 upload=form.cleaned_data["file"],
                 event=event,
                 libraries=libraries_for(
@@ -527,13 +530,12 @@ def participant_import(request, pk: int):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            token = secrets.token_urlsafe(16)
-            # One pending import per user: a new upload replaces an unconfirmed one.
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "event": event.pk,
-                "rows": imports.to_session(rows),
-            }
+            token = _pending_imports(request).begin(
+                owner={"event": event.pk},
+                header=header,
+                good=imports.to_session(rows),
+                refused=imports.refused(rows),
+            )
     summary = None
     if rows is not None:
         summary = {
@@ -551,12 +553,10 @@ def participant_import(request, pk: int):
 @require_POST
 def participant_import_confirm(request, pk: int):
     event = event_for(request.user, pk, manage=True)
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if (
-        not pending
-        or pending.get("event") != event.pk
-        or pending.get("token") != request.POST.get("token")
-    ):
+    pending = _pending_imports(request)
+    token = request.POST.get("token")
+    good = pending.claim(token, owner={"event": event.pk})
+    if good is None:
         messages.error(
             request,
             _(
@@ -567,15 +567,14 @@ def participant_import_confirm(request, pk: int):
         return redirect("events:detail", pk=event.pk)
     try:
         result = imports.participants_import(
-            actor=request.user,
-            event=event,
-            rows=imports.from_session(pending["rows"]),
-            token=pending["token"],
+            actor=request.user, event=event, rows=imports.from_session(good), token=token
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("events:import", pk=event.pk)
-    del request.session[IMPORT_SESSION_KEY]
+    pending.finish(token)
+    refused = pending.refused(token)
+    result["skipped"] = len(refused[1]) if refused else 0
     messages.success(
         request,
         _(
@@ -585,6 +584,22 @@ def participant_import_confirm(request, pk: int):
         % result,
     )
     return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_GET
+def participant_import_refused(request, pk: int, fmt: str):
+    """The rows an import refused, with the reasons, to correct and upload again."""
+    event = event_for(request.user, pk, manage=True)
+    pending = _pending_imports(request)
+    token = request.GET.get("token")
+    refused = pending.refused(token)
+    if refused is None or pending.owner(token) != {"event": event.pk}:
+        raise Http404
+    header, rows = refused
+    return refused_response(
+        header=header, rows=rows, fmt=fmt, filename=f"peserta-ditolak-{event.pk}"
+    )
 
 
 # PLM problems and awards

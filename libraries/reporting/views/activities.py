@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from libraries.imports import PendingImports, refused_response
 from libraries.models import Activity, ActivityEvidence, Library, Strategy
 from libraries.reporting import exports as reporting_exports
 from libraries.reporting import services
@@ -40,9 +39,6 @@ from libraries.reporting.views.common import (
     serve_file,
 )
 from libraries.scope import Scope, get_in_scope_or_404
-
-IMPORT_SESSION_KEY = "activity_import"
-
 
 # Activities
 
@@ -229,6 +225,10 @@ def evidence_delete(request, pk: int):
 # Import
 
 
+def _pending_imports(request) -> PendingImports:
+    return PendingImports(request, "activities")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_import(request):
@@ -246,9 +246,13 @@ def activity_import(request):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            if preview.can_confirm:
-                token = str(uuid.uuid4())
-                request.session[IMPORT_SESSION_KEY] = {"token": token, **preview.serialise()}
+            saved = preview.serialise()
+            token = _pending_imports(request).begin(
+                owner={"library": saved.pop("library"), "month": saved["month"]},
+                header=preview.header,
+                good=saved,
+                refused=preview.refused(),
+            )
     status = 400 if request.method == "POST" and (form.errors or preview is None) else 200
     return render(
         request,
@@ -262,27 +266,43 @@ def activity_import(request):
 @require_POST
 def activity_import_confirm(request):
     require_reporter(request)
-    saved = request.session.get(IMPORT_SESSION_KEY)
+    pending = _pending_imports(request)
     token = request.POST.get("token", "")
-    if not saved or saved.get("token") != token:
+    saved = pending.claim(token)
+    owner = pending.owner(token)
+    if saved is None or owner is None or not saved["rows"]:
         messages.error(
             request,
             _("This preview has expired or was already imported. Upload the file again."),
         )
         return redirect("reporting:activity-import")
     # The user's libraries may have changed since the preview.
-    get_for_report_or_404(request.user, Library, pk=saved["library"])
+    get_for_report_or_404(request.user, Library, pk=owner["library"])
     try:
-        created = activity_import_commit(actor=request.user, token=token, saved=saved)
+        created = activity_import_commit(
+            actor=request.user, token=token, saved={**saved, "library": owner["library"]}
+        )
     except ValidationError as exc:
         messages.error(
             request,
             _("Nothing was imported: %(problem)s") % {"problem": " ".join(exc.messages)},
         )
         return redirect("reporting:activity-import")
-    del request.session[IMPORT_SESSION_KEY]
+    pending.finish(token)
     messages.success(request, _("%(count)d activities were imported.") % {"count": created})
-    return redirect(reverse("reporting:activity-list") + f"?perpustakaan={saved['library']}")
+    return redirect(reverse("reporting:activity-list") + f"?perpustakaan={owner['library']}")
+
+
+@login_required
+@require_GET
+def activity_import_refused(request, fmt: str):
+    """The rows an import refused, with the reasons, to correct and upload again."""
+    require_reporter(request)
+    refused = _pending_imports(request).refused(request.GET.get("token"))
+    if refused is None:
+        raise Http404
+    header, rows = refused
+    return refused_response(header=header, rows=rows, fmt=fmt, filename="kegiatan-ditolak")
 
 
 @login_required
