@@ -29,7 +29,8 @@ from events.models.people import normalise_institution
 from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, Regency, User
 from libraries.scope import Scope
-from libraries.services import EditConflict
+from libraries.versioning import EditConflict as EditConflict
+from libraries.versioning import edit_versioned
 
 
 def check_manages(actor, event: Event) -> None:
@@ -144,14 +145,9 @@ def event_update(*, actor: User, event: Event, version: int, **changes) -> Event
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, event)
-    current = Event.objects.select_for_update().select_related("province").get(pk=event.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(
+        Event.objects.select_related("province"), pk=event.pk, version=version, changes=changes
+    )
     _sync_day_sessions(current)
     _public_figures_changed(current.province_id)
     return current
@@ -602,14 +598,7 @@ def problem_update(*, actor: User, problem: Problem, version: int, **changes) ->
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, problem.event)
-    current = Problem.objects.select_for_update().get(pk=problem.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(Problem.objects.all(), pk=problem.pk, version=version, changes=changes)
     return current
 
 

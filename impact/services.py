@@ -18,9 +18,10 @@ from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.scope import Scope
-from libraries.services import EditConflict
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
+from libraries.versioning import EditConflict as EditConflict
+from libraries.versioning import lock_at_version, save_next_version
 
 Status = Story.Status
 
@@ -135,20 +136,17 @@ def story_update(*, story: Story, actor: User, version: int, **content) -> Story
     unknown = set(content) - set(Story.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"Not story content: {sorted(unknown)}")
-    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    current = lock_at_version(Story.objects.select_related("library"), pk=story.pk, version=version)
     _check_writer(actor, current.library)
     if not current.is_editable:
         raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
-    if current.version != version:
-        raise EditConflict
     changed = [name for name, value in content.items() if getattr(current, name) != value]
     for name in changed:
         setattr(current, name, content[name])
     if not changed:
         return current
     current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
+    save_next_version(current, changed)
     _back_to_review(current, actor, _("Edited after review; the changes need a new review."))
     return current
 

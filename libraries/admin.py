@@ -38,6 +38,8 @@ from libraries.models import (
 )
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope
+from libraries.services import library_create
+from libraries.versioning import VersionedAdminForm, VersionedAdminMixin
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -389,9 +391,7 @@ class ScopedLibraryManagerInline(ScopedInlineMixin, LibraryManagerInline):
     pass
 
 
-class LibraryAdminForm(forms.ModelForm):
-    # The version the editor started from, as in the portal's edit form.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class LibraryAdminForm(VersionedAdminForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -411,36 +411,9 @@ class LibraryAdminForm(forms.ModelForm):
             "website",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside a transaction: locking the row here keeps a concurrent
-            # save from slipping in between this check and the save.
-            current = (
-                Library.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != cleaned.get("seen_version"):
-                raise forms.ValidationError(
-                    _(
-                        "Somebody else saved this library while you were editing. Your "
-                        "changes were not saved: reload the page to see the current data, "
-                        "then edit again."
-                    ),
-                    code="stale",
-                )
-        return cleaned
-
 
 @admin.register(Library)
-class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
@@ -473,9 +446,18 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # Keeps the optimistic-lock counter of the portal's edit form in step.
-        if change:
-            obj.version += 1
+        if not change:
+            # A new library is registered through the service, with its rules (region,
+            # scope), as in every other place a library is created.
+            data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+            library = library_create(
+                actor=request.user,
+                **{name: value for name, value in data.items() if value is not None},
+            )
+            for field in Library._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(library, field.attname))
+            obj._state.adding, obj._state.db = False, library._state.db
+            return
         super().save_model(request, obj, form, change)
         # Public pages and dashboards cache their counts per province: refresh the old and
         # the new province of a library that moved.
@@ -586,23 +568,13 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class ActivityAdminForm(forms.ModelForm):
+class ActivityAdminForm(VersionedAdminForm):
     """The admin's activity form, with the portal's rules for partners and concurrent edits."""
-
-    # The version the consultant opened: a save on top of somebody else's is refused.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     # The admin builds the Meta (model and fields) from ActivityAdmin.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-            self.fields["seen_version"].required = True
-
     def clean(self):
-        cleaned = super().clean()
-        library, partners = cleaned.get("library"), cleaned.get("partners")
+        library, partners = self.cleaned_data.get("library"), self.cleaned_data.get("partners")
         if library and partners:
             others = [partner.name for partner in partners if partner.library_id != library.pk]
             if others:
@@ -611,23 +583,7 @@ class ActivityAdminForm(forms.ModelForm):
                     _("%(names)s work with another library; choose partners of this library.")
                     % {"names": ", ".join(others)},
                 )
-        if self.instance.pk:
-            # Locked until the admin's transaction saves, so that no edit slips in between.
-            current = (
-                Activity.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if cleaned.get("seen_version") != current:
-                raise forms.ValidationError(
-                    _(
-                        "Somebody else saved this activity while you were editing. Your changes "
-                        "were not saved: reload the page to see the current data, then edit again."
-                    ),
-                    code="edit_conflict",
-                )
-        return cleaned
+        return super().clean()
 
 
 class RefreshesIndicatorsMixin:
@@ -655,7 +611,9 @@ class RefreshesIndicatorsMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(
+    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province"]
     list_select_related = ["library"]
@@ -670,12 +628,6 @@ class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdm
     @admin.display(description=_("participants"), ordering="participants_total")
     def participants(self, activity):
         return format_number(activity.participants_total)
-
-    def save_model(self, request, obj, form, change):
-        # Keeps the optimistic-lock counter of the portal's edit form in step.
-        if change:
-            obj.version = form.cleaned_data["seen_version"] + 1
-        super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting saves through the same form, whose version check locks the row.

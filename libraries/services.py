@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, User, Village
 from libraries.scope import Scope
+from libraries.versioning import EditConflict, edit_versioned
 
-
-class EditConflict(Exception):
-    """Somebody else saved the object after this edit began."""
+__all__ = ["EditConflict", "library_create", "library_update"]
 
 
 # Fields of a library that the registry edit form may change.
@@ -79,13 +78,6 @@ def library_update(*, actor: User, library: Library, version: int, **changes) ->
     unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    current = Library.objects.select_for_update().get(pk=library.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(Library.objects.all(), pk=library.pk, version=version, changes=changes)
     province_data_changed(current.province_id)
     return current

@@ -29,6 +29,7 @@ from libraries.filters import LibraryFilter
 from libraries.models import Library
 from libraries.reporting import forms as reporting_forms
 from libraries.scope import Scope
+from libraries.versioning import VersionedAdminForm
 from tpbis_portal import forms as portal_forms
 from tpbis_portal.overview import dashboards, sections
 from tpbis_portal.overview.aggregates import province_summary
@@ -42,7 +43,7 @@ MACHINE_FORMATS = {
 }
 PROJECT_APPS = ("libraries", "events", "impact", "tpbis_portal")
 #: Forms that only the admin builds; the admin pages are checked below.
-ADMIN_ONLY = {LibraryAdminForm, ActivityAdminForm}
+ADMIN_ONLY = {LibraryAdminForm, ActivityAdminForm, VersionedAdminForm}
 
 
 class _Inputs(HTMLParser):

@@ -38,9 +38,9 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.scope import Scope, get_in_scope_or_404
-from libraries.services import EditConflict
 from libraries.storage import private_storage
 from libraries.uploads import PdfUpload, ProcessedImage
+from libraries.versioning import EditConflict, edit_versioned
 
 __all__ = ["EditConflict"]
 
@@ -236,14 +236,9 @@ def activity_update(
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     _check_reporter(actor, activity.library)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(
+        Activity.objects.all(), pk=activity.pk, version=version, changes=changes
+    )
     if partners is not None:
         current.partners.set(_check_partners(current.library, partners))
     _indicators_changed(current.library)
