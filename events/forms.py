@@ -363,16 +363,3 @@ class AwardForm(forms.ModelForm):
         province = None if event.kind == Event.Kind.PLM_NATIONAL else event.province_id
         self.fields["library"].queryset = libraries_for(user, province)
         self.helper = _helper(_("Record the award"))
-
-
-class EventFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *Event.Kind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *Event.Status.choices],
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2018, max_value=2100)

@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import exports, imports, services
+from events.filters import EventFilter
 from events.forms import (
     AwardForm,
-    EventFilterForm,
     EventForm,
     FacilitatorForm,
     ImportUploadForm,
@@ -72,33 +72,20 @@ def _wants_json(request) -> bool:
 @login_required
 @require_GET
 def event_list(request):
-    form = EventFilterForm(request.GET or None)
     events = (
         Event.objects.visible_to(request.user)
         .with_regions()
         .annotate(participant_count=Count("registrations", distinct=True))
         .order_by("-starts_at", "title")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            events = events.filter(Q(title__icontains=data["q"]) | Q(venue__icontains=data["q"]))
-        if data["kind"]:
-            events = events.filter(kind=data["kind"])
-        if data["status"]:
-            events = events.filter(status=data["status"])
-        if data["year"]:
-            events = events.filter(starts_at__year=data["year"])
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    event_filter = EventFilter(request.GET or None, queryset=events)
+    page = Paginator(event_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/event_list.html",
         {
-            "form": form,
+            "form": event_filter.form,
             "page": page,
-            "query": query.urlencode(),
             "can_create": Scope.for_user(request.user).can_manage,
         },
     )

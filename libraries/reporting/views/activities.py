@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from libraries.imports import PendingImports, refused_response
-from libraries.models import Activity, ActivityEvidence, Library, Strategy
+from libraries.models import Activity, ActivityEvidence, Library
 from libraries.reporting import exports as reporting_exports
 from libraries.reporting import services
-from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm, PeriodForm
+from libraries.reporting.filters import ActivityFilter
+from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm
 from libraries.reporting.imports import (
     activity_import_commit,
     activity_import_preview,
@@ -44,18 +45,12 @@ from libraries.scope import Scope, get_in_scope_or_404
 
 
 def filtered_activities(request):
-    form = PeriodForm(request.GET or None, all_years=True)
-    activities = Activity.objects.visible_to(request.user)
-    period = form.period() if form.is_valid() else None
-    if period is not None:
-        activities = activities.between(period.start, period.end)
-    strategy = request.GET.get("strategi")
-    if strategy in Strategy.values:
-        activities = activities.filter(strategy=strategy)
-    library = request.GET.get("perpustakaan")
-    if library and library.isdigit():
-        activities = activities.filter(library=library)
-    return form, activities
+    activity_filter = ActivityFilter(
+        request.GET or None,
+        queryset=Activity.objects.visible_to(request.user),
+        user=request.user,
+    )
+    return activity_filter.form, activity_filter.qs
 
 
 @login_required
@@ -75,7 +70,6 @@ def activity_list(request):
             "form": form,
             "page": page,
             "query": query_without_page(request),
-            "strategies": Strategy.choices,
         },
     )
 
