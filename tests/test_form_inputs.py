@@ -181,9 +181,7 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
 
 def test_every_form_of_the_portal_is_checked(one_of_each, consultant):
     # A FilterSet builds its form as a subclass of its Meta.form: that base is checked too.
-    checked = {
-        base for form in _all_forms(one_of_each, consultant) for base in type(form).__mro__
-    }
+    checked = {base for form in _all_forms(one_of_each, consultant) for base in type(form).__mro__}
 
     assert _project_form_classes() - checked - ADMIN_ONLY == set()
 
