@@ -64,6 +64,7 @@ PUBLIC = {
     "tpbis_portal.library_moved": "old public library address: a redirect",
     "events.certificate_lookup": "anyone types a certificate's code to check it",
     "events.certificate_verify": "confirms a certificate: name, event, dates and issuer only",
+    "tpbis_portal.province_products": "a province's products whose producers consented",
 }
 
 #: Signed-in pages that name no object in their address: lists, dashboards, exports and forms
@@ -85,6 +86,10 @@ SCOPED_PAGES = {
     "libraries.targets",
     "libraries.export",
     "events.event_list",
+    "impact.product_list",
+    "impact.product_export",
+    "impact.offer_list",
+    "impact.offer_export",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -105,6 +110,10 @@ READS = {
     "libraries.partnership_document",
     "libraries.indicators",
     "libraries.ranking",
+    "impact.product_detail",
+    "impact.product_photo",
+    "impact.product_consent_file",
+    "impact.event_products",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it
@@ -162,6 +171,16 @@ WRITES = {
     "libraries.target_edit": ("consultant", False),
     "libraries.target_delete": ("consultant", False),
     "libraries.threshold_edit": ("consultant", False),
+    "impact.product_create": ("consultant", False),
+    "impact.product_edit": ("consultant", False),
+    "impact.product_delete": ("consultant", False),
+    "impact.product_photo_set": ("consultant", False),
+    "impact.product_photo_remove": ("consultant", False),
+    "impact.product_consent_add": ("consultant", False),
+    "impact.product_consent_withdraw": (None, "the producer's librarian or a consultant"),
+    "impact.exhibitions_save": ("village_librarian", False),
+    "impact.offer_add": ("village_librarian", False),
+    "impact.offer_follow_up": ("village_librarian", False),
 }
 
 #: Old addresses that send every method on to the new one (308 keeps a form's or an offline
@@ -179,6 +198,7 @@ OBJECT_KWARGS = {
     "award_pk",
     "participant_pk",
     "certificate_pk",
+    "product_pk",
     "content_type_id",
 }
 PATTERNS = walk()
