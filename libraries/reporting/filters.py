@@ -40,6 +40,9 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["perpustakaan"].queryset = Library.objects.visible_to(user)
 
     def filter_queryset(self, queryset):
+        if self.form.errors:
+            # A filter that cannot be read shows nothing rather than everything.
+            return queryset.none()
         # The period's fields belong to the form, not to a filter: apply them apart.
         for name, value in self.form.cleaned_data.items():
             if name in self.filters:
