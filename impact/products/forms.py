@@ -212,7 +212,8 @@ def _regions_for(scope: Scope, data):
     provinces = scope.provinces()
     regencies = scope.regencies()
     province_code = (data or {}).get("province")
-    if province_code:
+    # A province code is two digits; anything else (a NUL byte, say) is left to the form.
+    if province_code and str(province_code).isdigit():
         regencies = regencies.filter(province=province_code)
     elif scope.sees_several_provinces:
         regencies = regencies.none()
