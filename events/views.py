@@ -8,14 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import exports, imports, services
@@ -682,32 +679,3 @@ def award_delete(request, pk: int, award_pk: int):
     services.award_delete(actor=request.user, award=award)
     messages.success(request, _("The award was removed."))
     return redirect("events:detail", pk=event.pk)
-
-
-# Offline support
-
-
-@require_GET
-@never_cache
-def service_worker(request):
-    """The attendance page's service worker, served from the site root so that it may
-    cover the sign-out request (which clears the cached rosters)."""
-    script = render_to_string(
-        "events/service_worker.js",
-        {
-            "precache": [
-                static("vendor/bootstrap-5.3.8/bootstrap.min.css"),
-                static("vendor/bootstrap-5.3.8/bootstrap.bundle.min.js"),
-                static("css/portal.css"),
-                static("js/attendance.js"),
-            ],
-            "static_prefix": static(""),
-            "logout_path": reverse("logout"),
-            # Attendance pages opened before events moved from /kegiatan/ to /acara/ may be
-            # cached under their old address; they still open offline.
-            "attendance_prefixes": [reverse("events:list") + "sesi/", "/kegiatan/sesi/"],
-        },
-    )
-    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/"
-    return response
