@@ -155,6 +155,7 @@ def service_worker(request):
         static("js/attendance.js"),
         static("js/offline-queue.js"),
         static("js/offline-queue-ui.js"),
+        static("js/offline-forms.js"),
         static("js/photo-shrink.js"),
         static("js/story-autosave.js"),
     ]

@@ -110,7 +110,10 @@ def activity_create(request):
             add_form_errors(form, exc)
         else:
             if wants_json(request):
-                # The offline queue sending a kept activity: it only needs to know it arrived.
+                # The offline queue sending a kept activity: it needs to know it arrived; the
+                # next page says so too.
+                if created:
+                    messages.success(request, _("The activity was recorded. Thank you!"))
                 return JsonResponse(
                     {
                         "ok": True,
