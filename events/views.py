@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +34,7 @@ from events.models import Attendance, Award, Event, Facilitator, Participant, Pr
 from events.selectors import (
     counts,
     event_for,
+    mark_time_text,
     participant_library_filter,
     roster,
     session_for,
@@ -353,9 +353,8 @@ def _mark_payload(mark, event, participant_id: int, marked: bool) -> dict:
         "server_time": int(time.time() * 1000),
     }
     if marked and mark is not None:
-        local = timezone.localtime(mark.marked_at, event.tz)
         payload["by"] = str(mark.marked_by) if mark.marked_by_id else ""
-        payload["at"] = f"{local:%H:%M} {event.time_zone_abbreviation}"
+        payload["at"] = mark_time_text(mark, event.tz, event.time_zone_abbreviation)
     return payload
 
 
@@ -389,6 +388,7 @@ def attendance_mark_view(request, pk: int):
                 participant=participant,
                 client_id=data["client_id"],
                 source=source,
+                marked_on_device_at=data["marked_on_device"],
             )
             marked = True
         else:
@@ -433,6 +433,7 @@ def walk_in(request, pk: int):
                 session=session,
                 client_id=form.cleaned_data["client_id"],
                 role=form.cleaned_data["role"],
+                marked_on_device_at=form.cleaned_data["marked_on_device"],
                 **form.person(),
             )
         except ValidationError as exc:

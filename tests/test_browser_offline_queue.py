@@ -105,3 +105,35 @@ def test_a_queued_mark_refused_for_good_is_shown_with_its_reason_and_not_retried
     page.wait_for_function("() => document.querySelector('#queue-items .queue-refused') !== null")
     page.evaluate("TpbisQueue.flush()")
     assert len(sent) == 3
+
+
+def test_a_walk_in_and_a_mark_made_offline_arrive_once_with_the_time_they_were_made(
+    laptop_page, live_server, consultant, plm, plm_day_one, people, village_library
+):
+    page = laptop_page
+    context = page.context
+    sign_in(page, "konsultan.kaltim", PASSWORD)
+    page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))"
+    )
+    context.set_offline(True)
+    page.locator(f"#p-{people[0].pk} .roster-button").click()
+    page.locator("#walk-in summary").click()
+    page.get_by_label("Nama", exact=True).fill("Rina Datang Langsung")
+    page.get_by_label("Perempuan").check()
+    page.locator("[name='walkin-library']").select_option(str(village_library.pk))
+    page.get_by_role("button", name="Tambahkan dan tandai hadir").click()
+    page.get_by_text("Rina Datang Langsung: tersimpan di perangkat ini").wait_for()
+    expect(page.locator("#queue-count")).to_have_text("2")
+
+    context.set_offline(False)
+    page.get_by_text("Rina Datang Langsung: ditambahkan dan ditandai hadir").wait_for()
+    expect(page.locator("#queue-toggle")).to_be_hidden()
+    page.evaluate("TpbisQueue.flush()")
+
+    marks = Attendance.objects.filter(session=plm_day_one)
+    assert marks.count() == 2
+    assert marks.filter(participant__name="Rina Datang Langsung").count() == 1
+    assert all(mark.marked_on_device_at is not None for mark in marks)
+    assert all(mark.marked_on_device_at <= mark.marked_at for mark in marks)

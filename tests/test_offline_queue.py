@@ -209,3 +209,67 @@ def test_a_walk_in_sent_twice_is_one_person_and_one_mark(
     assert second.status_code == 200
     assert first.json()["participant"] == second.json()["participant"]
     assert Attendance.objects.filter(session=plm_day_one).count() == 1
+
+
+# The time a mark was made on the device -----------------------------------------------------------
+
+
+def test_a_queued_mark_keeps_the_device_time_beside_its_arrival(
+    client_for, consultant, plm, plm_day_one, siti
+):
+    tapped = timezone.now() - datetime.timedelta(minutes=40)
+    if tapped.date() < plm_day_one.date:
+        pytest.skip("the session's day began less than 40 minutes ago")
+    client_for(consultant).post(
+        reverse("events:mark", args=[plm_day_one.pk]),
+        _mark(siti, marked_on_device=tapped.isoformat()),
+        **FETCH,
+    )
+
+    mark = Attendance.objects.get()
+    assert mark.marked_on_device_at == tapped
+    assert mark.marked_at > tapped
+
+
+@pytest.mark.parametrize(
+    ("offset", "kept"),
+    [
+        (datetime.timedelta(minutes=-10), "as sent"),
+        (datetime.timedelta(minutes=3), "the arrival"),  # a clock a little fast
+        (datetime.timedelta(hours=5), None),  # a clock set wrongly
+        (datetime.timedelta(days=-400), None),  # before the session's day
+    ],
+)
+def test_a_device_time_is_checked_against_the_server_clock(plm_day_one, offset, kept):
+    from events.services import device_time
+
+    now = datetime.datetime.combine(
+        plm_day_one.date, datetime.time(12), tzinfo=plm_day_one.event.tz
+    )
+    result = device_time(now + offset, now=now, session=plm_day_one)
+
+    expected = {"as sent": now + offset, "the arrival": now, None: None}[kept]
+    assert result == expected
+
+
+def test_the_attendance_export_shows_the_device_time(
+    client_for, consultant, plm, plm_day_one, siti
+):
+    from events.services import attendance_mark
+
+    arrival_day = datetime.datetime.combine(plm_day_one.date, datetime.time(9, 30), tzinfo=plm.tz)
+    mark, _new = attendance_mark(
+        actor=consultant, session=plm_day_one, participant=siti, client_id=uuid.uuid4()
+    )
+    Attendance.objects.filter(pk=mark.pk).update(
+        marked_at=arrival_day + datetime.timedelta(hours=2), marked_on_device_at=arrival_day
+    )
+
+    response = client_for(consultant).get(reverse("events:export", args=[plm.pk, "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.endswith("Diketuk di perangkat pada")
+    assert row.endswith(f"{plm_day_one.date.isoformat()} 09:30 WITA")
+
+    page = client_for(consultant).get(reverse("events:attendance", args=[plm_day_one.pk]))
+    assert "11:30 WITA (diketuk pukul 09:30 di perangkat)" in page.text

@@ -157,6 +157,14 @@
     updatePending();
   }
 
+  const noticeBox = document.getElementById("sync-notice");
+
+  function showNotice(message) {
+    if (!noticeBox) return;
+    noticeBox.textContent = message;
+    noticeBox.classList.toggle("d-none", !message);
+  }
+
   function isMine(item) {
     return item && item.kind === "mark" && item.group === group;
   }
@@ -213,7 +221,11 @@
   }
 
   Queue.on((type, detail) => {
-    if (type === "sent" && detail.item && isMine(detail.item)) {
+    if (type === "sent" && detail.item && detail.item.kind === "walkin" && detail.item.group === group) {
+      showNotice(`${(detail.answer && detail.answer.name) || detail.item.label}: ${data.labelWalkInSent}`);
+    } else if (type === "refused" && detail.item && detail.item.kind === "walkin" && detail.item.group === group) {
+      showError(`${detail.item.label}: ${detail.reason || ""}`);
+    } else if (type === "sent" && detail.item && isMine(detail.item)) {
       onSent(detail.item, detail.answer || {});
     } else if (type === "refused" && detail.item && isMine(detail.item)) {
       onRefused(detail.item, detail.reason || "");
@@ -230,10 +242,32 @@
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.id === "walk-in-form") {
-      if (!navigator.onLine) {
-        event.preventDefault();
-        showError(data.labelOfflineWalkIn);
+      // With a connection the form is posted as it is (errors shown by field). Without one
+      // the walk-in waits in the queue with its own id, so it is added once, and keeps the
+      // time it was made.
+      if (navigator.onLine) return;
+      event.preventDefault();
+      const fields = [];
+      for (const [name, value] of new FormData(form).entries()) {
+        if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
       }
+      fields.push(["walkin-marked_on_device", new Date().toISOString()]);
+      const name = (form.elements["walkin-name"] && form.elements["walkin-name"].value.trim()) || "";
+      const idInput = form.elements["walkin-client_id"];
+      Queue.add({
+        id: idInput ? idInput.value : undefined,
+        kind: "walkin",
+        group,
+        url: form.getAttribute("action"),
+        label: name,
+        fields,
+      })
+        .then(() => {
+          form.reset();
+          if (idInput) idInput.value = Queue.newId();
+          showNotice(`${name}: ${data.labelWalkInKept}`);
+        })
+        .catch((error) => showError(String(error)));
       return;
     }
     if (!form.classList.contains("roster-form")) return;
@@ -321,6 +355,10 @@
   }
 
   if (!Queue) return;
+  // A page opened from the offline copy carries the walk-in id it was rendered with: each
+  // walk-in needs its own.
+  const walkInId = document.querySelector("#walk-in-form [name='walkin-client_id']");
+  if (walkInId) walkInId.value = Queue.newId();
   adoptLegacyQueue()
     .catch(() => {})
     .then(reload)
