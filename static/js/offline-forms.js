@@ -1,4 +1,4 @@
-/* Forms that work without a connection (the activity form): saving keeps the form, with its
+/* Forms that work without a connection (the activity form, a new story): saving keeps the form, with its
  * photos already shrunk on the phone, in the portal's offline queue (static/js/offline-queue.js)
  * at once, then sends it when it can. The form's own id (idempotency_key) is the id the server
  * recognises, so the activity is recorded once however often it is sent.
@@ -48,10 +48,17 @@
     return [title, date].filter(Boolean).join(" · ");
   }
 
-  function collect() {
+  function collect(submitter) {
     const fields = [];
     const files = [];
-    for (const [name, value] of new FormData(form).entries()) {
+    let entries;
+    try {
+      // The button pressed counts ("Save and submit" is not "Save draft").
+      entries = new FormData(form, submitter || null).entries();
+    } catch (error) {
+      entries = new FormData(form).entries();
+    }
+    for (const [name, value] of entries) {
       if (name === "csrfmiddlewaretoken") continue;
       if (value instanceof File) {
         if (value.size || value.name) files.push({ name, blob: value, filename: value.name || "foto.jpg" });
@@ -116,6 +123,8 @@
   });
 
   form.addEventListener("submit", (event) => {
+    // Some forms (the story form) are posted as they are while there is a connection.
+    if (data.offlineOnly !== undefined && navigator.onLine) return;
     event.preventDefault();
     if (keeping) return;
     keeping = true;
@@ -124,7 +133,7 @@
     const editing = form.dataset.queueItem;
     (window.TpbisPhotos ? window.TpbisPhotos.all(form) : Promise.resolve())
       .then(() => {
-        const { fields, files } = collect();
+        const { fields, files } = collect(event.submitter);
         const id = (keyInput && keyInput.value) || Queue.newId();
         return Queue.add({
           id,
@@ -177,13 +186,21 @@
     }
   });
 
-  const wanted = /^#antrean=([0-9a-f-]{36})$/.exec(location.hash);
-  if (wanted) {
+  function openWanted() {
+    const wanted = /^#antrean=([0-9a-f-]{36})$/.exec(location.hash);
+    if (!wanted) return false;
     Queue.get(wanted[1]).then((item) => {
       if (item) fill(item);
       else freshKey();
     });
-  } else {
+    const panel = document.getElementById("queue-panel");
+    if (panel && panel.open && panel.close) panel.close();
+    return true;
+  }
+  // The queue's "Edit" on the form's own page changes only the address's #part.
+  window.addEventListener("hashchange", openWanted);
+
+  if (!openWanted()) {
     freshKey();
     Queue.list().then((items) => {
       const refused = items.find((item) => item.kind === kind && item.state === "refused");
