@@ -273,3 +273,36 @@ def test_the_attendance_export_shows_the_device_time(
 
     page = client_for(consultant).get(reverse("events:attendance", args=[plm_day_one.pk]))
     assert "11:30 WITA (diketuk pukul 09:30 di perangkat)" in page.text
+
+
+# Installable -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_portal_can_be_installed_to_a_home_screen(client):
+    response = client.get(reverse("manifest"))
+
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["name"] == "Portal TPBIS"
+    assert manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_every_signed_in_page_offers_the_queue_and_the_manifest(client_for, village_librarian):
+    page = client_for(village_librarian).get(reverse("dashboard")).text
+
+    assert 'id="queue-toggle"' in page
+    assert 'rel="manifest"' in page
+    assert "offline-queue.js" in page
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_carry_no_queue(client):
+    page = client.get(reverse("home")).text
+
+    assert 'id="queue-toggle"' not in page
+    assert "offline-queue.js" not in page
