@@ -165,24 +165,27 @@
       });
   });
 
+  // A refused item comes back into the form with the reason, unless the user is writing
+  // another one. The refusal may have been read in another tab or by the service worker.
+  function bringBackRefused() {
+    if (dirty || form.dataset.queueItem) return;
+    Queue.list().then((items) => {
+      const refused = items.find((item) => item.kind === kind && item.state === "refused");
+      if (refused && !dirty && !form.dataset.queueItem) {
+        fill(refused);
+        say("", "info");
+      }
+    });
+  }
+
   Queue.on((type, detail) => {
     const item = detail.item;
-    if (!item || item.kind !== kind) return;
-    if (type === "sent") {
+    if (type === "refused") bringBackRefused();
+    if (type === "sent" && item && item.kind === kind && justKept && justKept.id === item.id) {
       const answer = detail.answer || {};
-      if (justKept && justKept.id === item.id) {
-        say(data.msgSent, "ok");
-        if (justKept.open && answer.url && !dirty) location.assign(answer.url);
-        justKept = null;
-      }
-    } else if (type === "refused") {
-      Queue.update(item.id, { details: detail.answer || {} }).then((stored) => {
-        // Back into the form with the reason, unless the user is writing another one.
-        if (!dirty && !form.dataset.queueItem && stored) {
-          fill(stored);
-          say("", "info");
-        }
-      });
+      say(data.msgSent, "ok");
+      if (justKept.open && answer.url && !dirty) location.assign(answer.url);
+      justKept = null;
     }
   });
 
@@ -202,9 +205,6 @@
 
   if (!openWanted()) {
     freshKey();
-    Queue.list().then((items) => {
-      const refused = items.find((item) => item.kind === kind && item.state === "refused");
-      if (refused && !dirty) fill(refused);
-    });
+    bringBackRefused();
   }
 })();

@@ -141,6 +141,8 @@
       state: "waiting",
       reason: "",
       tries: 0,
+      // For Background Sync: the service worker cannot read the cookie itself.
+      csrf: csrfToken(),
     };
     return run(STORE, "readwrite", (store) => store.put(stored)).then(() => {
       emit("change", { item: stored });
@@ -220,6 +222,7 @@
   }
 
   let flushing = null;
+  let again = false;
   let retryTimer = null;
   let retryDelay = 5000;
   let blocked = "";
@@ -250,7 +253,7 @@
         continue;
       }
       if (result.outcome === "refused") {
-        const refused = await update(item.id, { state: "refused", reason: result.reason });
+        const refused = await update(item.id, { state: "refused", reason: result.reason, details: result.answer || {} });
         emit("refused", { item: refused || sending, answer: result.answer, reason: result.reason });
         emit("change", { item: refused });
         continue;
@@ -268,8 +271,17 @@
   /* Send what waits, oldest first, one at a time and one tab at a time. */
   function flush() {
     if (!currentUser) return Promise.resolve();
-    if (flushing) return flushing;
-    const work = () => flushOnce().catch(() => scheduleRetry());
+    if (flushing) {
+      // Something was added while sending: one more round when this one ends.
+      again = true;
+      return flushing;
+    }
+    const work = async () => {
+      do {
+        again = false;
+        await flushOnce().catch(() => scheduleRetry());
+      } while (again && !blocked);
+    };
     const locked =
       scope.navigator && navigator.locks
         ? navigator.locks.request(`tpbis-queue-${currentUser}`, work)
