@@ -4,7 +4,18 @@ check consent and record every step; the admin is for looking things up."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.models import (
+    Consent,
+    Photo,
+    Product,
+    ProductConsent,
+    ProductExhibition,
+    ProductOffer,
+    ReviewEvent,
+    SelectionDecision,
+    Story,
+    Testimony,
+)
 from libraries.admin import ScopedAdminMixin
 
 
@@ -84,10 +95,26 @@ class PhotoAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["story"]
 
 
+class TestimonyConsentInline(ConsentInline):
+    fields = [name for name in ConsentInline.fields if name != "photo"]
+    readonly_fields = fields
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "library", "status", "given_on", "story"]
+    list_filter = ["status", "library__province"]
+    list_select_related = ["library", "story"]
+    search_fields = ["quote", "library__name"]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    inlines = [TestimonyConsentInline]
+
+
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "story",
+        "testimony",
         "kind",
         "given_by",
         "method",
@@ -96,7 +123,7 @@ class ConsentAdmin(ReadOnlyScopedAdmin):
         "superseded_at",
     ]
     list_filter = ["kind", "method"]
-    list_select_related = ["story"]
+    list_select_related = ["story", "testimony"]
 
 
 @admin.register(ReviewEvent)
@@ -110,3 +137,62 @@ class SelectionDecisionAdmin(ReadOnlyScopedAdmin):
     list_display = ["story", "level", "decided_by", "decided_at"]
     list_filter = ["level"]
     list_select_related = ["story", "decided_by"]
+
+
+class ProductConsentInline(ReadOnlyInline):
+    model = ProductConsent
+    fields = [
+        "given_by",
+        "method",
+        "witness",
+        "given_on",
+        "recorded_by",
+        "recorded_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
+    readonly_fields = fields
+
+
+class ProductExhibitionInline(ReadOnlyInline):
+    model = ProductExhibition
+    fields = ["event", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+
+class ProductOfferInline(ReadOnlyInline):
+    model = ProductOffer
+    fields = ["event", "kind", "detail", "organisation", "stakeholder", "status", "follow_up"]
+    readonly_fields = fields
+
+
+@admin.register(Product)
+class ProductAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "kind", "producer_name", "library", "created_at"]
+    list_filter = [
+        "kind",
+        "library__province",
+        "library__level",
+        "exhibitions__event__kind",
+        "offers__kind",
+        "offers__status",
+    ]
+    list_select_related = ["library"]
+    search_fields = ["name", "producer_name", "library__name"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProductConsentInline, ProductExhibitionInline, ProductOfferInline]
+
+
+@admin.register(ProductOffer)
+class ProductOfferAdmin(ReadOnlyScopedAdmin):
+    list_display = ["product", "kind", "organisation", "event", "status", "updated_at"]
+    list_filter = ["kind", "status", "product__library__province", "event__kind"]
+    list_select_related = ["product", "event"]
+    search_fields = ["product__name", "organisation", "stakeholder"]
+
+
+@admin.register(ProductConsent)
+class ProductConsentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["product", "given_by", "method", "recorded_at", "withdrawn_at"]
+    list_filter = ["method"]
+    list_select_related = ["product"]

@@ -38,7 +38,7 @@ def story_librarians(story) -> list[User]:
     """Who hears about a story: its author and the librarians of its library (active)."""
     librarians = User.objects.filter(
         library=story.library_id,
-        role__in=[User.Role.DISTRICT_LIBRARIAN, User.Role.VILLAGE_LIBRARIAN],
+        role__in=User.LIBRARIAN_ROLES,
         is_active=True,
     )
     people = {user.pk: user for user in librarians}

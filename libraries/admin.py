@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
+from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from libraries.models import (
     Province,
     Regency,
     Regulation,
+    Skill,
     Target,
     Threshold,
     User,
@@ -37,7 +39,7 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
-from libraries.scope import Scope
+from libraries.scope import Scope, ScopedQuerySet
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -45,6 +47,10 @@ admin.site.index_title = _("Programme administration")
 
 
 def _in_scope(queryset, user):
+    # A model's own ``visible_to`` may combine several paths (a consent is a story's or a
+    # testimony's); the admin honours it, like ``get_in_scope_or_404`` does.
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
     if hasattr(queryset.model, "SCOPE_PATHS"):
         return Scope.for_user(user).filter(queryset)
     return queryset
@@ -405,6 +411,7 @@ class LibraryAdminForm(forms.ModelForm):
             "name",
             "level",
             "status",
+            "npp",
             "province",
             "regency",
             "village",
@@ -449,6 +456,7 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
+        "npp",
         "level",
         "province",
         "regency",
@@ -465,12 +473,12 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "status",
     ]
     list_select_related = ["province", "regency"]
-    search_fields = ["name", "village__name", "regency__name", "village__code"]
+    search_fields = ["name", "npp", "village__name", "regency__name", "village__code"]
     autocomplete_fields = ["province", "regency", "village"]
     inlines = [ScopedAidItemInline, ScopedLibraryManagerInline]
     readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "level", "status"]}),
+        (None, {"fields": ["name", "level", "status", "npp"]}),
         (_("Region"), {"fields": ["province", "regency", "village"]}),
         (_("Programme"), {"fields": ["cohort_year", "support_tier"]}),
         (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),
@@ -661,11 +669,11 @@ class RefreshesIndicatorsMixin:
 @admin.register(Activity)
 class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
-    list_filter = ["strategy", "kind", "library__province"]
+    list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
     date_hierarchy = "date"
-    autocomplete_fields = ["library", "partners"]
+    autocomplete_fields = ["library", "partners", "catalogue_skills"]
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
@@ -825,3 +833,30 @@ class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 @admin.register(Threshold)
 class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+
+@admin.register(Skill)
+class SkillAdmin(PerpusnasOnlyAdmin):
+    """The catalogue of skills taught: Perpusnas staff keep it; everyone in a scope reads it."""
+
+    list_display = ["name", "active", "activity_count"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+
+    @admin.display(description=_("activities"), ordering="activity_count")
+    def activity_count(self, skill):
+        return format_number(skill.activity_count)
+
+    def get_actions(self, request):
+        # No bulk delete: a skill that activities name is retired (not offered), never lost.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.activities.exists():
+            return False
+        return super().has_delete_permission(request, obj)

@@ -64,6 +64,7 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[l
 def _library_header() -> list[str]:
     return [
         _("Name"),
+        _("NPP"),
         _("Level"),
         _("Province"),
         _("Kabupaten/kota"),
@@ -83,6 +84,7 @@ def _library_rows(libraries) -> Iterator[list]:
     for library in libraries.iterator(chunk_size=2000):
         yield [
             library.name,
+            library.npp,
             library.get_level_display(),
             library.province.name,
             library.regency.name if library.regency_id else "",

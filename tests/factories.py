@@ -62,6 +62,13 @@ def village_library(village_code: str, **kwargs) -> Library:
     return LibraryFactory(village=Village.objects.get(code=village_code), **kwargs)
 
 
+def tbm_library(village_code: str, **kwargs) -> Library:
+    """A Taman Bacaan Masyarakat in the village ``village_code``."""
+    village = Village.objects.get(code=village_code)
+    kwargs.setdefault("name", f"TBM {village.name}")
+    return LibraryFactory(level=Library.Level.TBM, village=village, **kwargs)
+
+
 def provincial_library(province_code: str, **kwargs) -> Library:
     return LibraryFactory(
         provincial=True, province=Province.objects.get(code=province_code), **kwargs
@@ -112,11 +119,10 @@ def consultant(username: str, *province_codes: str) -> User:
 
 
 def librarian(username: str, library: Library) -> User:
-    role = (
-        User.Role.DISTRICT_LIBRARIAN
-        if library.level == Library.Level.REGENCY
-        else User.Role.VILLAGE_LIBRARIAN
-    )
+    role = {
+        Library.Level.REGENCY: User.Role.DISTRICT_LIBRARIAN,
+        Library.Level.TBM: User.Role.TBM_MANAGER,
+    }.get(library.level, User.Role.VILLAGE_LIBRARIAN)
     return UserFactory(username=username, role=role, library=library)
 
 
@@ -386,6 +392,8 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         purpose="Buku",
         decided_on=datetime.date(2024, 1, 4),
     )
+    made["Skill"] = skill = reporting.Skill.objects.create(name="Menjahit")
+    activity.catalogue_skills.add(skill)
     made["Target"] = Target.objects.create(
         indicator=Indicator.ACTIVITIES, level=library.level, year=2024, per_month=2
     )
@@ -425,6 +433,24 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         given_on=datetime.date(2024, 5, 2),
         recorded_by=author,
     )
+    from impact.models import Testimony
+
+    made["Testimony"] = testimony = Testimony.objects.create(
+        library=library,
+        author=author,
+        quote="Perpustakaan mengubah hidup saya",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+    )
+    Consent.objects.create(
+        testimony=testimony,
+        kind=Consent.Kind.STORY_USE,
+        given_by="Pak Darto",
+        method=Consent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
     made["ReviewEvent"] = ReviewEvent.objects.create(
         story=story, actor=author, from_status="draft", to_status="draft"
     )
@@ -433,6 +459,34 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         level=SelectionDecision.Level.choices[0][0],
         reason="Perubahan besar",
         decided_by=perpusnas,
+    )
+    from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
+
+    made["Product"] = product = Product.objects.create(
+        library=library,
+        name="Keripik pisang",
+        kind=Product.Kind.FOOD,
+        producer_name="KWT Melati",
+        recorded_by=author,
+    )
+    made["ProductConsent"] = ProductConsent.objects.create(
+        product=product,
+        given_by="Ibu Ketua KWT",
+        method=ProductConsent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
+    made["ProductExhibition"] = ProductExhibition.objects.create(
+        product=product, event=event, recorded_by=perpusnas
+    )
+    made["ProductOffer"] = ProductOffer.objects.create(
+        product=product,
+        event=event,
+        kind=ProductOffer.Kind.PACKAGING,
+        stakeholder="Pak Andi",
+        organisation="Bank Kaltimtara",
+        recorded_by=perpusnas,
     )
     from events.certificates.services import certificate_issue
     from impact.models import Notice
@@ -444,4 +498,40 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
     store["x"] = 1
     store.create()
     made["EventSession"] = session
+    return made
+
+
+# Community products
+
+
+def product(library, *, author=None, consent: bool = False, **fields):
+    """A product of ``library``; with ``consent`` the producer agreed to be named and shown."""
+    from impact.models import Product, ProductConsent
+
+    author = author or UserFactory(
+        role=User.Role.VILLAGE_LIBRARIAN
+        if library.level == Library.Level.VILLAGE
+        else User.Role.DISTRICT_LIBRARIAN,
+        library=library,
+    )
+    values = {
+        "name": "Keripik pisang Rawa Makmur",
+        "kind": Product.Kind.FOOD,
+        "producer_name": "KWT Melati",
+        "sold_where": "Pasar Segiri, Shopee",
+        "price_min": 15_000,
+        "price_max": 25_000,
+        "recorded_by": author,
+    }
+    values.update(fields)
+    made = Product.objects.create(library=library, **values)
+    if consent:
+        ProductConsent.objects.create(
+            product=made,
+            given_by=made.producer_name,
+            method=ProductConsent.Method.VERBAL,
+            witness="Kepala perpustakaan",
+            given_on=datetime.date(2024, 5, 2),
+            recorded_by=author,
+        )
     return made

@@ -49,6 +49,7 @@ PUBLIC = {
     "tpbis_portal.province_index": "public index of provinces (aggregates)",
     "tpbis_portal.province_detail": "public province page (aggregates, consented stories)",
     "tpbis_portal.province_csv": "open data of a province (aggregates, small counts hidden)",
+    "tpbis_portal.province_libraries_csv": "open data: a province's active libraries, no persons",
     "tpbis_portal.library_detail": "public page of a participating library",
     "tpbis_portal.service_worker": "the offline script; it holds no data",
     "tpbis_portal.manifest": "the web app manifest: names and icons only",
@@ -65,6 +66,7 @@ PUBLIC = {
     "tpbis_portal.library_moved": "old public library address: a redirect",
     "events.certificate_lookup": "anyone types a certificate's code to check it",
     "events.certificate_verify": "confirms a certificate: name, event, dates and issuer only",
+    "tpbis_portal.province_products": "a province's products whose producers consented",
 }
 
 #: Signed-in pages that name no object in their address: lists, dashboards, exports and forms
@@ -77,6 +79,7 @@ SCOPED_PAGES = {
     "libraries.library_export",
     "tpbis_portal.national",
     "impact.story_list",
+    "impact.testimony_list",
     "impact.notices_read_all",
     "libraries.activity_list",
     "libraries.activity_import_template",
@@ -86,6 +89,10 @@ SCOPED_PAGES = {
     "libraries.targets",
     "libraries.export",
     "events.event_list",
+    "impact.product_list",
+    "impact.product_export",
+    "impact.offer_list",
+    "impact.offer_export",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -97,6 +104,7 @@ READS = {
     "events.event_detail",
     "events.attendance_export",
     "impact.story_detail",
+    "impact.testimony_detail",
     "impact.photo_file",
     "impact.consent_file",
     "impact.card",
@@ -106,6 +114,10 @@ READS = {
     "libraries.partnership_document",
     "libraries.indicators",
     "libraries.ranking",
+    "impact.product_detail",
+    "impact.product_photo",
+    "impact.product_consent_file",
+    "impact.event_products",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it
@@ -147,6 +159,11 @@ WRITES = {
     "impact.story_transition": (None, "the writer submits, reviewers decide: the service checks"),
     "impact.selection_add": (None, "kab/kota panels are district librarians or reviewers"),
     "impact.consent_withdraw": (None, "the writer or a reviewer records a withdrawal"),
+    "impact.testimony_create": ("consultant", False),
+    "impact.testimony_edit": ("consultant", False),
+    "impact.testimony_consent_add": ("consultant", False),
+    "impact.testimony_promote": ("consultant", False),
+    "impact.testimony_publish": ("village_librarian", False),
     "libraries.activity_create": ("consultant", False),
     "libraries.activity_edit": ("consultant", False),
     "libraries.activity_delete": ("consultant", False),
@@ -161,6 +178,16 @@ WRITES = {
     "libraries.target_edit": ("consultant", False),
     "libraries.target_delete": ("consultant", False),
     "libraries.threshold_edit": ("consultant", False),
+    "impact.product_create": ("consultant", False),
+    "impact.product_edit": ("consultant", False),
+    "impact.product_delete": ("consultant", False),
+    "impact.product_photo_set": ("consultant", False),
+    "impact.product_photo_remove": ("consultant", False),
+    "impact.product_consent_add": ("consultant", False),
+    "impact.product_consent_withdraw": (None, "the producer's librarian or a consultant"),
+    "impact.exhibitions_save": ("village_librarian", False),
+    "impact.offer_add": ("village_librarian", False),
+    "impact.offer_follow_up": ("village_librarian", False),
 }
 
 #: Old addresses that send every method on to the new one (308 keeps a form's or an offline
@@ -178,6 +205,7 @@ OBJECT_KWARGS = {
     "award_pk",
     "participant_pk",
     "certificate_pk",
+    "product_pk",
     "content_type_id",
 }
 PATTERNS = walk()

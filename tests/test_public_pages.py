@@ -190,17 +190,22 @@ def test_province_csv_holds_the_public_aggregates(client, kepri):
     assert 'filename="tpbis-21-kepulauan-riau-' in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:7] == [
+    assert rows[0][:8] == [
         "Kode wilayah",
         "Wilayah",
         "Perpustakaan provinsi",
         "Perpustakaan kabupaten/kota",
         "Perpustakaan desa/kelurahan",
+        "Taman Bacaan Masyarakat (TBM)",
         "Kabupaten/kota terjangkau",
         "Desa/kelurahan terjangkau",
     ]
-    assert rows[1][:8] == ["21", "Kepulauan Riau", "1", "1", "1", "1", "1", "2018 2022 2023"]
-    assert rows[2][:8] == ["21.72", "Kota Tanjung Pinang", "0", "1", "1", "", "1", "2022 2023"]
+    assert rows[1][:9] == [
+        "21", "Kepulauan Riau", "1", "1", "1", "0", "1", "1", "2018 2022 2023"
+    ]  # fmt: skip
+    assert rows[2][:9] == [
+        "21.72", "Kota Tanjung Pinang", "0", "1", "1", "0", "", "1", "2022 2023"
+    ]  # fmt: skip
     assert len(rows) == 3
     for value in PRIVATE:
         assert value not in body

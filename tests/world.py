@@ -38,7 +38,20 @@ from events.models import (
     Problem,
 )
 from impact import services as story_services
-from impact.models import Consent, Notice, Photo, SelectionDecision, Story
+from impact.models import (
+    Consent,
+    Notice,
+    Photo,
+    Product,
+    ProductConsent,
+    ProductExhibition,
+    ProductOffer,
+    SelectionDecision,
+    Story,
+    Testimony,
+)
+from impact.products import services as product_services
+from impact.testimonies import services as testimony_services
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -50,6 +63,7 @@ from libraries.models import (
     Partner,
     Province,
     Regulation,
+    Skill,
     Strategy,
     Target,
     Threshold,
@@ -100,6 +114,17 @@ class World:
     certificate: Certificate
     notice: Notice
     group: Group
+    shm: Event
+    product: Product
+    public_product: Product
+    product_consent: ProductConsent
+    exhibition: ProductExhibition
+    offer: ProductOffer
+    skill: Skill
+    tbm: Library
+    tbm_manager: User
+    testimony: Testimony
+    testimony_consent: Consent
 
     @property
     def province(self) -> Province:
@@ -152,6 +177,9 @@ def build_world() -> World:
     kepri = factories.village_library("21.72.01.1001", name="Perpustakaan Tanjung Pinang Barat")
     district_librarian = factories.librarian("pustakawan.samarinda", district)
     village_librarian = factories.librarian("pustakawan.rawamakmur", library)
+    # A Taman Bacaan Masyarakat in the same village, with its manager.
+    tbm = factories.tbm_library("64.72.01.1001", name="TBM Cahaya Rawa Makmur")
+    tbm_manager = factories.librarian("pengelola.tbm", tbm)
     aid_item = factories.AidItemFactory(library=library)
     manager = factories.LibraryManagerFactory(
         library=library, name=f"Bu {SECRET}wati", phone="0812-4242-4242"
@@ -187,6 +215,7 @@ def build_world() -> World:
     )
 
     # Activity reporting
+    skill = Skill.objects.create(name="Pengolahan pangan", description="Keripik, abon, sambal")
     partner = reporting_services.partner_create(
         actor=village_librarian, library=library, name=f"Bank {SECRET} Kaltim", kind="bank"
     )
@@ -195,6 +224,7 @@ def build_world() -> World:
         library=library,
         idempotency_key=uuid.uuid4(),
         partners=[partner],
+        catalogue_skills=[skill],
         photos=[_photo()],
         attendance=_pdf_upload("daftar-hadir.pdf"),
         strategy=Strategy.ENGAGEMENT,
@@ -277,8 +307,74 @@ def build_world() -> World:
         story=story, actor=consultant, level=SelectionDecision.Level.DISTRICT, reason="Kuat"
     )
     notice = Notice.objects.get(decision=selection, recipient=village_librarian)
+    # A testimony about the activity, with the speaker's consent, not yet published.
+    testimony, _created = testimony_services.testimony_create(
+        actor=village_librarian,
+        library=library,
+        quote=f"Testimoni {SECRET}: keripik saya laku",
+        speaker_name=f"Pak {SECRET}",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+        activity=activity,
+    )
+    testimony_consent = testimony_services.testimony_consent_record(
+        testimony=testimony,
+        actor=village_librarian,
+        kind=Consent.Kind.STORY_USE,
+        given_by=f"Pak {SECRET}",
+        method=Consent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
     certificate, _created = certificate_issue(
         actor=consultant, event=event, participant=participant
+    )
+
+    # Community products: one whose producer did not consent (secret), one shown publicly,
+    # both exhibited at the PLM; an offer for the first at the province's SHM.
+    shm = factories.event(
+        actor=perpusnas,
+        kind=Event.Kind.SHM_PROVINCE,
+        title="SHM Provinsi Kalimantan Timur",
+        first_day=datetime.date(2022, 9, 12),
+        days=1,
+    )
+    product = product_services.product_create(
+        actor=village_librarian,
+        library=library,
+        photo=_photo(),
+        photo_alt=f"Foto produk {SECRET}",
+        name=f"Keripik {SECRET}",
+        kind=Product.Kind.FOOD,
+        producer_name=f"Ibu {SECRET}",
+        sold_where="Pasar Segiri",
+    )
+    public_product = product_services.product_create(
+        actor=village_librarian,
+        library=library,
+        name="Amplang Samarinda",
+        kind=Product.Kind.FOOD,
+        producer_name="KWT Melati",
+    )
+    product_consent = product_services.product_consent_record(
+        product=public_product,
+        actor=village_librarian,
+        given_by="Ketua KWT Melati",
+        method=ProductConsent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
+    product_services.exhibitions_set(
+        actor=consultant, event=event, products=[product, public_product], shown=[]
+    )
+    exhibition = ProductExhibition.objects.get(product=product)
+    offer = product_services.offer_record(
+        actor=consultant,
+        event=shm,
+        product=product,
+        kind=ProductOffer.Kind.LOAN,
+        stakeholder=f"Pak {SECRET}",
+        organisation=f"Bank {SECRET}",
     )
 
     # Django's own tables, so that a backup has to carry them too.
@@ -337,6 +433,17 @@ def build_world() -> World:
         certificate=certificate,
         notice=notice,
         group=group,
+        shm=shm,
+        product=product,
+        public_product=public_product,
+        product_consent=product_consent,
+        exhibition=exhibition,
+        offer=offer,
+        skill=skill,
+        tbm=tbm,
+        tbm_manager=tbm_manager,
+        testimony=testimony,
+        testimony_consent=testimony_consent,
     )
 
 

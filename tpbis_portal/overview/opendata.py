@@ -1,4 +1,4 @@
-"""Open data: a province's public aggregates as CSV."""
+"""Open data: a province's public aggregates, and its participating libraries, as CSV."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def province_csv(request, code: str, slug: str = ""):
         _("Provincial libraries"),
         _("Kabupaten/kota libraries"),
         _("Desa/kelurahan libraries"),
+        _("Community reading spaces (TBM)"),
         _("Kabupaten/kota reached"),
         _("Desa/kelurahan reached"),
         _("Cohort years"),
@@ -118,6 +119,7 @@ def province_csv(request, code: str, slug: str = ""):
             counts.provincial,
             counts.regency,
             counts.village,
+            counts.tbm,
             reached,
             counts.villages_reached,
             " ".join(str(year) for year in counts.cohort_years),
@@ -155,6 +157,55 @@ def province_csv(request, code: str, slug: str = ""):
         f"{timezone.localdate(summary.computed_at, timezone=_zone(province)):%Y%m%d}.csv"
     )
     return stream_csv(filename, header, rows)
+
+
+@require_GET
+def province_libraries_csv(request, code: str, slug: str = ""):
+    """The province's participating (active) libraries, as on its public page: names,
+    levels, places, NPP, cohort and tier. Nothing about a person (no contacts)."""
+    province = get_object_or_404(Province, code=code)
+    libraries = (
+        Library.objects.active()
+        .filter(province=province)
+        .select_related("regency", "village__district")
+        .order_by("regency_id", "level", "name")
+    )
+    header = [
+        _("NPP"),
+        _("Name"),
+        _("Level"),
+        _("Kabupaten/kota code"),
+        _("Kabupaten/kota"),
+        _("Kecamatan"),
+        _("Desa/kelurahan code"),
+        _("Desa/kelurahan"),
+        _("Cohort year"),
+        _("Support tier"),
+        _("Website"),
+    ]
+
+    def rows():
+        for library in libraries.iterator(chunk_size=2000):
+            village = library.village
+            yield [
+                library.npp,
+                library.name,
+                library.get_level_display(),
+                library.regency_id or "",
+                library.regency.name if library.regency_id else "",
+                village.district.name if village else "",
+                library.village_id or "",
+                village.name if village else "",
+                library.cohort_year,
+                library.get_support_tier_display(),
+                library.website,
+            ]
+
+    filename = (
+        f"tpbis-{province.code}-{slugify(province.name)}-perpustakaan-"
+        f"{timezone.localdate(timezone=_zone(province)):%Y%m%d}.csv"
+    )
+    return stream_csv(filename, header, rows())
 
 
 def _zone(province: Province) -> ZoneInfo:

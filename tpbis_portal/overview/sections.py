@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from impact.models import Testimony
 from libraries.models import Indicator, Library, Province
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
@@ -32,6 +33,7 @@ from tpbis_portal.overview.aggregates import (
     province_events,
     province_gender,
     province_indicators,
+    province_products,
     province_stories,
     province_summary,
 )
@@ -259,6 +261,23 @@ def province_stories_section(page: ProvincePage) -> Section | None:
     )
 
 
+def province_products_section(page: ProvincePage) -> Section | None:
+    cards = province_products(page.province)
+    if not cards.figures.products:
+        return None
+    return Section(
+        slug="produk",
+        title=_("Community products"),
+        template="sections/products.html",
+        context={
+            "products": cards.products,
+            "total": cards.total,
+            "figures": cards.figures,
+            "province": page.province,
+        },
+    )
+
+
 def province_events_section(page: ProvincePage) -> Section | None:
     figures = province_events(page.province)
     if not figures.value.total:
@@ -318,6 +337,7 @@ PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_key_indicators,
     province_events_section,
     province_stories_section,
+    province_products_section,
     province_cohorts,
     province_regencies,
     province_directory,
@@ -375,8 +395,32 @@ def library_stories(page: LibraryPage) -> Section | None:
     )
 
 
+#: Testimonies shown on a library's public page, newest first.
+PUBLIC_TESTIMONIES = 6
+
+
+def library_testimonies(page: LibraryPage) -> Section | None:
+    """Published testimonies whose use consent stands; a speaker is named only with the
+    consent to be named (one query)."""
+    testimonies = list(
+        Testimony.objects.public()
+        .named_in_public()
+        .filter(library=page.library)
+        .order_by("-given_on", "-pk")[:PUBLIC_TESTIMONIES]
+    )
+    if not testimonies:
+        return None
+    return Section(
+        slug="testimoni",
+        title=_("Testimonies"),
+        template="sections/testimonies.html",
+        context={"testimonies": testimonies},
+    )
+
+
 LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
     library_key_indicators,
     library_stories,
+    library_testimonies,
     library_aid,
 ]

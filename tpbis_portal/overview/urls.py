@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tpbis_portal.overview import dashboards, moved, opendata, public, stories
+from tpbis_portal.overview import dashboards, moved, opendata, products, public, stories
 
 app_name = "public"
 
@@ -15,12 +15,18 @@ urlpatterns = [
     re_path(PROVINCE + r"$", public.province_detail, name="province"),
     re_path(PROVINCE + r"data\.csv$", opendata.province_csv, name="province-csv"),
     re_path(
+        PROVINCE + r"perpustakaan\.csv$",
+        opendata.province_libraries_csv,
+        name="province-libraries-csv",
+    ),
+    re_path(
         PROVINCE + r"perpustakaan/(?P<pk>\d+)(?:-(?P<library_slug>[-a-z0-9]*))?/$",
         public.library_detail,
         name="library",
     ),
     re_path(PROVINCE + r"cerita/$", stories.province_stories, name="province-stories"),
     re_path(PROVINCE + r"cerita/(?P<pk>\d+)/$", stories.story_detail, name="story"),
+    re_path(PROVINCE + r"produk/$", products.province_products, name="province-products"),
     re_path(PROVINCE + r"cerita/(?P<pk>\d+)/kartu/$", stories.story_card, name="story-card"),
     re_path(
         PROVINCE + r"cerita/(?P<pk>\d+)/kartu/pdf/$",

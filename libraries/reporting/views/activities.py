@@ -102,6 +102,7 @@ def activity_create(request):
                 library=data["library"],
                 idempotency_key=data["idempotency_key"],
                 partners=data["partners"],
+                catalogue_skills=data["catalogue_skills"],
                 photos=data["photos"],
                 attendance=data["attendance"],
                 **form.fields_for_service(),
@@ -139,7 +140,9 @@ def activity_create(request):
 def activity_detail(request, pk: int):
     activity = get_in_scope_or_404(
         request.user,
-        Activity.objects.with_library().prefetch_related("partners", "evidence"),
+        Activity.objects.with_library().prefetch_related(
+            "partners", "evidence", "catalogue_skills"
+        ),
         pk=pk,
     )
     evidence_form = EvidenceForm() if may_report(request.user) else None
@@ -166,6 +169,7 @@ def activity_edit(request, pk: int):
                 activity=activity,
                 version=form.cleaned_data["version"] or 0,
                 partners=form.cleaned_data["partners"],
+                catalogue_skills=form.cleaned_data["catalogue_skills"],
                 **form.fields_for_service(),
             )
         except ValidationError as exc:
