@@ -104,9 +104,13 @@
   function keepOnDevice() {
     var queue = window.TpbisQueue;
     var key = form.elements.draft_key && form.elements.draft_key.value;
-    // After a real save the offline form keeps the whole form, photos included: this
-    // text-only copy, from an autosave that failed meanwhile, must not replace it.
-    if (stopped || !isNew || !queue || !queue.user || !key) return;
+    if (!isNew || !queue || !queue.user || !key) return;
+    if (stopped) {
+      // After a real save the offline form keeps the whole form, photos included: this
+      // text-only copy, from an autosave that failed meanwhile, must not replace it.
+      say(form.dataset.msgKept);
+      return;
+    }
     var fields = [];
     new FormData(form).forEach(function (value, name) {
       if (name !== "csrfmiddlewaretoken" && name.indexOf("photo-") !== 0) fields.push([name, value]);
