@@ -46,3 +46,13 @@ def province_data_changed(*province_codes: str) -> None:
 
 def _renew(codes: Iterable[str]) -> None:
     cache.set_many({_KEY.format(code): uuid.uuid4().hex for code in codes}, timeout=None)
+
+
+def data_versions(province_codes: Iterable[str]) -> dict[str, str]:
+    """The current tokens of several provinces, in one round trip when they all exist."""
+    codes = list(province_codes)
+    keys = {code: _KEY.format(code) for code in codes}
+    found = cache.get_many(list(keys.values()))
+    return {
+        code: found[key] if key in found else data_version(code) for code, key in keys.items()
+    }
