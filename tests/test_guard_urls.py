@@ -80,6 +80,8 @@ SCOPED_PAGES = {
     "libraries.activity_list",
     "libraries.activity_import_template",
     "libraries.partnerships",
+    "libraries.publication_list",
+    "libraries.report_card_home",
     "libraries.indicators_home",
     "libraries.ranking_home",
     "libraries.targets",
@@ -104,6 +106,7 @@ READS = {
     "libraries.evidence_file",
     "libraries.partnership_document",
     "libraries.indicators",
+    "libraries.report_card",
     "libraries.ranking",
 }
 
@@ -160,6 +163,10 @@ WRITES = {
     "libraries.target_edit": ("consultant", False),
     "libraries.target_delete": ("consultant", False),
     "libraries.threshold_edit": ("consultant", False),
+    "libraries.publication_create": ("consultant", False),
+    "libraries.publication_edit": ("consultant", False),
+    "libraries.publication_delete": ("consultant", False),
+    "libraries.report_card_settings": ("consultant", False),
 }
 
 #: Old addresses that send every method on to the new one (308 keeps a form's or an offline
