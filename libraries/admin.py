@@ -28,8 +28,10 @@ from libraries.models import (
     LibraryManager,
     Partner,
     Province,
+    Publication,
     Regency,
     Regulation,
+    ReportCardSettings,
     Target,
     Threshold,
     User,
@@ -825,3 +827,48 @@ class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 @admin.register(Threshold)
 class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "channel", "library", "published_on"]
+    list_filter = ["channel", "library__province"]
+    list_select_related = ["library"]
+    search_fields = ["title", "url", "library__name"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["library"]
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        # A correction here makes a librarian's open edit form stale, as the portal's own would.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReportCardSettings)
+class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+    """One row: the weights and cut-offs of every report card."""
+
+    list_display = [
+        "__str__",
+        "weight_engagement",
+        "weight_publication",
+        "weight_advocacy",
+        "green_above",
+        "yellow_from",
+    ]
+    readonly_fields = ["updated_by"]
+
+    def has_add_permission(self, request, *args):
+        return (
+            super().has_add_permission(request, *args) and not ReportCardSettings.objects.exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

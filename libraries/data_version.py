@@ -53,6 +53,4 @@ def data_versions(province_codes: Iterable[str]) -> dict[str, str]:
     codes = list(province_codes)
     keys = {code: _KEY.format(code) for code in codes}
     found = cache.get_many(list(keys.values()))
-    return {
-        code: found[key] if key in found else data_version(code) for code, key in keys.items()
-    }
+    return {code: found[key] if key in found else data_version(code) for code, key in keys.items()}

@@ -304,9 +304,7 @@ def test_roll_up_is_the_mean_of_the_scored_libraries(kaltim, client_for, perpusn
 
 
 def test_nation_rolls_up_every_library(kaltim, kepri_library, client_for, perpusnas):
-    response = client_for(perpusnas).get(
-        reverse("reporting:report-card-nation"), {"tahun": 2024}
-    )
+    response = client_for(perpusnas).get(reverse("reporting:report-card-nation"), {"tahun": 2024})
 
     total = response.context["total"]
     # Kepri's village library has the same targets and nothing recorded: 0.

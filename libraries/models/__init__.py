@@ -1,6 +1,6 @@
 from .accounts import User
-from .regions import District, Province, Regency, TimeZone, Village, time_zone_for_province
 from .publicity import Publication
+from .regions import District, Province, Regency, TimeZone, Village, time_zone_for_province
 from .registry import FIRST_COHORT_YEAR, AidItem, Library, LibraryManager
 from .reportcard import ReportCardSettings
 from .reporting import (

@@ -24,6 +24,8 @@ SETTINGS_PK = 1
 class ReportCardSettings(models.Model):
     """Weights of the three strands (they add up to 100) and the colour cut-offs."""
 
+    # One row, always number 1: the admin's "add" makes that row too.
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SETTINGS_PK, editable=False)
     weight_engagement = models.PositiveSmallIntegerField(
         _("weight of community engagement"),
         default=DEFAULT_WEIGHTS["engagement"],
@@ -113,8 +115,7 @@ class ReportCardSettings(models.Model):
         weights = (self.weight_engagement, self.weight_publication, self.weight_advocacy)
         if None not in weights and sum(weights) != 100:
             raise ValidationError(
-                _("The three weights must add up to 100 (now %(total)d).")
-                % {"total": sum(weights)}
+                _("The three weights must add up to 100 (now %(total)d).") % {"total": sum(weights)}
             )
         if (
             self.green_above is not None

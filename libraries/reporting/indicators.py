@@ -413,9 +413,7 @@ def _actuals(
     return sums
 
 
-def _library_buckets(
-    area: Area, child: str | None, where: Q | None = None
-) -> dict[_Bucket, int]:
+def _library_buckets(area: Area, child: str | None, where: Q | None = None) -> dict[_Bucket, int]:
     fields = ["level", "cohort_year", "status"]
     if child:
         fields.insert(0, child)
@@ -524,10 +522,8 @@ def indicators_by_library(
     per_library_buckets: defaultdict[int, dict[_Bucket, int]] = defaultdict(dict)
     for bucket, count in buckets.items():
         per_library_buckets[bucket[0]][bucket] = count
-    result = {}
-    for row in Library.objects.filter(where).values(
-        "pk", "name", "province", "regency", "level"
-    ):
+    result: dict[int, tuple[AreaIndicators, dict]] = {}
+    for row in Library.objects.filter(where).values("pk", "name", "province", "regency", "level"):
         pk = row["pk"]
         area = Area(Area.LIBRARY, str(pk), row["name"])
         result[pk] = (
@@ -539,7 +535,7 @@ def indicators_by_library(
                 targets,
                 rules,
             ),
-            row,
+            dict(row),
         )
     return result
 

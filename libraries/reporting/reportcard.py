@@ -126,9 +126,7 @@ class Rules:
         weight = sum(self.weights[strand] for strand in present)
         if not weight:
             return None
-        total = sum(
-            (value * self.weights[strand] for strand, value in present.items()), Decimal(0)
-        )
+        total = sum((value * self.weights[strand] for strand, value in present.items()), Decimal(0))
         return _round(total / weight)
 
 
@@ -389,9 +387,7 @@ def roll_up(
         key = key_of(library)
         if key not in rows:
             name = name_of(key, library) if name_of else str(key)
-            rows[key] = RollUp(
-                str(key) if key is not None else "", name, level=level, rules=rules
-            )
+            rows[key] = RollUp(str(key) if key is not None else "", name, level=level, rules=rules)
         rows[key].add(library)
     return total, sorted(rows.values(), key=lambda row: (row.name, row.key))
 

@@ -56,9 +56,7 @@ urlpatterns = [
     path("publikasi/", publications.publication_list, name="publications"),
     path("publikasi/baru/", publications.publication_create, name="publication-create"),
     path("publikasi/<int:pk>/ubah/", publications.publication_edit, name="publication-edit"),
-    path(
-        "publikasi/<int:pk>/hapus/", publications.publication_delete, name="publication-delete"
-    ),
+    path("publikasi/<int:pk>/hapus/", publications.publication_delete, name="publication-delete"),
     path("rapor/", reportcards.report_card_home, name="report-card"),
     path("rapor/nasional/", reportcards.report_card, name="report-card-nation"),
     path(

@@ -74,9 +74,7 @@ def _children(area: Area, area_object, period, rules: Rules):
         return total, rows
     if area.level == Area.PROVINCE:
         scores = library_scores(period, [area.key])
-        regencies = dict(
-            Regency.objects.filter(province=area.key).values_list("code", "name")
-        )
+        regencies = dict(Regency.objects.filter(province=area.key).values_list("code", "name"))
 
         def name_of(key, library):
             return regencies.get(key, key) if key else library.name
