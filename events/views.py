@@ -36,8 +36,8 @@ from events.forms import (
 )
 from events.models import Attendance, Award, Event, Facilitator, Participant, Problem, Registration
 from events.selectors import (
-    engagement_award_suggestion,
     counts,
+    engagement_award_suggestion,
     event_for,
     participant_library_filter,
     roster,
