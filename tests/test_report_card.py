@@ -410,3 +410,110 @@ def test_library_card_keeps_its_query_count(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url, {"tahun": 2024})
     assert response.context["card"].score == Decimal("100.00")
+
+
+# Rankings and pages
+
+
+def test_ranking_page_sorts_by_report_card(kaltim, client_for, consultant, regions):
+    url = reverse("reporting:ranking", args=["64"])
+    response = client_for(consultant).get(url, {"tahun": 2024, "ukuran": "rapor"})
+
+    assert response.status_code == 200
+    names = [library.name for _rank, _tied, library in response.context["ranked"]]
+    assert names == ["Perpustakaan Kelurahan Rawa Makmur", "Perpustakaan Desa Merabu"]
+    assert response.context["unscored"] == 0  # kab/kota libraries are another level
+
+    export = client_for(consultant).get(
+        reverse("reporting:ranking-export", args=["64", "csv"]),
+        {"tahun": 2024, "ukuran": "rapor"},
+    )
+    text = b"".join(export.streaming_content).decode()
+    assert "Perpustakaan Kelurahan Rawa Makmur" in text
+    assert "75" in text
+
+
+def test_library_card_explains_a_missing_strand(village_library, client_for, village_librarian):
+    _targets(agreements=None)
+    _activities(village_library, 9)
+    _publications(village_library, 3)
+
+    response = client_for(village_librarian).get(
+        reverse("reporting:report-card-library", args=[village_library.pk]), {"tahun": 2024}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "66,67" in page
+    assert "report-card-score" in page
+    assert response.context["card"].missing[0].key == ADVOCACY
+
+
+def test_scope_of_the_report_card_pages(
+    kaltim, client_for, outsider, consultant, village_librarian, district_librarian
+):
+    library = reverse("reporting:report-card-library", args=[kaltim[0].pk])
+    province = reverse("reporting:report-card-province", args=["64"])
+    regency = reverse("reporting:report-card-regency", args=["64.72"])
+    nation = reverse("reporting:report-card-nation")
+    settings_page = reverse("reporting:report-card-settings")
+
+    for url in (library, province, regency, nation):
+        assert client_for(outsider).get(url).status_code == 404
+    assert client_for(consultant).get(nation).status_code == 404
+    for url in (library, province, regency):
+        assert client_for(consultant).get(url).status_code == 200
+    assert client_for(village_librarian).get(library).status_code == 200
+    assert client_for(village_librarian).get(regency).status_code == 404
+    assert client_for(district_librarian).get(regency).status_code == 200
+    assert client_for(district_librarian).get(province).status_code == 404
+    for user in (consultant, village_librarian):
+        assert client_for(user).get(settings_page).status_code == 403
+        assert client_for(user).post(settings_page, {"green_above": 10}).status_code == 403
+    assert not ReportCardSettings.objects.exists()
+
+
+def test_report_card_home_sends_each_user_to_their_area(
+    client_for, perpusnas, consultant, village_librarian
+):
+    home = reverse("reporting:report-card")
+    assert client_for(perpusnas).get(home)["Location"] == reverse("reporting:report-card-nation")
+    assert client_for(consultant).get(home)["Location"] == reverse(
+        "reporting:report-card-province", args=["64"]
+    )
+    assert client_for(village_librarian).get(home)["Location"] == reverse(
+        "reporting:report-card-library", args=[village_librarian.library_id]
+    )
+
+
+def test_staff_change_the_settings_through_the_form(client_for, perpusnas):
+    page = reverse("reporting:report-card-settings")
+    client = client_for(perpusnas)
+    bad = {
+        "weight_engagement": 60,
+        "weight_publication": 30,
+        "weight_advocacy": 30,
+        "green_above": 75,
+        "yellow_from": 50,
+    }
+
+    refused = client.post(page, bad)
+    saved = client.post(page, {**bad, "weight_advocacy": 10, "yellow_from": 60})
+
+    assert refused.status_code == 400
+    assert "100" in refused.content.decode()
+    assert saved.status_code == 302
+    settings = ReportCardSettings.objects.get()
+    assert (settings.weights, settings.yellow_from, settings.updated_by) == (
+        {"engagement": 60, "publication": 30, "advocacy": 10},
+        60,
+        perpusnas,
+    )
+
+
+def test_a_bad_period_is_a_clear_400(client_for, perpusnas, regions):
+    response = client_for(perpusnas).get(
+        reverse("reporting:report-card-nation"), {"tahun": "dua ribu"}
+    )
+
+    assert response.status_code == 400
