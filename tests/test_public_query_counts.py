@@ -32,9 +32,9 @@ def kepri(regions):
 PAGES = [
     # url, queries with an empty cache, queries with a warm cache
     ("/provinsi/", 2, 0),
-    ("/provinsi/21-kepulauan-riau/", 15, 0),
-    ("/provinsi/21-kepulauan-riau/?q=kampung&cohort=2020", 15, 0),
-    ("/provinsi/21-kepulauan-riau/data.csv", 14, 1),
+    ("/provinsi/21-kepulauan-riau/", 16, 0),
+    ("/provinsi/21-kepulauan-riau/?q=kampung&cohort=2020", 16, 0),
+    ("/provinsi/21-kepulauan-riau/data.csv", 15, 1),
 ]
 
 
@@ -62,7 +62,7 @@ def test_library_page_query_count(client, kepri, django_assert_num_queries):
         "perpustakaan-kelurahan-tanjung-pinang-barat/"
     )
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
@@ -81,9 +81,11 @@ def test_signed_in_visitor_gets_the_province_page_rendered_for_them(
 @pytest.mark.parametrize(
     ("url", "cold", "warm"),
     [
-        (reverse("dashboard:national"), 15, 4),
-        (reverse("dashboard:province", args=["21"]), 16, 4),
-        (reverse("dashboard:regency", args=["21", "21.72"]), 17, 6),
+        # The report card adds its settings (and the names of the kab/kota of a province)
+        # and, cold, the scores of the province's libraries: 11 queries.
+        (reverse("dashboard:national"), 28, 5),
+        (reverse("dashboard:province", args=["21"]), 30, 6),
+        (reverse("dashboard:regency", args=["21", "21.72"]), 30, 7),
     ],
 )
 def test_dashboard_query_count_does_not_grow_with_data(

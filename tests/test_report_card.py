@@ -517,3 +517,19 @@ def test_a_bad_period_is_a_clear_400(client_for, perpusnas, regions):
     )
 
     assert response.status_code == 400
+
+
+def test_library_and_dashboard_pages_show_the_report_card(scored, client_for, perpusnas):
+    client = client_for(perpusnas)
+
+    detail = client.get(reverse("libraries:detail", args=[scored.pk])).content.decode()
+    dashboard = client.get(
+        reverse("dashboard:regency", args=["64", "64.72"]), {"tahun": 2024}
+    ).content.decode()
+    library_dashboard = client.get(
+        reverse("dashboard:library", args=["64", scored.pk]), {"tahun": 2024}
+    ).content.decode()
+
+    assert reverse("reporting:report-card-library", args=[scored.pk]) in detail
+    assert "75,00" in dashboard
+    assert "75,00" in library_dashboard
