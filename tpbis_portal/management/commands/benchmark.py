@@ -7,6 +7,7 @@ from events.dev import benchmarks as events_benchmarks
 from impact.dev import benchmarks as impact_benchmarks
 from libraries.dev import benchmarks as libraries_benchmarks
 from tpbis_portal.dev import benchmarks as portal_benchmarks
+from tpbis_portal.dev import reportcard_benchmarks
 from tpbis_portal.dev.bench import Bench
 
 # The sections a run may name, each a module with ``run(bench)``, in the order they run.
@@ -16,6 +17,7 @@ SECTIONS = {
     "events": events_benchmarks,
     "impact": impact_benchmarks,
     "tpbis_portal": portal_benchmarks,
+    "reportcard": reportcard_benchmarks,
 }
 
 
