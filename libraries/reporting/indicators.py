@@ -59,6 +59,9 @@ from libraries.models.reporting import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM
 GENDER_KEYS = ("participants_male", "participants_female")
 AGE_KEYS = ("age_children", "age_youth", "age_adults", "age_elderly")
 BREAKDOWN_KEYS = (*GENDER_KEYS, *AGE_KEYS, "participants_age_known", "information")
+# Read once: ``Indicator.values`` rebuilds its list (with the labels) on every access, which
+# counts when the report card combines the indicators of thousands of libraries.
+INDICATORS: tuple[str, ...] = tuple(member.value for member in Indicator)
 
 
 # Periods
@@ -228,7 +231,7 @@ class ThresholdRule:
 
 
 def thresholds() -> dict[str, ThresholdRule]:
-    rules = {indicator: ThresholdRule() for indicator in Indicator.values}
+    rules = {indicator: ThresholdRule() for indicator in INDICATORS}
     for row in Threshold.objects.all():
         rules[row.indicator] = ThresholdRule(row.yellow_from, row.green_from, is_default=False)
     return rules
@@ -467,7 +470,7 @@ def _combine(
     rules: dict[str, ThresholdRule],
 ) -> AreaIndicators:
     values = {}
-    for indicator in Indicator.values:
+    for indicator in INDICATORS:
         actual = measured = with_target = without_target = 0
         target_sum, has_target = Decimal(0), False
         for bucket in set(actuals) | set(libraries):

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from libraries.data_version import data_versions
@@ -266,12 +267,20 @@ class LibraryScore:
 
 @dataclass
 class RollUp:
-    """The mean report card of an area's libraries."""
+    """The mean report card of an area's libraries.
+
+    Kept as sums and counts, so that the roll-ups of provinces add up to the nation's without
+    going back to the libraries (the mean of all libraries, not the mean of the means).
+    """
 
     key: str
     name: str
-    scores: list[Decimal] = field(default_factory=list)
-    strand_scores: dict[str, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
+    score_sum: Decimal = Decimal(0)
+    scored: int = 0
+    strand_sums: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(STRANDS, Decimal(0))
+    )
+    strand_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STRANDS, 0))
     colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Colour.LABELS, 0))
     level: str = ""
     url: str | None = None
@@ -284,18 +293,25 @@ class RollUp:
     def add(self, library: LibraryScore) -> None:
         self.colours[library.colour] += 1
         if library.score is not None:
-            self.scores.append(library.score)
+            self.score_sum += library.score
+            self.scored += 1
         for strand, value in library.sub_scores.items():
             if value is not None:
-                self.strand_scores[strand].append(value)
+                self.strand_sums[strand] += value
+                self.strand_counts[strand] += 1
+
+    def merge(self, other: RollUp) -> None:
+        self.score_sum += other.score_sum
+        self.scored += other.scored
+        for strand in STRANDS:
+            self.strand_sums[strand] += other.strand_sums[strand]
+            self.strand_counts[strand] += other.strand_counts[strand]
+        for colour, count in other.colours.items():
+            self.colours[colour] += count
 
     @property
     def libraries(self) -> int:
         return sum(self.colours.values())
-
-    @property
-    def scored(self) -> int:
-        return len(self.scores)
 
     @property
     def unscored(self) -> int:
@@ -303,24 +319,23 @@ class RollUp:
 
     @property
     def score(self) -> Decimal | None:
-        return _mean(self.scores)
+        return _mean(self.score_sum, self.scored)
 
     def strand(self, key: str) -> Decimal | None:
-        return _mean(self.strand_scores.get(key, []))
+        return _mean(self.strand_sums[key], self.strand_counts[key])
 
     @property
     def strands(self) -> list[tuple[str, Decimal | None, int]]:
         """(label, mean sub-score, libraries with that strand) in display order."""
         return [
-            (str(STRAND_LABELS[key]), self.strand(key), len(self.strand_scores.get(key, [])))
-            for key in STRANDS
+            (str(STRAND_LABELS[key]), self.strand(key), self.strand_counts[key]) for key in STRANDS
         ]
 
 
-def _mean(values: list[Decimal]) -> Decimal | None:
-    if not values:
+def _mean(total: Decimal, count: int) -> Decimal | None:
+    if not count:
         return None
-    return _round(sum(values, Decimal(0)) / len(values))
+    return _round(total / count)
 
 
 def _period_key(period: Period) -> str:
@@ -346,6 +361,30 @@ def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[L
     return by_province
 
 
+def _keys(period: Period, codes: list[str], kind: str) -> dict[str, str]:
+    versions = data_versions(codes)
+    return {
+        code: f"tpbis:reportcard:{kind}:{_period_key(period)}:{code}:{versions[code]}"
+        for code in codes
+    }
+
+
+def _fill(period: Period, codes: list[str]) -> dict[str, list[LibraryScore]]:
+    """Compute the provinces ``codes`` in one pass and cache both their libraries' scores and
+    their totals."""
+    computed = _compute(period, codes, Rules.from_settings())
+    lists, totals = _keys(period, codes, "libraries"), _keys(period, codes, "totals")
+    entries: dict[str, object] = {}
+    for code in codes:
+        entries[lists[code]] = computed[code]
+        total = RollUp(code, "")
+        for library in computed[code]:
+            total.add(library)
+        entries[totals[code]] = total
+    cache.set_many(entries, CACHE_TTL)
+    return computed
+
+
 def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:
     """The report cards of every library of these provinces.
 
@@ -355,20 +394,32 @@ def library_scores(period: Period, province_codes: Iterable[str]) -> list[Librar
     codes = sorted(set(province_codes))
     if not codes:
         return []
-    versions = data_versions(codes)
-    keys = {
-        code: f"tpbis:reportcard:{_period_key(period)}:{code}:{versions[code]}" for code in codes
-    }
+    keys = _keys(period, codes, "libraries")
     cached = cache.get_many(list(keys.values()))
-    found: dict[str, list[LibraryScore]] = {
-        code: cached[key] for code, key in keys.items() if key in cached
-    }
+    found = {code: cached[key] for code, key in keys.items() if key in cached}
     missing = [code for code in codes if code not in found]
     if missing:
-        computed = _compute(period, missing, Rules.from_settings())
-        cache.set_many({keys[code]: computed[code] for code in missing}, CACHE_TTL)
-        found.update(computed)
+        found.update(_fill(period, missing))
     return [library for code in codes for library in found[code]]
+
+
+def province_totals(period: Period, province_codes: Iterable[str]) -> dict[str, RollUp]:
+    """The roll-up of each province (sums and counts, without names), for the national page:
+    38 small cache entries instead of the scores of every library of the country."""
+    codes = sorted(set(province_codes))
+    if not codes:
+        return {}
+    keys = _keys(period, codes, "totals")
+    cached = cache.get_many(list(keys.values()))
+    found: dict[str, RollUp] = {code: cached[key] for code, key in keys.items() if key in cached}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        for code, libraries in _fill(period, missing).items():
+            total = RollUp(code, "")
+            for library in libraries:
+                total.add(library)
+            found[code] = total
+    return found
 
 
 def roll_up(
@@ -390,6 +441,22 @@ def roll_up(
             rows[key] = RollUp(str(key) if key is not None else "", name, level=level, rules=rules)
         rows[key].add(library)
     return total, sorted(rows.values(), key=lambda row: (row.name, row.key))
+
+
+def national_roll_up(period: Period, provinces, rules: Rules) -> tuple[RollUp, list[RollUp]]:
+    """The nation (the mean of every library's score) and one row per province."""
+    names = {province.code: province.name for province in provinces}
+    totals = province_totals(period, names)
+    total = RollUp("", "", rules=rules)
+    rows = []
+    for code, row in totals.items():
+        total.merge(row)
+        if row.libraries:
+            row.name, row.rules, row.level = names[code], rules, "province"
+            row.url = reverse("reporting:report-card-province", args=[code])
+            rows.append(row)
+    rows.sort(key=lambda row: (row.name, row.key))
+    return total, rows
 
 
 def rank_by_engagement(libraries: Iterable[LibraryScore], limit: int = 5) -> list[LibraryScore]:

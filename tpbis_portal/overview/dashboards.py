@@ -25,7 +25,14 @@ from libraries.data_version import NATIONAL
 from libraries.models import Indicator, Library, Province, Regency
 from libraries.models.registry import FIRST_COHORT_YEAR
 from libraries.reporting.indicators import Area, Period
-from libraries.reporting.reportcard import STRAND_LABELS, STRANDS, Rules, library_scores, roll_up
+from libraries.reporting.reportcard import (
+    STRAND_LABELS,
+    STRANDS,
+    Rules,
+    library_scores,
+    national_roll_up,
+    roll_up,
+)
 from libraries.scope import Scope, get_in_scope_or_404
 from tpbis_portal.overview.aggregates import (
     NATIONAL_ZONE,
@@ -212,13 +219,7 @@ def dashboard_report_card(area: DashboardArea) -> Section | None:
     rules = Rules.from_settings()
     period = area.period
     query = f"?tahun={period.start.year}"
-    if area.province is not None:
-        codes = [area.province.code]
-    elif area.scope.national:
-        codes = [province.code for province in area.provinces]
-    else:
-        codes = list(area.scope_provinces or ())
-    scores = library_scores(period, codes)
+    scores = library_scores(period, [area.province.code]) if area.province is not None else []
     if area.library is not None:
         scores = [library for library in scores if library.pk == area.library.pk]
         total, rows = roll_up(scores, lambda library: library.pk, rules=rules)
@@ -248,15 +249,8 @@ def dashboard_report_card(area: DashboardArea) -> Section | None:
             row.url = reverse("reporting:report-card-regency", args=[row.key]) if row.key else None
         card_url = reverse("reporting:report-card-province", args=[area.province.code])
     else:
-        names = {province.code: province.name for province in area.provinces}
-        total, rows = roll_up(
-            scores,
-            lambda library: library.province,
-            lambda key, _library: names.get(key, key),
-            rules=rules,
-        )
-        for row in rows:
-            row.url = reverse("reporting:report-card-province", args=[row.key])
+        # The user's provinces: every province for national staff, a consultant's own.
+        total, rows = national_roll_up(period, area.provinces, rules)
         card_url = reverse("reporting:report-card-nation") if area.scope.national else None
     return Section(
         slug="rapor",

@@ -21,6 +21,7 @@ from libraries.reporting.reportcard import (
     Rules,
     library_report_card,
     library_scores,
+    national_roll_up,
     roll_up,
 )
 from libraries.reporting.services import may_set_targets, report_card_settings_save
@@ -60,18 +61,7 @@ def report_card_home(request):
 def _children(area: Area, area_object, period, rules: Rules):
     """The area's libraries' scores, and one roll-up row per child area."""
     if area.level == Area.NATION:
-        provinces = {p.code: p.name for p in Province.objects.all()}
-        scores = library_scores(period, provinces)
-        total, rows = roll_up(
-            scores,
-            lambda library: library.province,
-            lambda key, _library: provinces.get(key, key),
-            rules=rules,
-            level=Area.PROVINCE,
-        )
-        for row in rows:
-            row.url = area_url(Area.PROVINCE, row.key)
-        return total, rows
+        return national_roll_up(period, Province.objects.all(), rules)
     if area.level == Area.PROVINCE:
         scores = library_scores(period, [area.key])
         regencies = dict(Regency.objects.filter(province=area.key).values_list("code", "name"))
