@@ -533,3 +533,28 @@ def test_library_and_dashboard_pages_show_the_report_card(scored, client_for, pe
     assert reverse("reporting:report-card-library", args=[scored.pk]) in detail
     assert "75,00" in dashboard
     assert "75,00" in library_dashboard
+
+
+def test_admin_shows_the_one_settings_row_to_staff_only(client_for, perpusnas, consultant):
+    changelist = reverse("admin:libraries_reportcardsettings_changelist")
+
+    assert client_for(consultant).get(changelist).status_code == 200  # reads, never makes it
+    assert not ReportCardSettings.objects.exists()
+    assert client_for(perpusnas).get(changelist).status_code == 200
+    settings = ReportCardSettings.objects.get()
+    consultant_change = reverse("admin:libraries_reportcardsettings_change", args=[settings.pk])
+    assert client_for(consultant).post(consultant_change, {"green_above": 10}).status_code == 403
+    assert (settings.green_above, settings.yellow_from) == (75, 50)
+    change = reverse("admin:libraries_reportcardsettings_change", args=[settings.pk])
+    response = client_for(perpusnas).post(
+        change,
+        {
+            "weight_engagement": 40,
+            "weight_publication": 40,
+            "weight_advocacy": 40,
+            "green_above": 75,
+            "yellow_from": 50,
+        },
+    )
+    assert response.status_code == 200  # refused: the weights add up to 120
+    assert ReportCardSettings.objects.get().weight_engagement == 50
