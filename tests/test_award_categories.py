@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from events.models import Award
 from events.services import award_add
@@ -29,7 +30,10 @@ def test_best_master_trainer_names_the_person(consultant, plm):
         rank=1,
         winner="Pak Sutrisno (Boyolali)",
     )
-    assert str(award) == "Best Master Trainer #1: Pak Sutrisno (Boyolali)"
+    with translation.override("en"):
+        assert str(award) == "Best Master Trainer #1: Pak Sutrisno (Boyolali)"
+    with translation.override("id"):
+        assert str(award) == "Master Trainer terbaik #1: Pak Sutrisno (Boyolali)"
 
 
 def test_story_contest_winner_is_a_story_of_a_library(consultant, plm, village_library):
