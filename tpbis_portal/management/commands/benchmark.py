@@ -42,7 +42,11 @@ class Command(BaseCommand):
         # A throwaway database like the test runner's: never the developer's own data.
         setup_test_environment()
         settings.DEBUG = False
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+        # serialize=False: the test runner's copy of the rows (for TransactionTestCase) is of
+        # no use here, and with --keepdb it would read every row of a national data set.
+        old_name = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False
+        )
         try:
             bench = Bench(repeat=repeat, write=self.stdout.write)
             self.stdout.write(f"Database: {connection.vendor}, {repeat} timed runs per figure")
