@@ -4,7 +4,17 @@ check consent and record every step; the admin is for looking things up."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.models import (
+    Consent,
+    Photo,
+    Product,
+    ProductConsent,
+    ProductExhibition,
+    ProductOffer,
+    ReviewEvent,
+    SelectionDecision,
+    Story,
+)
 from libraries.admin import ScopedAdminMixin
 
 
@@ -110,3 +120,62 @@ class SelectionDecisionAdmin(ReadOnlyScopedAdmin):
     list_display = ["story", "level", "decided_by", "decided_at"]
     list_filter = ["level"]
     list_select_related = ["story", "decided_by"]
+
+
+class ProductConsentInline(ReadOnlyInline):
+    model = ProductConsent
+    fields = [
+        "given_by",
+        "method",
+        "witness",
+        "given_on",
+        "recorded_by",
+        "recorded_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
+    readonly_fields = fields
+
+
+class ProductExhibitionInline(ReadOnlyInline):
+    model = ProductExhibition
+    fields = ["event", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+
+class ProductOfferInline(ReadOnlyInline):
+    model = ProductOffer
+    fields = ["event", "kind", "detail", "organisation", "stakeholder", "status", "follow_up"]
+    readonly_fields = fields
+
+
+@admin.register(Product)
+class ProductAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "kind", "producer_name", "library", "created_at"]
+    list_filter = [
+        "kind",
+        "library__province",
+        "library__level",
+        "exhibitions__event__kind",
+        "offers__kind",
+        "offers__status",
+    ]
+    list_select_related = ["library"]
+    search_fields = ["name", "producer_name", "library__name"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProductConsentInline, ProductExhibitionInline, ProductOfferInline]
+
+
+@admin.register(ProductOffer)
+class ProductOfferAdmin(ReadOnlyScopedAdmin):
+    list_display = ["product", "kind", "organisation", "event", "status", "updated_at"]
+    list_filter = ["kind", "status", "product__library__province", "event__kind"]
+    list_select_related = ["product", "event"]
+    search_fields = ["product__name", "organisation", "stakeholder"]
+
+
+@admin.register(ProductConsent)
+class ProductConsentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["product", "given_by", "method", "recorded_at", "withdrawn_at"]
+    list_filter = ["method"]
+    list_select_related = ["product"]

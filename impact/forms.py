@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from impact.models import Consent, SelectionDecision, Story
+from impact.models import Consent, Product, SelectionDecision, Story
 from libraries.models import Library, Province, Village
 from libraries.scope import Scope
 from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
@@ -73,6 +73,12 @@ class StoryForm(forms.ModelForm):
         villages = Village.objects.filter(district__regency=regency).select_related("district")
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda v: f"{v} (Kec. {v.district.name})"
+        # A story points at a product of the libraries the writer sees (the service checks
+        # that it is the story's own library's).
+        self.fields["community_product"].queryset = (
+            Product.objects.visible_to(user).select_related("library").order_by("name", "pk")
+        )
+        self.fields["community_product"].label_from_instance = lambda p: f"{p.name} ({p.library})"
         if not self.instance.pk and library and library.village_id:
             self.initial.setdefault("village", library.village_id)
         for name in Story.REQUIRED_TO_SUBMIT:

@@ -225,6 +225,7 @@ def story_detail(request, pk: int):
             "village__district",
             "author",
             "event__province",
+            "community_product",
         ).prefetch_related(
             Prefetch("photos", queryset=Photo.objects.current()),
             Prefetch(

@@ -440,6 +440,34 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         reason="Perubahan besar",
         decided_by=perpusnas,
     )
+    from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
+
+    made["Product"] = product = Product.objects.create(
+        library=library,
+        name="Keripik pisang",
+        kind=Product.Kind.FOOD,
+        producer_name="KWT Melati",
+        recorded_by=author,
+    )
+    made["ProductConsent"] = ProductConsent.objects.create(
+        product=product,
+        given_by="Ibu Ketua KWT",
+        method=ProductConsent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
+    made["ProductExhibition"] = ProductExhibition.objects.create(
+        product=product, event=event, recorded_by=perpusnas
+    )
+    made["ProductOffer"] = ProductOffer.objects.create(
+        product=product,
+        event=event,
+        kind=ProductOffer.Kind.PACKAGING,
+        stakeholder="Pak Andi",
+        organisation="Bank Kaltimtara",
+        recorded_by=perpusnas,
+    )
     from events.certificates.services import certificate_issue
     from impact.models import Notice
 
@@ -450,4 +478,40 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
     store["x"] = 1
     store.create()
     made["EventSession"] = session
+    return made
+
+
+# Community products
+
+
+def product(library, *, author=None, consent: bool = False, **fields):
+    """A product of ``library``; with ``consent`` the producer agreed to be named and shown."""
+    from impact.models import Product, ProductConsent
+
+    author = author or UserFactory(
+        role=User.Role.VILLAGE_LIBRARIAN
+        if library.level == Library.Level.VILLAGE
+        else User.Role.DISTRICT_LIBRARIAN,
+        library=library,
+    )
+    values = {
+        "name": "Keripik pisang Rawa Makmur",
+        "kind": Product.Kind.FOOD,
+        "producer_name": "KWT Melati",
+        "sold_where": "Pasar Segiri, Shopee",
+        "price_min": 15_000,
+        "price_max": 25_000,
+        "recorded_by": author,
+    }
+    values.update(fields)
+    made = Product.objects.create(library=library, **values)
+    if consent:
+        ProductConsent.objects.create(
+            product=made,
+            given_by=made.producer_name,
+            method=ProductConsent.Method.VERBAL,
+            witness="Kepala perpustakaan",
+            given_on=datetime.date(2024, 5, 2),
+            recorded_by=author,
+        )
     return made

@@ -39,6 +39,14 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
     present = Attendance.objects.active().filter(session__event=plm)
     assert plm.certificates.valid().count() == present.values("participant").distinct().count()
     assert plm.certificates.count() == plm.certificates.valid().count() > 0  # no duplicates
+    from impact.models import Product, ProductOffer
+
+    products = Product.objects.filter(library__province="64")
+    assert products.count() == 3  # none duplicated by the second run
+    assert products.with_offers().count() == 3
+    assert products.public().count() == 2
+    assert set(ProductOffer.objects.values_list("event__kind", flat=True)) == {"shm_province"}
+    assert products.filter(exhibitions__event=plm).count() == 3
 
 
 @pytest.mark.django_db

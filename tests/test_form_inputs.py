@@ -23,6 +23,8 @@ from django.utils.translation import override
 from events import forms as event_forms
 from events.certificates import views as certificate_views
 from impact import forms as impact_forms
+from impact.models import Product
+from impact.products import forms as product_forms
 from libraries import forms as library_forms
 from libraries.admin import ActivityAdminForm, LibraryAdminForm
 from libraries.filters import LibraryFilter
@@ -173,6 +175,16 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         event_forms.AwardForm(**context),
         event_forms.EventFilterForm(),
         event_forms.EventFilterForm({"year": "2022"}),
+        product_forms.ProductForm(user=world["User"]),
+        product_forms.ProductForm(instance=world["Product"], user=world["User"]),
+        product_forms.ProductPhotoForm(),
+        product_forms.ProductConsentForm(product=world["Product"], today=datetime.date(2024, 5, 2)),
+        product_forms.ProductWithdrawForm(),
+        product_forms.ExhibitionForm(candidates=Product.objects.all()),
+        product_forms.OfferForm(),
+        product_forms.OfferFollowUpForm(instance=world["ProductOffer"]),
+        product_forms.ProductFilter({"kind": "food"}, scope=Scope.for_user(consultant)).form,
+        product_forms.OfferFilter({"status": "done"}, scope=Scope.for_user(consultant)).form,
     ]
     return [_with_values(form) for form in made]
 

@@ -22,6 +22,7 @@ from django.utils import translation
 
 import events.forms
 import impact.forms
+import impact.products.forms
 import libraries.forms
 import libraries.reporting.forms
 from libraries.uploads import check_pdf, process_image
@@ -148,6 +149,40 @@ def _consent(world: World):
     )
 
 
+def _product(world: World):
+    return (
+        world.village_librarian,
+        reverse("products:create"),
+        {
+            "library": world.library.pk,
+            "create_key": str(uuid.uuid4()),
+            "name": "Keripik tempe",
+            "kind": "food",
+            "producer_name": "KWT Mawar",
+            "photo_alt": "Keripik di meja",
+        },
+        "photo",
+    )
+
+
+def _product_photo(world: World):
+    return (
+        world.village_librarian,
+        reverse("products:photo-set", args=[world.product.pk]),
+        {"photo_alt": "Keripik di meja"},
+        "photo",
+    )
+
+
+def _product_consent(world: World):
+    return (
+        world.village_librarian,
+        reverse("products:consent-add", args=[world.product.pk]),
+        {"given_by": "Ibu Sumiati", "method": "signed_form", "given_on": "2024-05-02"},
+        "signed_form",
+    )
+
+
 def _participants(world: World):
     return (world.consultant, reverse("events:import", args=[world.event.pk]), {}, "file")
 
@@ -171,6 +206,9 @@ ENDPOINTS = {
     "signed consent form": _consent,
     "participant import": _participants,
     "activity import": _activities,
+    "product with its photo": _product,
+    "product photo": _product_photo,
+    "producer's signed consent form": _product_consent,
 }
 
 #: Every file field of the portal's forms, and the endpoint above that posts to it.
@@ -184,6 +222,9 @@ FILE_FIELDS = {
     ("ConsentForm", "signed_form"): "signed consent form",
     ("ImportUploadForm", "file"): "participant import",
     ("ImportForm", "file"): "activity import",
+    ("ProductForm", "photo"): "product with its photo",
+    ("ProductPhotoForm", "photo"): "product photo",
+    ("ProductConsentForm", "signed_form"): "producer's signed consent form",
 }
 
 
@@ -194,7 +235,13 @@ def _built(kind: str) -> tuple[str, bytes]:
 
 def test_every_file_field_of_the_portal_is_in_the_table():
     found = set()
-    for module in (events.forms, impact.forms, libraries.forms, libraries.reporting.forms):
+    for module in (
+        events.forms,
+        impact.forms,
+        impact.products.forms,
+        libraries.forms,
+        libraries.reporting.forms,
+    ):
         for name, form in inspect.getmembers(module, inspect.isclass):
             if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
                 for field_name, field in form.base_fields.items():

@@ -64,6 +64,7 @@ PUBLIC = {
     "tpbis_portal.library_moved": "old public library address: a redirect",
     "events.certificate_lookup": "anyone types a certificate's code to check it",
     "events.certificate_verify": "confirms a certificate: name, event, dates and issuer only",
+    "tpbis_portal.province_products": "a province's products whose producers consented",
 }
 
 #: Signed-in pages that name no object in their address: lists, dashboards, exports and forms
@@ -87,6 +88,10 @@ SCOPED_PAGES = {
     "libraries.targets",
     "libraries.export",
     "events.event_list",
+    "impact.product_list",
+    "impact.product_export",
+    "impact.offer_list",
+    "impact.offer_export",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -108,6 +113,10 @@ READS = {
     "libraries.indicators",
     "libraries.report_card",
     "libraries.ranking",
+    "impact.product_detail",
+    "impact.product_photo",
+    "impact.product_consent_file",
+    "impact.event_products",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it
@@ -167,6 +176,16 @@ WRITES = {
     "libraries.publication_edit": ("consultant", False),
     "libraries.publication_delete": ("consultant", False),
     "libraries.report_card_settings": ("consultant", False),
+    "impact.product_create": ("consultant", False),
+    "impact.product_edit": ("consultant", False),
+    "impact.product_delete": ("consultant", False),
+    "impact.product_photo_set": ("consultant", False),
+    "impact.product_photo_remove": ("consultant", False),
+    "impact.product_consent_add": ("consultant", False),
+    "impact.product_consent_withdraw": (None, "the producer's librarian or a consultant"),
+    "impact.exhibitions_save": ("village_librarian", False),
+    "impact.offer_add": ("village_librarian", False),
+    "impact.offer_follow_up": ("village_librarian", False),
 }
 
 #: Old addresses that send every method on to the new one (308 keeps a form's or an offline
@@ -184,6 +203,7 @@ OBJECT_KWARGS = {
     "award_pk",
     "participant_pk",
     "certificate_pk",
+    "product_pk",
     "content_type_id",
 }
 PATTERNS = walk()

@@ -683,7 +683,7 @@ def test_province_page_queries_stay_fixed_as_stories_activities_and_events_grow(
                 actor=perpusnas, province_code="21", title=f"SHM {number}", kind="shm_province"
             )
         cache.clear()
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             assert client.get(KEPRI).status_code == 200
         with django_assert_num_queries(2):
             assert client.get("/provinsi/").status_code == 200

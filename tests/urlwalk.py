@@ -192,6 +192,19 @@ PK = {
     "libraries.publication_delete": "publication",
     "libraries.target_edit": "target",
     "libraries.target_delete": "target",
+    "impact.product_detail": "product",
+    "impact.product_edit": "product",
+    "impact.product_delete": "product",
+    "impact.product_photo_set": "product",
+    "impact.product_photo_remove": "product",
+    "impact.product_photo": "product",
+    "impact.product_consent_add": "product",
+    "impact.product_consent_withdraw": "product_consent",
+    "impact.product_consent_file": "product_consent",
+    "impact.event_products": "event",
+    "impact.exhibitions_save": "event",
+    "impact.offer_add": "shm",
+    "impact.offer_follow_up": "offer",
 }
 
 PARTNERSHIP_RECORDS = {
@@ -250,6 +263,7 @@ def kwarg_choices(world: World, pattern: Pattern) -> list[dict] | None:
         "award_pk": [world.award.pk],
         "participant_pk": [world.participant.pk],
         "certificate_pk": [world.certificate.pk],
+        "product_pk": [world.product.pk],
         "rest": [f"{world.event.pk}/"],
         "uidb64": [urlsafe_base64_encode(force_bytes(world.village_librarian.pk))],
         "token": [default_token_generator.make_token(world.village_librarian)],

@@ -38,7 +38,18 @@ from events.models import (
     Problem,
 )
 from impact import services as story_services
-from impact.models import Consent, Notice, Photo, SelectionDecision, Story
+from impact.models import (
+    Consent,
+    Notice,
+    Photo,
+    Product,
+    ProductConsent,
+    ProductExhibition,
+    ProductOffer,
+    SelectionDecision,
+    Story,
+)
+from impact.products import services as product_services
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -104,6 +115,12 @@ class World:
     certificate: Certificate
     notice: Notice
     group: Group
+    shm: Event
+    product: Product
+    public_product: Product
+    product_consent: ProductConsent
+    exhibition: ProductExhibition
+    offer: ProductOffer
 
     @property
     def province(self) -> Province:
@@ -297,6 +314,53 @@ def build_world() -> World:
         actor=consultant, event=event, participant=participant
     )
 
+    # Community products: one whose producer did not consent (secret), one shown publicly,
+    # both exhibited at the PLM; an offer for the first at the province's SHM.
+    shm = factories.event(
+        actor=perpusnas,
+        kind=Event.Kind.SHM_PROVINCE,
+        title="SHM Provinsi Kalimantan Timur",
+        first_day=datetime.date(2022, 9, 12),
+        days=1,
+    )
+    product = product_services.product_create(
+        actor=village_librarian,
+        library=library,
+        photo=_photo(),
+        photo_alt=f"Foto produk {SECRET}",
+        name=f"Keripik {SECRET}",
+        kind=Product.Kind.FOOD,
+        producer_name=f"Ibu {SECRET}",
+        sold_where="Pasar Segiri",
+    )
+    public_product = product_services.product_create(
+        actor=village_librarian,
+        library=library,
+        name="Amplang Samarinda",
+        kind=Product.Kind.FOOD,
+        producer_name="KWT Melati",
+    )
+    product_consent = product_services.product_consent_record(
+        product=public_product,
+        actor=village_librarian,
+        given_by="Ketua KWT Melati",
+        method=ProductConsent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
+    product_services.exhibitions_set(
+        actor=consultant, event=event, products=[product, public_product], shown=[]
+    )
+    exhibition = ProductExhibition.objects.get(product=product)
+    offer = product_services.offer_record(
+        actor=consultant,
+        event=shm,
+        product=product,
+        kind=ProductOffer.Kind.LOAN,
+        stakeholder=f"Pak {SECRET}",
+        organisation=f"Bank {SECRET}",
+    )
+
     # Django's own tables, so that a backup has to carry them too.
     group = Group.objects.create(name="Tim konsultan")
     group.permissions.add(Permission.objects.get(codename="view_library"))
@@ -355,6 +419,12 @@ def build_world() -> World:
         certificate=certificate,
         notice=notice,
         group=group,
+        shm=shm,
+        product=product,
+        public_product=public_product,
+        product_consent=product_consent,
+        exhibition=exhibition,
+        offer=offer,
     )
 
 

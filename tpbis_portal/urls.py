@@ -75,6 +75,7 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("cerita/", include(moved_story_urlpatterns)),
     path("cerita/", include("impact.urls")),
+    path("produk/", include("impact.products.urls")),
     path("laporan/", include("libraries.reporting.urls")),
     path("acara/", include("events.urls")),
     path("kegiatan/", include(moved_event_patterns)),

@@ -139,6 +139,7 @@ class Story(models.Model):
         "jobs_created",
         "product",
         "sold_where",
+        "community_product",
         "video_url",
     )
     # Needed before a story can be submitted for review.
@@ -239,6 +240,15 @@ class Story(models.Model):
         blank=True,
         help_text=_("For example: village market, Shopee, the Samarinda souvenir shop."),
     )
+    community_product = models.ForeignKey(
+        "impact.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("recorded product"),
+        help_text=_("The community product the story is about, if it is recorded in the portal."),
+    )
     video_url = models.URLField(
         _("video link"),
         max_length=500,
@@ -317,6 +327,14 @@ class Story(models.Model):
                 raise ValidationError(
                     {"village": _("Choose a desa/kelurahan in the kabupaten/kota of the library.")}
                 )
+        if (
+            self.community_product_id
+            and self.library_id
+            and self.community_product.library_id != self.library_id
+        ):
+            raise ValidationError(
+                {"community_product": _("Choose a product of the story's library.")}
+            )
 
     @property
     def video_host(self) -> str:

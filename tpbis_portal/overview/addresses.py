@@ -7,6 +7,7 @@
     /provinsi/<code>-<name>/perpustakaan/<id>-<name>/   one of its libraries
     /provinsi/<code>-<name>/cerita/                     its published stories
     /provinsi/<code>-<name>/cerita/<id>/                one story
+    /provinsi/<code>-<name>/produk/                     its community products (consented)
 
 The code and the id find the page; a missing or outdated name answers a permanent redirect to
 the current address (``canonical``), and so do the addresses of the earlier schemes
@@ -50,6 +51,10 @@ def library_url(library: Library, province: Province | None = None) -> str:
 
 def province_stories_url(province: Province) -> str:
     return reverse("public:province-stories", kwargs=_province_kwargs(province))
+
+
+def province_products_url(province: Province) -> str:
+    return reverse("public:province-products", kwargs=_province_kwargs(province))
 
 
 def story_url(story: Story, province: Province | None = None) -> str:

@@ -20,6 +20,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from events.selectors import public_event_summaries
+from impact.products.selectors import ProductFigures, product_figures, public_product_cards
 from impact.selectors import public_story_cards, public_story_counts
 from libraries.data_version import NATIONAL, data_version
 from libraries.models import Activity, Indicator, Library, Province
@@ -375,6 +376,45 @@ def province_stories(province: Province, *, library: Library | None = None) -> S
 
     name = f"stories-library-{library.pk}" if library else "stories"
     return cached_aggregate(name, province.code, compute)
+
+
+@dataclass
+class ProductCards:
+    products: list
+    total: int
+    figures: ProductFigures
+
+
+def province_products(province: Province) -> ProductCards:
+    """The newest consented products of a province, and the province's product figures."""
+
+    def compute():
+        figures = product_figures(province_codes=(province.code,))
+        if not figures.products:
+            return ProductCards([], 0, figures)  # nothing to show: no query for the cards
+        products, total = public_product_cards(province_code=province.code)
+        return ProductCards(products, total, figures)
+
+    return cached_aggregate("products", province.code, compute)
+
+
+def area_product_figures(
+    cache_code: str,
+    *,
+    province_codes: tuple[str, ...] | None = None,
+    regency_code: str | None = None,
+    library_id: int | None = None,
+) -> ProductFigures:
+    """Product figures of a dashboard area, cached under the data of its province (or the
+    country's)."""
+    name = f"product-figures-{province_codes}-{regency_code}-{library_id}"
+    return cached_aggregate(
+        name,
+        cache_code,
+        lambda: product_figures(
+            province_codes=province_codes, regency_code=regency_code, library_id=library_id
+        ),
+    )
 
 
 def story_counts_by_regency(province: Province) -> dict[str | None, int]:

@@ -39,6 +39,7 @@ from tpbis_portal.overview.aggregates import (
     NationalSummary,
     ProvinceSummary,
     RegionCounts,
+    area_product_figures,
     breakdown_of,
     library_indicators,
     national_summary,
@@ -339,6 +340,28 @@ def dashboard_cohorts(area: DashboardArea) -> Section | None:
     )
 
 
+def dashboard_products(area: DashboardArea) -> Section | None:
+    """Community products of the area: recorded, exhibited, with a stakeholder offer."""
+    if area.province is not None:
+        codes: tuple[str, ...] | None = (area.province.code,)
+    else:
+        codes = area.scope_provinces
+    figures = area_product_figures(
+        area.cache_code,
+        province_codes=codes,
+        regency_code=area.regency.code if area.regency is not None else None,
+        library_id=area.library.pk if area.library is not None else None,
+    )
+    if not figures.products:
+        return None
+    return Section(
+        slug="produk",
+        title=_("Community products"),
+        template="sections/dashboard_products.html",
+        context={"figures": figures, "link": reverse("products:list")},
+    )
+
+
 def dashboard_library_stories(area: DashboardArea) -> Section | None:
     if area.library is None:
         return None
@@ -351,6 +374,7 @@ DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
     dashboard_trend,
     dashboard_cohorts,
     dashboard_breakdown,
+    dashboard_products,
     dashboard_library_stories,
 ]
 

@@ -32,6 +32,7 @@ from tpbis_portal.overview.aggregates import (
     province_events,
     province_gender,
     province_indicators,
+    province_products,
     province_stories,
     province_summary,
 )
@@ -259,6 +260,23 @@ def province_stories_section(page: ProvincePage) -> Section | None:
     )
 
 
+def province_products_section(page: ProvincePage) -> Section | None:
+    cards = province_products(page.province)
+    if not cards.figures.products:
+        return None
+    return Section(
+        slug="produk",
+        title=_("Community products"),
+        template="sections/products.html",
+        context={
+            "products": cards.products,
+            "total": cards.total,
+            "figures": cards.figures,
+            "province": page.province,
+        },
+    )
+
+
 def province_events_section(page: ProvincePage) -> Section | None:
     figures = province_events(page.province)
     if not figures.value.total:
@@ -318,6 +336,7 @@ PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_key_indicators,
     province_events_section,
     province_stories_section,
+    province_products_section,
     province_cohorts,
     province_regencies,
     province_directory,

@@ -2,13 +2,19 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemaps_views
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from impact.models import Story
+from impact.models import Product, Story
 from libraries.models import Library, Province
-from tpbis_portal.overview.addresses import library_url, province_url, story_url
+from tpbis_portal.overview.addresses import (
+    library_url,
+    province_products_url,
+    province_url,
+    story_url,
+)
 from tpbis_portal.overview.cache import cached_public_page
 
 
@@ -67,11 +73,25 @@ class StorySitemap(Sitemap):
         return item.published_at
 
 
+class ProductPagesSitemap(Sitemap):
+    """The product pages of the provinces with a product whose producer consented."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        shown = Product.objects.public().filter(library__province=OuterRef("code"))
+        return Province.objects.filter(Exists(shown)).order_by("code")
+
+    def location(self, item):
+        return province_products_url(item)
+
+
 SITEMAPS = {
     "pages": PublicPagesSitemap,
     "provinces": ProvinceSitemap,
     "libraries": LibrarySitemap,
     "stories": StorySitemap,
+    "products": ProductPagesSitemap,
 }
 
 

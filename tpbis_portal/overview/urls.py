@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tpbis_portal.overview import dashboards, moved, opendata, public, stories
+from tpbis_portal.overview import dashboards, moved, opendata, products, public, stories
 
 app_name = "public"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     re_path(PROVINCE + r"cerita/$", stories.province_stories, name="province-stories"),
     re_path(PROVINCE + r"cerita/(?P<pk>\d+)/$", stories.story_detail, name="story"),
+    re_path(PROVINCE + r"produk/$", products.province_products, name="province-products"),
     re_path(PROVINCE + r"cerita/(?P<pk>\d+)/kartu/$", stories.story_card, name="story-card"),
     re_path(
         PROVINCE + r"cerita/(?P<pk>\d+)/kartu/pdf/$",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from events.dev.demo import create_demo_events
 from impact.dev.demo import create_demo_stories
+from impact.dev.demo_products import create_demo_products
 from libraries.dev.demo import (
     DEMO_PASSWORD,
     create_demo_libraries,
@@ -19,8 +20,8 @@ from libraries.models import Village
 
 class Command(BaseCommand):
     help = (
-        "Create demo libraries, one demo login per role, events, impact stories and activity "
-        "reports (local development only; safe to run again)."
+        "Create demo libraries, one demo login per role, events, impact stories, community "
+        "products and activity reports (local development only; safe to run again)."
     )
 
     def handle(self, *args, **options):
@@ -39,10 +40,12 @@ class Command(BaseCommand):
             stories = create_demo_stories()
             activities = create_demo_reporting()
             events = create_demo_events()
+            products = create_demo_products()
         self.stdout.write(_("Demo libraries: %(count)d new.") % {"count": created})
         self.stdout.write(_("Demo impact stories: %(count)d new.") % {"count": stories})
         self.stdout.write(_("Demo activities: %(count)d new.") % {"count": activities})
         self.stdout.write(_("Demo events: %(count)d new.") % {"count": events})
+        self.stdout.write(_("Demo community products: %(count)d new.") % {"count": products})
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )

@@ -23,3 +23,8 @@ def province_stories_url(province):
 @register.simple_tag
 def story_url(story, province=None):
     return addresses.story_url(story, province)
+
+
+@register.simple_tag
+def province_products_url(province):
+    return addresses.province_products_url(province)
