@@ -60,6 +60,7 @@ class RosterRow:
         "regency_name",
         "registration",
         "search_text",
+        "undo_client_id",
     )
 
     def __init__(self, registration: Registration, mark: Attendance | None, tz, abbreviation):
@@ -72,6 +73,7 @@ class RosterRow:
         self.regency_name = library.regency.name if library and library.regency_id else ""
         self.search_text = f"{participant.name} {self.affiliation}".lower()
         self.client_id = None
+        self.undo_client_id = None
         self.marked_by = ""
         self.marked_time = ""
         if mark is not None:
@@ -129,8 +131,11 @@ PUBLIC_KINDS = (
 )
 
 
-def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list[Event], int]:
-    """The latest Bimtek, PLM and SHM of a province, with attendance as counts only.
+def public_event_summaries(
+    *, province_code: str, regency_code: str | None = None, limit: int = 10
+) -> tuple[list[Event], int]:
+    """The latest Bimtek, PLM and SHM of a province (or held in one of its kab/kota), with
+    attendance as counts only.
 
     One query. Each event carries ``upcoming``, ``people`` (different people marked present
     at any of its sessions) and ``libraries`` (libraries those people came from); ``total``
@@ -141,9 +146,11 @@ def public_event_summaries(*, province_code: str, limit: int = 10) -> tuple[list
     libraries = present.values("session__event").annotate(
         n=Count("participant__library", distinct=True)
     )
+    events = Event.objects.filter(province=province_code, kind__in=PUBLIC_KINDS)
+    if regency_code is not None:
+        events = events.filter(regency=regency_code)
     events = (
-        Event.objects.filter(province=province_code, kind__in=PUBLIC_KINDS)
-        .select_related("regency")
+        events.select_related("regency")
         .only("pk", "kind", "title", "venue", "starts_at", "ends_at", "status", "regency__name")
         .annotate(
             people=Coalesce(Subquery(people.values("n")[:1]), 0),

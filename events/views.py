@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -59,6 +59,7 @@ from events.services import (
     session_update,
     walk_in_register,
 )
+from libraries.paging import forward_page
 from libraries.scope import Scope
 
 PAGE_SIZE = 25
@@ -79,7 +80,19 @@ def event_list(request):
     events = (
         Event.objects.visible_to(request.user)
         .with_regions()
-        .annotate(participant_count=Count("registrations", distinct=True))
+        # Counted for the page's rows only (a subquery each), never grouped over the list.
+        .annotate(
+            participant_count=Coalesce(
+                Subquery(
+                    Registration.objects.filter(event=OuterRef("pk"))
+                    .order_by()
+                    .values("event")
+                    .annotate(n=Count("participant", distinct=True))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-starts_at", "title")
     )
     if form.is_valid():
@@ -92,7 +105,7 @@ def event_list(request):
             events = events.filter(status=data["status"])
         if data["year"]:
             events = events.filter(starts_at__year=data["year"])
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(events, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -325,6 +338,7 @@ def _attendance_context(request, session, *, walk_in_form=None):
     shown = [row for row in rows if query.lower() in row.search_text] if len(query) >= 2 else rows
     for row in shown:
         row.client_id = uuid.uuid4()
+        row.undo_client_id = uuid.uuid4()
     return {
         "session": session,
         "event": event,
@@ -388,7 +402,7 @@ def attendance_mark_view(request, pk: int):
             raise ValidationError(_("This person is not on the participant list of the event."))
         if data["action"] == "mark":
             source = Attendance.Source.OFFLINE if data["queued"] else Attendance.Source.PAGE
-            mark, _created = attendance_mark(
+            mark, created = attendance_mark(
                 actor=request.user,
                 session=session,
                 participant=participant,
@@ -396,6 +410,9 @@ def attendance_mark_view(request, pk: int):
                 source=source,
             )
             marked = True
+            # A second tap (or a colleague's) on someone already marked: said, never undone.
+            # The retry of this very mark (same id) is not news to the one who sent it.
+            already = not created and mark.client_id != data["client_id"]
         else:
             mark = attendance_unmark(
                 actor=request.user,
@@ -404,6 +421,7 @@ def attendance_mark_view(request, pk: int):
                 client_id=data["client_id"],
             )
             marked = False
+            already = False
     except ValidationError as exc:
         message = " ".join(exc.messages)
         if _wants_json(request):
@@ -411,8 +429,19 @@ def attendance_mark_view(request, pk: int):
         messages.error(request, message)
         return redirect(back)
     if _wants_json(request):
-        return JsonResponse(_mark_payload(mark, session.event, participant.pk, marked))
-    if marked:
+        payload = _mark_payload(mark, session.event, participant.pk, marked)
+        return JsonResponse({**payload, "already": already})
+    if already:
+        payload = _mark_payload(mark, session.event, participant.pk, marked)
+        messages.info(
+            request,
+            _(
+                "%(name)s is already present (marked by %(by)s, %(at)s): nothing changed. "
+                "To undo the mark, use Undo under the name."
+            )
+            % {"name": participant.name, "by": payload["by"], "at": payload["at"]},
+        )
+    elif marked:
         messages.success(request, _("%(name)s is marked present.") % {"name": participant.name})
     else:
         messages.success(

@@ -2,6 +2,8 @@
 check consent and record every step; the admin is for looking things up."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from impact.models import (
@@ -14,6 +16,7 @@ from impact.models import (
     ReviewEvent,
     SelectionDecision,
     Story,
+    Testimony,
 )
 from libraries.admin import ScopedAdminMixin
 
@@ -94,10 +97,26 @@ class PhotoAdmin(ReadOnlyScopedAdmin):
     list_select_related = ["story"]
 
 
+class TestimonyConsentInline(ConsentInline):
+    fields = [name for name in ConsentInline.fields if name != "photo"]
+    readonly_fields = fields
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "library", "status", "given_on", "story"]
+    list_filter = ["status", "library__province"]
+    list_select_related = ["library", "story"]
+    search_fields = ["quote", "library__name"]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    inlines = [TestimonyConsentInline]
+
+
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyScopedAdmin):
     list_display = [
         "story",
+        "testimony",
         "kind",
         "given_by",
         "method",
@@ -106,7 +125,19 @@ class ConsentAdmin(ReadOnlyScopedAdmin):
         "superseded_at",
     ]
     list_filter = ["kind", "method"]
-    list_select_related = ["story"]
+    list_select_related = ["story", "testimony"]
+    exclude = ["signed_form"]
+    readonly_fields = ["signed_form_link"]
+
+    @admin.display(description=_("signed form"))
+    def signed_form_link(self, consent):
+        # Private files have no media URL (the read-only page would fail on it); the portal's
+        # view checks the reader's scope.
+        if not consent.signed_form:
+            return None
+        return format_html(
+            '<a href="{}">{}</a>', reverse("impact:consent-file", args=[consent.pk]), _("Open")
+        )
 
 
 @admin.register(ReviewEvent)
@@ -179,3 +210,14 @@ class ProductConsentAdmin(ReadOnlyScopedAdmin):
     list_display = ["product", "given_by", "method", "recorded_at", "withdrawn_at"]
     list_filter = ["method"]
     list_select_related = ["product"]
+    exclude = ["signed_form"]
+    readonly_fields = ["signed_form_link"]
+
+    @admin.display(description=_("signed form"))
+    def signed_form_link(self, consent):
+        # As for a story's consent: no media URL for a private file, the scoped view instead.
+        if not consent.signed_form:
+            return None
+        return format_html(
+            '<a href="{}">{}</a>', reverse("products:consent-file", args=[consent.pk]), _("Open")
+        )

@@ -49,7 +49,7 @@ class StoryForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        libraries = Library.objects.visible_to(user).filter(level__in=["regency", "village"])
+        libraries = Library.objects.visible_to(user).exclude(level=Library.Level.PROVINCE)
         self.fields["library"].queryset = libraries.select_related("village")
         self.fields["library"].empty_label = None
         if self.instance.pk:

@@ -2,7 +2,6 @@
 on the dashboard plus an email when a selection panel shortlists or selects it (console email
 in development)."""
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from impact.models import Notice, SelectionDecision
 from impact.models.notices import selection_message
 from libraries.models import User
+from libraries.tasks import email_later
 
 # Unread notices shown on the dashboard; older ones wait until these are read.
 DASHBOARD_NOTICES = 10
@@ -31,14 +31,14 @@ def status_changed(story, event, *, link: str) -> None:
             "impact/email/status_changed.txt",
             {"story": story, "event": event, "author": author, "link": link},
         )
-    send_mail(subject, body, None, [author.email], fail_silently=True)
+    email_later(subject=subject, body=body, recipients=[author.email])
 
 
 def story_librarians(story) -> list[User]:
     """Who hears about a story: its author and the librarians of its library (active)."""
     librarians = User.objects.filter(
         library=story.library_id,
-        role__in=[User.Role.DISTRICT_LIBRARIAN, User.Role.VILLAGE_LIBRARIAN],
+        role__in=User.LIBRARIAN_ROLES,
         is_active=True,
     )
     people = {user.pk: user for user in librarians}
@@ -84,7 +84,7 @@ def _send_selection_emails(decision, recipients, *, link: str, card_link: str) -
                     "card_link": card_link,
                 },
             )
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+        email_later(subject=subject, body=body, recipients=[user.email])
 
 
 def unread_notices(user) -> list[Notice]:

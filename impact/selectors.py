@@ -47,8 +47,15 @@ def story_shows_video(story) -> bool:
     return consent is not None and (not story.is_minor or consent.by_guardian)
 
 
-def public_story_cards(*, province_code: str, library_id: int | None = None, limit: int = 6):
-    """The newest public stories of a province (or of one library) and how many there are.
+def public_story_cards(
+    *,
+    province_code: str,
+    library_id: int | None = None,
+    regency_code: str | None = None,
+    limit: int = 6,
+):
+    """The newest public stories of a province (or of one kab/kota or library) and how many
+    there are.
 
     One query: each story carries the id and description of its first public photo (a
     thumbnail for the card), and ``total`` counts every public story of the place. No name of
@@ -60,6 +67,8 @@ def public_story_cards(*, province_code: str, library_id: int | None = None, lim
     stories = Story.objects.public().filter(library__province=province_code)
     if library_id is not None:
         stories = stories.filter(library=library_id)
+    if regency_code is not None:
+        stories = stories.filter(library__regency=regency_code)
     stories = (
         stories.select_related("library__regency", "village")
         .only(
@@ -94,3 +103,21 @@ def public_story_counts(province_code: str) -> dict[str | None, int]:
         .order_by()
     )
     return {row["library__regency"]: row["n"] for row in rows}
+
+
+def public_story_counts_by_region() -> tuple[dict[str, int], dict[str, int]]:
+    """Public stories of the whole country per province and per kab/kota (one query)."""
+    rows = (
+        Story.objects.public()
+        .values("library__province", "library__regency")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    provinces: dict[str, int] = {}
+    regencies: dict[str, int] = {}
+    for row in rows:
+        code = row["library__province"]
+        provinces[code] = provinces.get(code, 0) + row["n"]
+        if row["library__regency"]:
+            regencies[row["library__regency"]] = row["n"]
+    return provinces, regencies

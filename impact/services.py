@@ -409,12 +409,18 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
     """Record a withdrawal and take what it covered off the public pages at once.
 
     The consent record stays, with the reason, as proof that the withdrawal was honoured.
+    A testimony's consent is withdrawn by ``impact.testimonies.services``.
     """
+    if consent.story_id is None:
+        from impact.testimonies.services import testimony_consent_withdraw
+
+        return testimony_consent_withdraw(consent=consent, actor=actor, reason=reason)
+    story_pk = consent.story_id
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    story = Story.objects.select_for_update().select_related("library").get(pk=consent.story_id)
+    story = Story.objects.select_for_update().select_related("library").get(pk=story_pk)
     if not (rules.may_write_for(actor, story.library) or rules.may_review(actor, story)):
         raise PermissionDenied
     if consent.is_superseded:

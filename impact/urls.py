@@ -19,6 +19,7 @@ urlpatterns = [
     path("foto/<int:pk>/<str:size>/", views.photo_file, name="photo-file"),
     path("persetujuan/<int:pk>/tarik/", views.consent_withdraw, name="consent-withdraw"),
     path("persetujuan/<int:pk>/formulir/", views.consent_file, name="consent-file"),
+    path("testimoni/", include("impact.testimonies.urls")),
     path("", include("impact.cards")),
     path("", include("impact.notices")),
 ]

@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,8 @@ from impact.forms import (
     WithdrawForm,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.testimonies import services as testimony_services
+from libraries.paging import forward_page
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
 
@@ -60,7 +61,7 @@ def story_list(request):
     if filters.is_bound:
         stories = filters.filter(stories)
     stories = selectors.stories_with_thumbnails(stories).order_by("-updated_at", "-pk")
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(stories, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     scope = Scope.for_user(request.user)
@@ -440,8 +441,12 @@ def consent_add(request, pk: int):
 @require_POST
 def consent_withdraw(request, pk: int):
     consent = get_in_scope_or_404(
-        request.user, Consent.objects.select_related("story__library"), pk=pk
+        request.user,
+        Consent.objects.select_related("story__library", "testimony__library"),
+        pk=pk,
     )
+    if consent.testimony_id is not None:
+        return _testimony_consent_withdraw(request, consent)
     story = consent.story
     if not (
         rules.may_write_for(request.user, story.library) or rules.may_review(request.user, story)
@@ -463,6 +468,32 @@ def consent_withdraw(request, pk: int):
             request, _("The withdrawal was recorded; what it covered is no longer public.")
         )
     return redirect("impact:detail", pk=story.pk)
+
+
+def _testimony_consent_withdraw(request, consent: Consent):
+    """The same withdrawal, for a testimony's consent (see impact.testimonies)."""
+    testimony = consent.testimony
+    if not (
+        rules.may_write_for(request.user, testimony.library)
+        or rules.may_review(request.user, testimony)
+    ):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
+        return redirect("impact:testimony-detail", pk=testimony.pk)
+    try:
+        testimony_services.testimony_consent_withdraw(
+            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in _errors_text(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The withdrawal was recorded; what it covered is no longer public.")
+        )
+    return redirect("impact:testimony-detail", pk=testimony.pk)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
+from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -32,14 +33,16 @@ from libraries.models import (
     Regency,
     Regulation,
     ReportCardSettings,
+    Skill,
     Target,
     Threshold,
     User,
     Village,
     VisitorCount,
 )
+from libraries.paging import CappedCountPaginator
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
-from libraries.scope import Scope
+from libraries.scope import Scope, ScopedQuerySet
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -47,6 +50,10 @@ admin.site.index_title = _("Programme administration")
 
 
 def _in_scope(queryset, user):
+    # A model's own ``visible_to`` may combine several paths (a consent is a story's or a
+    # testimony's); the admin honours it, like ``get_in_scope_or_404`` does.
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
     if hasattr(queryset.model, "SCOPE_PATHS"):
         return Scope.for_user(user).filter(queryset)
     return queryset
@@ -214,6 +221,10 @@ class ScopedAdminMixin(LocalTimeAdminMixin):
 
     #: Consultants may only look, not change (regions, for example).
     read_only_for_consultants = False
+    # Large tables at national scale: never count the whole table, count a filtered list only
+    # up to a cap (libraries.paging).
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _scope(self, request):
@@ -407,6 +418,7 @@ class LibraryAdminForm(forms.ModelForm):
             "name",
             "level",
             "status",
+            "npp",
             "province",
             "regency",
             "village",
@@ -451,6 +463,7 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
+        "npp",
         "level",
         "province",
         "regency",
@@ -467,12 +480,12 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "status",
     ]
     list_select_related = ["province", "regency"]
-    search_fields = ["name", "village__name", "regency__name", "village__code"]
+    search_fields = ["name", "npp", "village__name", "regency__name", "village__code"]
     autocomplete_fields = ["province", "regency", "village"]
     inlines = [ScopedAidItemInline, ScopedLibraryManagerInline]
     readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "level", "status"]}),
+        (None, {"fields": ["name", "level", "status", "npp"]}),
         (_("Region"), {"fields": ["province", "regency", "village"]}),
         (_("Programme"), {"fields": ["cohort_year", "support_tier"]}),
         (_("Contact"), {"fields": ["address", "phone", "email", "website"]}),
@@ -663,11 +676,11 @@ class RefreshesIndicatorsMixin:
 @admin.register(Activity)
 class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
-    list_filter = ["strategy", "kind", "library__province"]
+    list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
     search_fields = ["title", "library__name"]
     date_hierarchy = "date"
-    autocomplete_fields = ["library", "partners"]
+    autocomplete_fields = ["library", "partners", "catalogue_skills"]
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
@@ -877,3 +890,30 @@ class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Skill)
+class SkillAdmin(PerpusnasOnlyAdmin):
+    """The catalogue of skills taught: Perpusnas staff keep it; everyone in a scope reads it."""
+
+    list_display = ["name", "active", "activity_count"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(activity_count=Count("activities"))
+
+    @admin.display(description=_("activities"), ordering="activity_count")
+    def activity_count(self, skill):
+        return format_number(skill.activity_count)
+
+    def get_actions(self, request):
+        # No bulk delete: a skill that activities name is retired (not offered), never lost.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.activities.exists():
+            return False
+        return super().has_delete_permission(request, obj)

@@ -10,13 +10,23 @@ expire.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
 NATIONAL = "all"
 _KEY = "tpbis:data-version:{}"
+
+#: Called with the changed codes (the national one included) once a change has committed, for
+#: example to rebuild the cached aggregates in the background (tpbis_portal.overview.tasks).
+_after_change: list[Callable[[set[str]], None]] = []
+
+
+def on_data_changed(hook: Callable[[set[str]], None]) -> None:
+    """Register ``hook`` to run after every committed data change (once per process)."""
+    if hook not in _after_change:
+        _after_change.append(hook)
 
 
 def data_version(province_code: str = NATIONAL) -> str:
@@ -41,11 +51,14 @@ def province_data_changed(*province_codes: str) -> None:
     """
     codes = {*province_codes, NATIONAL}
     _renew(codes)
-    transaction.on_commit(lambda: _renew(codes))
+    transaction.on_commit(lambda: _renew(codes, committed=True))
 
 
-def _renew(codes: Iterable[str]) -> None:
+def _renew(codes: Iterable[str], *, committed: bool = False) -> None:
     cache.set_many({_KEY.format(code): uuid.uuid4().hex for code in codes}, timeout=None)
+    if committed:
+        for hook in _after_change:
+            hook(set(codes))
 
 
 def data_versions(province_codes: Iterable[str]) -> dict[str, str]:

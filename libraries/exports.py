@@ -61,9 +61,10 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: Iterable[l
     return response
 
 
-def _library_header() -> list[str]:
+def library_header() -> list[str]:
     return [
         _("Name"),
+        _("NPP"),
         _("Level"),
         _("Province"),
         _("Kabupaten/kota"),
@@ -81,21 +82,26 @@ def _library_header() -> list[str]:
 
 def _library_rows(libraries) -> Iterator[list]:
     for library in libraries.iterator(chunk_size=2000):
-        yield [
-            library.name,
-            library.get_level_display(),
-            library.province.name,
-            library.regency.name if library.regency_id else "",
-            library.village_id or "",
-            library.village.name if library.village_id else "",
-            library.cohort_year,
-            library.get_support_tier_display(),
-            library.get_status_display(),
-            library.address,
-            library.phone,
-            library.email,
-            library.aid_item_count,
-        ]
+        yield library_row(library)
+
+
+def library_row(library) -> list:
+    return [
+        library.name,
+        library.npp,
+        library.get_level_display(),
+        library.province.name,
+        library.regency.name if library.regency_id else "",
+        library.village_id or "",
+        library.village.name if library.village_id else "",
+        library.cohort_year,
+        library.get_support_tier_display(),
+        library.get_status_display(),
+        library.address,
+        library.phone,
+        library.email,
+        library.aid_item_count,
+    ]
 
 
 def _filename(extension: str) -> str:
@@ -103,13 +109,13 @@ def _filename(extension: str) -> str:
 
 
 def libraries_csv(libraries) -> StreamingHttpResponse:
-    return stream_csv(_filename("csv"), _library_header(), _library_rows(libraries))
+    return stream_csv(_filename("csv"), library_header(), _library_rows(libraries))
 
 
 def libraries_xlsx(libraries) -> HttpResponse:
     return xlsx_response(
         _filename("xlsx"),
         str(Library._meta.verbose_name_plural),
-        _library_header(),
+        library_header(),
         _library_rows(libraries),
     )

@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ class LibraryFilter(django_filters.FilterSet):
     """Filters of the registry list and its exports; the choices follow the user's scope."""
 
     # Bounded: SQLite refuses a LIKE pattern above 50,000 bytes (a 500, not an empty list).
-    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
+    q = django_filters.CharFilter(method="search", label=_("Name, place or NPP"), max_length=100)
     province = django_filters.ModelChoiceFilter(
         queryset=Province.objects.none(), label=_("Province"), empty_label=_("All provinces")
     )
@@ -61,4 +63,6 @@ class LibraryFilter(django_filters.FilterSet):
             Q(name__icontains=value)
             | Q(village__name__icontains=value)
             | Q(regency__name__icontains=value)
+            # The NPP as people copy it, spaces and dots included.
+            | Q(npp__icontains=re.sub(r"[\s.\-]", "", value).upper() or value)
         )

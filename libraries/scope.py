@@ -13,7 +13,8 @@ not have is left out; a user whose scope needs that path then sees none of its r
 - Perpusnas staff (and superusers) see everything.
 - A consultant sees the provinces they are assigned to.
 - A kabupaten/kota librarian sees the kab/kota of their library (its own and its villages').
-- A desa/kelurahan librarian sees their own library only.
+- A desa/kelurahan librarian, and a Pengelola TBM (manager of a Taman Bacaan Masyarakat),
+  sees their own library only.
 - Anyone else (anonymous visitors, unassigned accounts) sees nothing private.
 
 Inside the scope, what a person may do is one vocabulary, used by views, services, templates
@@ -84,7 +85,7 @@ class Scope:
             if not regency_code:
                 return cls()
             return cls(regency_codes=frozenset({regency_code}), can_report=True)
-        if user.role == User.Role.VILLAGE_LIBRARIAN:
+        if user.role in (User.Role.VILLAGE_LIBRARIAN, User.Role.TBM_MANAGER):
             return cls(library_ids=frozenset({user.library_id}), can_report=True)
         return cls()
 

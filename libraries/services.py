@@ -18,6 +18,7 @@ class EditConflict(Exception):
 # Fields of a library that the registry edit form may change.
 LIBRARY_EDITABLE_FIELDS = (
     "name",
+    "npp",
     "address",
     "phone",
     "email",

@@ -4,6 +4,7 @@ Playwright's own browser download does not work everywhere; the tests use Debian
 ``chromium`` package at /usr/bin/chromium (``python3 dev.py test`` and ``.ci/run`` install it).
 """
 
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,17 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").last.click()
     page.wait_for_url("**/beranda/")
+
+
+def wait_until(page, expression: str, timeout: int = WAIT_MS) -> None:
+    """Wait until ``expression`` (JavaScript, a promise allowed) is truthy in the page.
+
+    Playwright's own ``page.wait_for_function`` runs its predicate through ``eval`` inside the
+    page, which the portal's Content-Security-Policy refuses (no 'unsafe-eval'); ``evaluate``
+    goes through the browser's debugging protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(100)

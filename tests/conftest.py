@@ -4,6 +4,7 @@
 - ``consultant``: consultant for Kalimantan Timur.
 - ``district_librarian``: librarian of the Kota Samarinda library.
 - ``village_librarian``: librarian of the Kelurahan Rawa Makmur library (Samarinda).
+- ``tbm_manager``: Pengelola TBM of a Taman Bacaan Masyarakat (``tbm``) in Rawa Makmur.
 - ``outsider``: consultant for Kepulauan Riau, another province.
 - ``client``: an anonymous visitor; ``client_for(user)`` signs a user in.
 """
@@ -50,6 +51,18 @@ def village_library(samarinda_library):
 @pytest.fixture
 def berau_village_library(berau_library):
     return factories.village_library("64.03.01.2001", name="Perpustakaan Desa Merabu")
+
+
+@pytest.fixture
+def tbm(samarinda_library):
+    """A Taman Bacaan Masyarakat in Kelurahan Rawa Makmur, beside its village library."""
+    return factories.tbm_library("64.72.01.1001", name="TBM Cahaya Rawa Makmur")
+
+
+@pytest.fixture
+def tbm_manager(tbm):
+    """The Pengelola TBM of ``tbm``."""
+    return factories.librarian("pengelola.tbm", tbm)
 
 
 @pytest.fixture

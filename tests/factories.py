@@ -64,6 +64,13 @@ def village_library(village_code: str, **kwargs) -> Library:
     return LibraryFactory(village=Village.objects.get(code=village_code), **kwargs)
 
 
+def tbm_library(village_code: str, **kwargs) -> Library:
+    """A Taman Bacaan Masyarakat in the village ``village_code``."""
+    village = Village.objects.get(code=village_code)
+    kwargs.setdefault("name", f"TBM {village.name}")
+    return LibraryFactory(level=Library.Level.TBM, village=village, **kwargs)
+
+
 def provincial_library(province_code: str, **kwargs) -> Library:
     return LibraryFactory(
         provincial=True, province=Province.objects.get(code=province_code), **kwargs
@@ -114,11 +121,10 @@ def consultant(username: str, *province_codes: str) -> User:
 
 
 def librarian(username: str, library: Library) -> User:
-    role = (
-        User.Role.DISTRICT_LIBRARIAN
-        if library.level == Library.Level.REGENCY
-        else User.Role.VILLAGE_LIBRARIAN
-    )
+    role = {
+        Library.Level.REGENCY: User.Role.DISTRICT_LIBRARIAN,
+        Library.Level.TBM: User.Role.TBM_MANAGER,
+    }.get(library.level, User.Role.VILLAGE_LIBRARIAN)
     return UserFactory(username=username, role=role, library=library)
 
 
@@ -388,6 +394,8 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         purpose="Buku",
         decided_on=datetime.date(2024, 1, 4),
     )
+    made["Skill"] = skill = reporting.Skill.objects.create(name="Menjahit")
+    activity.catalogue_skills.add(skill)
     made["Target"] = Target.objects.create(
         indicator=Indicator.ACTIVITIES, level=library.level, year=2024, per_month=2
     )
@@ -426,6 +434,24 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         story=story,
         kind=Consent.Kind.STORY_USE,
         given_by="Ibu Sumiati",
+        method=Consent.Method.VERBAL,
+        witness="Kepala perpustakaan",
+        given_on=datetime.date(2024, 5, 2),
+        recorded_by=author,
+    )
+    from impact.models import Testimony
+
+    made["Testimony"] = testimony = Testimony.objects.create(
+        library=library,
+        author=author,
+        quote="Perpustakaan mengubah hidup saya",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+    )
+    Consent.objects.create(
+        testimony=testimony,
+        kind=Consent.Kind.STORY_USE,
+        given_by="Pak Darto",
         method=Consent.Method.VERBAL,
         witness="Kepala perpustakaan",
         given_on=datetime.date(2024, 5, 2),
@@ -478,6 +504,9 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
     store["x"] = 1
     store.create()
     made["EventSession"] = session
+    from tpbis_portal.overview.models import OpenDataLicence
+
+    made["OpenDataLicence"] = OpenDataLicence.objects.create(pk=OpenDataLicence.SINGLETON)
     return made
 
 

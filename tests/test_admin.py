@@ -209,7 +209,8 @@ def test_admin_changelist_keeps_a_fixed_number_of_queries(
     client = client_for(perpusnas)
     factories.village_library("64.72.01.1001")
     client.get(CHANGELIST)
-    with django_assert_num_queries(9) as first:
+    # No count of the whole table (show_full_result_count = False), a capped count of the list.
+    with django_assert_num_queries(8) as first:
         client.get(CHANGELIST)
     for code in ["64.72.01.1002", "64.72.02.1001", "64.03.01.2001"]:
         factories.village_library(code)

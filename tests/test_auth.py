@@ -105,10 +105,17 @@ def test_password_change(client_for, district_librarian):
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_working_link(client, district_librarian):
-    response = client.post(reverse("password_reset"), {"email": district_librarian.email})
-
+def test_password_reset_sends_a_working_link(
+    client, district_librarian, django_capture_on_commit_callbacks
+):
+    # The e-mail is a background task queued when the request's transaction commits.
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("password_reset"), {"email": district_librarian.email})
     assert response.status_code == 302
+    assert mail.outbox == []  # not sent inside the request
+    for callback in queued:
+        callback()
+
     assert len(mail.outbox) == 1
     assert "atur ulang kata sandi" in mail.outbox[0].subject.lower()
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)

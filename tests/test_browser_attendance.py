@@ -7,7 +7,7 @@ from django.urls import reverse
 from events.models import Attendance
 from events.services import attendance_mark
 from tests import factories
-from tests.browser import sign_in
+from tests.browser import sign_in, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,10 +44,11 @@ def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
     url = reverse("events:attendance", args=[plm_day_one.pk])
     sign_in(page, "konsultan.kaltim", PASSWORD)
     page.goto(url)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     # The page keeps an offline copy of itself once the worker runs.
-    page.wait_for_function(
-        "caches.open('tpbis-attendance-v1').then(c => c.match(location.pathname)).then(Boolean)"
+    wait_until(
+        page,
+        "caches.open('tpbis-attendance-v1').then(c => c.match(location.pathname)).then(Boolean)",
     )
 
     # Fifteen people marked online, found by typing two letters of their name first.
@@ -55,7 +56,7 @@ def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
         page.get_by_label("Cari orang (dua huruf nama atau perpustakaan)").fill(person.name[-4:])
         _tap(page, person)
     page.get_by_label("Cari orang (dua huruf nama atau perpustakaan)").fill("")
-    page.wait_for_function("document.getElementById('sync-status').classList.contains('d-none')")
+    wait_until(page, "document.getElementById('sync-status').classList.contains('d-none')")
     assert Attendance.objects.active().filter(session=plm_day_one).count() == 15
 
     # The connection drops: five more are accepted on screen and queued. Chromium re-applies
@@ -81,8 +82,8 @@ def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
     # Back online: the queue is sent and empties.
     context.unroute(mark_url)
     context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('sync-status').classList.contains('d-none')", timeout=20_000
+    wait_until(
+        page, "document.getElementById('sync-status').classList.contains('d-none')", timeout=20_000
     )
 
     marks = Attendance.objects.filter(session=plm_day_one)
@@ -107,14 +108,45 @@ def test_a_tap_marks_without_reload_and_undo_is_kept_in_history(
     page.locator(f"#p-{person.pk}").get_by_text("ditandai oleh").wait_for()
     assert Attendance.objects.filter(participant=person).count() == 1
 
-    # A second tap within the double-tap window is ignored; a deliberate undo comes later.
-    page.wait_for_timeout(900)
-    page.locator(f"#p-{person.pk} .roster-button").click()
-    page.wait_for_function(f"document.getElementById('p-{person.pk}').dataset.marked === '0'")
-    page.wait_for_function("document.getElementById('sync-status').classList.contains('d-none')")
+    # Undo is a separate control at the other end of the row.
+    page.locator(f"#p-{person.pk} .roster-undo").click()
+    wait_until(page, f"document.getElementById('p-{person.pk}').dataset.marked === '0'")
+    wait_until(page, "document.getElementById('sync-status').classList.contains('d-none')")
     assert Attendance.objects.active().filter(participant=person).count() == 0
     assert Attendance.objects.filter(participant=person, revoked_by=consultant).count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_two_taps_apart_leave_the_person_marked_and_say_already_present(
+    phone_page, live_server, consultant, plm, plm_day_one, roster
+):
+    """Issue 9, item 10: "Hadir" used to turn into "Batalkan" in the same place, so two taps
+    0.9 s apart marked and silently undid."""
+    page = phone_page
+    sign_in(page, "konsultan.kaltim", PASSWORD)
+    page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
+    person = roster[0]
+    row = page.locator(f"#p-{person.pk}")
+    button = row.locator(".roster-button")
+    before = button.bounding_box()
+
+    button.click()
+    row.get_by_text("ditandai oleh").wait_for()
+    assert "sudah hadir" not in row.inner_text()
+    page.wait_for_timeout(900)  # the second tap of the report, 0.9 s after the first
+    button.click()
+
+    row.get_by_text("sudah hadir").wait_for()
+    assert row.get_attribute("data-marked") == "1"
+    assert page.locator("#roster-notice").inner_text() == f"{person.name}: sudah hadir"
+    # The same button in the same place, reading "✓ Hadir"; undo is elsewhere.
+    assert button.bounding_box() == before
+    assert button.inner_text().startswith("✓ Hadir")
+    undo = row.locator(".roster-undo").bounding_box()
+    assert undo["y"] >= before["y"] + before["height"] or undo["x"] + undo["width"] <= before["x"]
+    wait_until(page, "document.getElementById('sync-status').classList.contains('d-none')")
+    assert Attendance.objects.active().filter(participant=person).count() == 1
+    assert Attendance.objects.filter(participant=person).count() == 1
 
 
 def test_a_mark_made_elsewhere_shows_who_made_it(

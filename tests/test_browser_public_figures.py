@@ -8,6 +8,7 @@ from PIL import Image
 
 from impact.models import Photo
 from tests import factories
+from tests.browser import wait_until
 from tests.factories import published_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +52,7 @@ def test_phone_visitor_reads_a_story_from_the_province_page(
     page.goto("/provinsi/")
     assert page.get_by_role("heading", name="TPBIS di 3 provinsi").is_visible()
     assert _fits_the_phone(page)
-    page.get_by_role("link", name="Kepulauan Riau").click()
+    page.get_by_role("link", name="Kepulauan Riau", exact=True).click()
 
     page.wait_for_url("**/provinsi/21-kepulauan-riau/")
     assert page.get_by_role("heading", name="Indikator utama").is_visible()
@@ -62,9 +63,10 @@ def test_phone_visitor_reads_a_story_from_the_province_page(
     page.locator("#angkatan").scroll_into_view_if_needed()
     assert _fits_the_phone(page)
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('.story-cards img').complete"
-        " && document.querySelector('.story-cards img').naturalWidth > 0"
+        " && document.querySelector('.story-cards img').naturalWidth > 0",
     )
     assert "Ibu Sumiati" not in page.content()
     page.get_by_role("link", name="Keripik gonggong sampai Batam").click()

@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from events.models import Attendance, Event
-from libraries.models import Library, User
+from impact import models as impact_models
+from libraries.models import Activity, Library, Skill, User
 from libraries.regions_loader import DEFAULT_REGISTER, load_regions
 from libraries.scope import Scope
 
@@ -27,6 +28,7 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
         "konsultan.kepri",
         "pustakawan.samarinda",
         "pustakawan.desa",
+        "pengelola.tbm",
     ]:
         assert username in out
         user = User.objects.get(username=username)
@@ -35,6 +37,19 @@ def test_demo_data_gives_one_login_per_role_in_the_documented_provinces(capsys):
     samarinda = User.objects.get(username="pustakawan.samarinda")
     assert Scope.for_user(samarinda).regency_codes == {"64.72"}
     assert Library.objects.get(village__isnull=False, librarians__username="pustakawan.desa")
+    tbm = Library.objects.get(librarians__username="pengelola.tbm")
+    assert tbm.level == Library.Level.TBM and tbm.regency_id == "64.72"
+    tbm_provinces = Library.objects.filter(level=Library.Level.TBM).values("province")
+    assert set(tbm_provinces.values_list("province", flat=True)) == {"12", "21", "33", "64"}
+    # Testimonies of a village library and of the TBM, published with consent.
+    assert impact_models.Testimony.objects.public().filter(library=tbm).count() == 1
+    assert impact_models.Testimony.objects.count() == 3
+    # Activities name skills from the catalogue.
+    assert Skill.objects.count() == 6
+    assert Activity.objects.filter(catalogue_skills__isnull=False).exists()
+    # Most demo libraries have an NPP, each its own.
+    numbers = list(Library.objects.exclude(npp="").values_list("npp", flat=True))
+    assert len(numbers) == len(set(numbers)) > first_count / 2
     plm = Event.objects.get(title="PLM Provinsi Kalimantan Timur")
     present = Attendance.objects.active().filter(session__event=plm)
     assert plm.certificates.valid().count() == present.values("participant").distinct().count()

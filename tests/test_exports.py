@@ -24,12 +24,12 @@ def test_csv_export_holds_only_the_consultants_province(client_for, consultant, 
 
     assert response["Content-Type"].startswith("text/csv")
     rows = _csv_rows(response)
-    assert rows[0][:3] == ["Nama", "Tingkat", "Provinsi"]
+    assert rows[0][:4] == ["Nama", "NPP", "Tingkat", "Provinsi"]
     names = {row[0] for row in rows[1:]}
     assert "Perpustakaan Tanjung Pinang Barat" not in names
     assert "Perpustakaan Kelurahan Rawa Makmur" in names
     rawa_makmur = next(row for row in rows if row[0] == "Perpustakaan Kelurahan Rawa Makmur")
-    assert rawa_makmur[4] == "64.72.01.1001"
+    assert rawa_makmur[5] == "64.72.01.1001"
     assert rawa_makmur[-1] == "2"
 
 

@@ -25,6 +25,7 @@ from events.certificates import views as certificate_views
 from impact import forms as impact_forms
 from impact.models import Product
 from impact.products import forms as product_forms
+from impact.testimonies import forms as testimony_forms
 from libraries import forms as library_forms
 from libraries.admin import ActivityAdminForm, LibraryAdminForm
 from libraries.filters import LibraryFilter
@@ -32,6 +33,7 @@ from libraries.models import Library
 from libraries.reporting import forms as reporting_forms
 from libraries.scope import Scope
 from tpbis_portal import forms as portal_forms
+from tpbis_portal.exports import forms as export_forms
 from tpbis_portal.overview import dashboards, sections
 from tpbis_portal.overview.aggregates import province_summary
 
@@ -123,6 +125,8 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
     context = {"user": consultant, "event": event}
     made = [
         portal_forms.LoginForm(),
+        portal_forms.QueuedPasswordResetForm(),
+        export_forms.ExportForm(user=consultant),
         sections.LibrarySearchForm(None, summary=province_summary(library.province)),
         dashboards.DashboardYearForm(None, current_year=2025),
         impact_forms.StoryForm(user=world["User"]),
@@ -134,6 +138,10 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.SelectionForm(),
         impact_forms.BulkActionForm(user=consultant),
         impact_forms.StoryFilterForm(user=consultant),
+        testimony_forms.TestimonyForm(user=consultant),
+        testimony_forms.TestimonyForm(instance=world["Testimony"], user=consultant),
+        testimony_forms.TestimonyConsentForm(testimony=world["Testimony"]),
+        testimony_forms.PublishForm(),
         reporting_forms.ActivityForm(libraries=libraries),
         reporting_forms.ActivityForm(instance=activity, libraries=libraries),
         reporting_forms.EvidenceForm(),

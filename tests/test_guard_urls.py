@@ -48,7 +48,12 @@ PUBLIC = {
     "django.sitemap": "sitemap of the public pages",
     "tpbis_portal.province_index": "public index of provinces (aggregates)",
     "tpbis_portal.province_detail": "public province page (aggregates, consented stories)",
-    "tpbis_portal.province_csv": "open data of a province (aggregates, small counts hidden)",
+    "tpbis_portal.province_data": "open data of a province (aggregates, small counts hidden)",
+    "tpbis_portal.regency_detail": "public kab/kota page (aggregates, consented stories)",
+    "tpbis_portal.open_data": "the open-data page: files, dictionary, licence, suppression rule",
+    "tpbis_portal.national_data": "national open data (aggregates, small counts hidden)",
+    "tpbis_portal.data_dictionary": "the open data's dictionary: column names and meanings",
+    "tpbis_portal.province_libraries_csv": "open data: a province's active libraries, no persons",
     "tpbis_portal.library_detail": "public page of a participating library",
     "events.service_worker": "the offline script; it holds no data",
     "tpbis_portal.ready": "readiness for the load balancer: names checks, never their details",
@@ -77,6 +82,7 @@ SCOPED_PAGES = {
     "libraries.library_export",
     "tpbis_portal.national",
     "impact.story_list",
+    "impact.testimony_list",
     "impact.notices_read_all",
     "libraries.activity_list",
     "libraries.activity_import_template",
@@ -92,6 +98,7 @@ SCOPED_PAGES = {
     "impact.product_export",
     "impact.offer_list",
     "impact.offer_export",
+    "tpbis_portal.export_list",
 }
 
 #: Pages that show one object (or area) named in the address to those in its scope.
@@ -103,6 +110,7 @@ READS = {
     "events.event_detail",
     "events.attendance_export",
     "impact.story_detail",
+    "impact.testimony_detail",
     "impact.photo_file",
     "impact.consent_file",
     "impact.card",
@@ -117,6 +125,9 @@ READS = {
     "impact.product_photo",
     "impact.product_consent_file",
     "impact.event_products",
+    # An export job is its owner's alone: everyone else, in scope or not, gets 404.
+    "tpbis_portal.export_detail",
+    "tpbis_portal.export_download",
 }
 
 #: Views that change something: who in the scope sees the object but may not change it
@@ -158,6 +169,11 @@ WRITES = {
     "impact.story_transition": (None, "the writer submits, reviewers decide: the service checks"),
     "impact.selection_add": (None, "kab/kota panels are district librarians or reviewers"),
     "impact.consent_withdraw": (None, "the writer or a reviewer records a withdrawal"),
+    "impact.testimony_create": ("consultant", False),
+    "impact.testimony_edit": ("consultant", False),
+    "impact.testimony_consent_add": ("consultant", False),
+    "impact.testimony_promote": ("consultant", False),
+    "impact.testimony_publish": ("village_librarian", False),
     "libraries.activity_create": ("consultant", False),
     "libraries.activity_edit": ("consultant", False),
     "libraries.activity_delete": ("consultant", False),

@@ -736,13 +736,14 @@ def test_queue_query_count_does_not_grow_with_stories(
         _photo(StoryFactory(library=village_library, status=Status.SUBMITTED))
     client.get(url)
 
-    with django_assert_num_queries(7):
+    # No count of the whole queue: one page, fetched with one row more.
+    with django_assert_num_queries(6):
         client.get(url)
     for _ in range(5):
         _photo(StoryFactory(library=village_library, status=Status.SUBMITTED))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
-    assert response.context["page"].paginator.count == 7
+    assert len(response.context["page"].object_list) == 7
 
 
 def test_public_province_list_shows_only_published_consented_stories(client, village_library):

@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from impact.models import Story
 
-PROJECT_APPS = {"libraries", "events", "impact"}
+PROJECT_APPS = {"libraries", "events", "impact", "overview"}
 
 
 def _with_optional_fields_emptied(instance):

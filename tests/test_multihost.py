@@ -11,9 +11,8 @@ Run by ``.ci/run`` in a step of its own; locally, with PostgreSQL and redis-serv
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tpbis_dev \\
         .venv/bin/python -m pytest -m multihost
 
-A task worker joins the deployment once the portal has a ``db_worker`` command (Django tasks):
-``Deployment.start`` runs it with the same environment, so that a test can start a job on one
-host, let the worker produce it and download the result from the other.
+A task worker (``manage.py db_worker``, Django tasks' database backend) runs with the same
+environment: an export started on one host is produced by it and downloaded from the other.
 """
 
 from __future__ import annotations
@@ -66,6 +65,16 @@ consultant.first_name, consultant.last_name = "Rahmat", "Hidayat"
 consultant.save()
 factories.UserFactory(username="pustakawan.terkunci")
 story = factories.StoryFactory(library=registry["barat"], author=librarian)
+# An event in Kepulauan Riau with two people marked present, for the export.
+import uuid
+from events.services import attendance_mark
+bimtek = factories.event(actor=consultant, province_code="21", kind="bimtek", title="Bimtek Kepri")
+for name in ("Siti Aminah", "Budi Santoso"):
+    person = factories.participant(name, registry["barat"], event=bimtek)
+    attendance_mark(
+        actor=consultant, session=bimtek.sessions.first(), participant=person,
+        client_id=uuid.uuid4(),
+    )
 print(json.dumps({"barat": registry["barat"].pk, "story": story.pk}))
 """
 
@@ -230,6 +239,8 @@ def deployment(tmp_path_factory, s3_endpoint):
                 **s3_endpoint.environment(bucket),
                 "AXES_FAILURE_LIMIT": str(LOCKOUT_LIMIT),
                 "LOG_LEVEL": "WARNING",
+                # Background tasks wait in PostgreSQL for the worker, as in production.
+                "TASKS_BACKEND": "database",
                 "GUNICORN_WORKERS": "2",
                 "GUNICORN_THREADS": "2",
                 "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -468,6 +479,52 @@ def test_sign_in_lockout_counts_failures_on_both_hosts(deployment):
         answer = Browser().sign_in(host, "pustakawan.terkunci")
         assert answer.status == 429
         assert "diblokir" in answer.text.lower()
+
+
+def test_an_export_started_on_host_a_is_produced_by_the_worker_and_downloaded_from_host_b(
+    deployment,
+):
+    hosts, consultant = deployment.hosts, Browser()
+    consultant.sign_in(hosts["A"], "konsultan.kepri")
+    exports = reverse("exports:list")
+    consultant.get(hosts["A"], exports)
+
+    started = consultant.post(hosts["A"], exports, {"kind": "attendance", "format": "csv"})
+    # A double submit through the other host starts nothing new.
+    again = consultant.post(hosts["B"], exports, {"kind": "attendance", "format": "csv"})
+
+    assert started.status == 302 and again.location == started.location
+    job_page = urlsplit(started.location).path
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while "Siap diunduh" not in (page := consultant.get(hosts["B"], job_page).text):
+        assert "Gagal" not in page, page
+        assert time.monotonic() < deadline, "the worker never produced the export"
+        time.sleep(0.2)
+    [(job_id, name)] = deployment.sql("SELECT id, file FROM exports_exportjob")
+    assert f"private/{name}" in deployment.s3.keys(deployment.bucket)
+    # Produced by the worker, not by the host that took the request.
+    [(status, workers)] = deployment.sql(
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+        "tpbis_portal.exports.tasks.produce_export",
+    )
+    assert status == "SUCCESSFUL" and workers
+    # The change made through host A earlier had the worker rebuild the cached figures too.
+    rebuilt = deployment.sql(
+        "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+        "tpbis_portal.overview.tasks.rebuild_aggregates",
+    )
+    assert "SUCCESSFUL" in {status for (status,) in rebuilt}
+
+    download = consultant.get(hosts["B"], reverse("exports:download", args=[job_id]))
+    assert download.status == 200
+    lines = download.body.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Acara,Jenis,Provinsi")
+    assert sorted(line.split(",")[6] for line in lines[1:]) == ["Budi Santoso", "Siti Aminah"]
+    # Nobody else gets it, from either host.
+    stranger = Browser()
+    stranger.sign_in(hosts["A"], "pustakawan.tpbarat")
+    for host in hosts.values():
+        assert stranger.get(host, reverse("exports:download", args=[job_id])).status == 404
 
 
 # Last: it stops the deployment's Redis.

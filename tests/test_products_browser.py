@@ -10,7 +10,7 @@ from PIL import Image
 from events.models import Event
 from impact.models import Product, ProductExhibition, ProductOffer
 from tests import factories
-from tests.browser import PHONE, WAIT_MS, sign_in
+from tests.browser import PHONE, WAIT_MS, sign_in, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -111,8 +111,10 @@ def test_product_from_the_library_to_the_shm_and_the_public_page(
     photo = public_page.get_by_alt_text("Amplang dalam kemasan berlabel").first
     photo.scroll_into_view_if_needed()
     # The photo loads lazily: wait until the browser has it, as the visitor would.
-    public_page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    wait_until(
+        public_page,
+        "[...document.querySelectorAll('img[alt=\"Amplang dalam kemasan berlabel\"]')]"
+        ".some((img) => img.complete && img.naturalWidth > 0)",
     )
     assert _fits_the_phone(public_page)
     public_page.get_by_role("link", name="Lihat 1 produk provinsi ini").click()

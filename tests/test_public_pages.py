@@ -190,17 +190,23 @@ def test_province_csv_holds_the_public_aggregates(client, kepri):
     assert 'filename="tpbis-21-kepulauan-riau-' in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:7] == [
+    assert rows[0][:9] == [
         "Kode wilayah",
         "Wilayah",
+        "Tingkat wilayah",
         "Perpustakaan provinsi",
         "Perpustakaan kabupaten/kota",
         "Perpustakaan desa/kelurahan",
+        "Taman Bacaan Masyarakat (TBM)",
         "Kabupaten/kota terjangkau",
         "Desa/kelurahan terjangkau",
     ]
-    assert rows[1][:8] == ["21", "Kepulauan Riau", "1", "1", "1", "1", "1", "2018 2022 2023"]
-    assert rows[2][:8] == ["21.72", "Kota Tanjung Pinang", "0", "1", "1", "", "1", "2022 2023"]
+    assert rows[1][:10] == [
+        "21", "Kepulauan Riau", "Provinsi", "1", "1", "1", "0", "1", "1", "2018 2022 2023"
+    ]  # fmt: skip
+    assert rows[2][:10] == [
+        "21.72", "Kota Tanjung Pinang", "Kabupaten/kota", "0", "1", "1", "0", "", "1", "2022 2023"
+    ]  # fmt: skip
     assert len(rows) == 3
     for value in PRIVATE:
         assert value not in body
@@ -247,7 +253,7 @@ def test_province_page_refreshes_when_a_library_changes_through_the_service(
     assert name not in after and "Nama Baru" not in after
     assert client.get(KEPRI + "data.csv").status_code == 200
     csv_rows = b"".join(client.get(KEPRI + "data.csv").streaming_content).decode("utf-8-sig")
-    assert csv_rows.splitlines()[1].startswith("21,Kepulauan Riau,1,1,0,")
+    assert csv_rows.splitlines()[1].startswith("21,Kepulauan Riau,Provinsi,1,1,0,")
 
 
 def test_index_is_cached_until_data_changes_through_a_service(

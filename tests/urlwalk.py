@@ -134,6 +134,8 @@ def build_url(pattern: Pattern, kwargs: dict) -> str:
 
 #: What ``pk`` (or ``key``) names, view by view: an attribute of the world.
 PK = {
+    "tpbis_portal.export_detail": "export_job",
+    "tpbis_portal.export_download": "export_job",
     "libraries.library_detail": "library",
     "libraries.library_edit": "library",
     "tpbis_portal.library_detail": "library",
@@ -180,6 +182,11 @@ PK = {
     "impact.photo_remove": "photo",
     "impact.photo_file": "photo",
     "impact.consent_withdraw": "consent",
+    "impact.testimony_detail": "testimony",
+    "impact.testimony_edit": "testimony",
+    "impact.testimony_consent_add": "testimony",
+    "impact.testimony_publish": "testimony",
+    "impact.testimony_promote": "testimony",
     "impact.consent_file": "consent",
     "libraries.activity_detail": "activity",
     "libraries.activity_edit": "activity",
@@ -254,6 +261,7 @@ def kwarg_choices(world: World, pattern: Pattern) -> list[dict] | None:
         "slug": [slugify(world.province.name)],
         "library_slug": [slugify(world.library.name)],
         "regency_code": [world.library.regency_id],
+        "regency_slug": [slugify(world.library.regency.name)],
         "kind": list(PARTNERSHIP_RECORDS),
         "dataset": ["kegiatan", "pengunjung", "mitra", "kesepakatan", "regulasi", "anggaran"],
         "size": ["full", "thumb"],

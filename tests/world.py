@@ -24,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from events import services as event_services
 from events.certificates.services import certificate_issue
@@ -48,8 +49,10 @@ from impact.models import (
     ProductOffer,
     SelectionDecision,
     Story,
+    Testimony,
 )
 from impact.products import services as product_services
+from impact.testimonies import services as testimony_services
 from libraries.models import (
     Activity,
     ActivityEvidence,
@@ -63,6 +66,7 @@ from libraries.models import (
     Publication,
     Regulation,
     ReportCardSettings,
+    Skill,
     Strategy,
     Target,
     Threshold,
@@ -72,6 +76,8 @@ from libraries.models import (
 from libraries.reporting import services as reporting_services
 from libraries.uploads import check_pdf, process_image
 from tests import factories, hostile_files
+from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.exports.services import export_job_produce
 
 SECRET = "Rahasia"
 
@@ -121,6 +127,12 @@ class World:
     product_consent: ProductConsent
     exhibition: ProductExhibition
     offer: ProductOffer
+    skill: Skill
+    tbm: Library
+    tbm_manager: User
+    testimony: Testimony
+    testimony_consent: Consent
+    export_job: ExportJob
 
     @property
     def province(self) -> Province:
@@ -173,6 +185,9 @@ def build_world() -> World:
     kepri = factories.village_library("21.72.01.1001", name="Perpustakaan Tanjung Pinang Barat")
     district_librarian = factories.librarian("pustakawan.samarinda", district)
     village_librarian = factories.librarian("pustakawan.rawamakmur", library)
+    # A Taman Bacaan Masyarakat in the same village, with its manager.
+    tbm = factories.tbm_library("64.72.01.1001", name="TBM Cahaya Rawa Makmur")
+    tbm_manager = factories.librarian("pengelola.tbm", tbm)
     aid_item = factories.AidItemFactory(library=library)
     manager = factories.LibraryManagerFactory(
         library=library, name=f"Bu {SECRET}wati", phone="0812-4242-4242"
@@ -208,6 +223,7 @@ def build_world() -> World:
     )
 
     # Activity reporting
+    skill = Skill.objects.create(name="Pengolahan pangan", description="Keripik, abon, sambal")
     partner = reporting_services.partner_create(
         actor=village_librarian, library=library, name=f"Bank {SECRET} Kaltim", kind="bank"
     )
@@ -216,6 +232,7 @@ def build_world() -> World:
         library=library,
         idempotency_key=uuid.uuid4(),
         partners=[partner],
+        catalogue_skills=[skill],
         photos=[_photo()],
         attendance=_pdf_upload("daftar-hadir.pdf"),
         strategy=Strategy.ENGAGEMENT,
@@ -310,6 +327,25 @@ def build_world() -> World:
         story=story, actor=consultant, level=SelectionDecision.Level.DISTRICT, reason="Kuat"
     )
     notice = Notice.objects.get(decision=selection, recipient=village_librarian)
+    # A testimony about the activity, with the speaker's consent, not yet published.
+    testimony, _created = testimony_services.testimony_create(
+        actor=village_librarian,
+        library=library,
+        quote=f"Testimoni {SECRET}: keripik saya laku",
+        speaker_name=f"Pak {SECRET}",
+        age_group=Story.AgeGroup.ADULT,
+        given_on=datetime.date(2024, 5, 2),
+        activity=activity,
+    )
+    testimony_consent = testimony_services.testimony_consent_record(
+        testimony=testimony,
+        actor=village_librarian,
+        kind=Consent.Kind.STORY_USE,
+        given_by=f"Pak {SECRET}",
+        method=Consent.Method.SIGNED_FORM,
+        signed_form=ContentFile(hostile_files.pdf(), name="form.pdf"),
+        given_on=datetime.date(2024, 5, 2),
+    )
     certificate, _created = certificate_issue(
         actor=consultant, event=event, participant=participant
     )
@@ -380,6 +416,22 @@ def build_world() -> World:
     )
     AccessLog.objects.create(username="perpusnas", ip_address="192.0.2.2", user_agent="x")
     AccessFailureLog.objects.create(username="tamu", ip_address="192.0.2.1", user_agent="x")
+    from tpbis_portal.overview.models import OpenDataLicence
+
+    OpenDataLicence.objects.create(pk=OpenDataLicence.SINGLETON)
+
+    # An export of the consultant's, produced, and a task as the database backend queues it.
+    export_job = ExportJob.objects.create(
+        owner=consultant, kind="attendance", format="csv", fingerprint="world"
+    )
+    export_job_produce(job_id=export_job.pk)
+    export_job.refresh_from_db()
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"job_id": export_job.pk}},
+        task_path="tpbis_portal.exports.tasks.produce_export",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
 
     return World(
         perpusnas=perpusnas,
@@ -425,6 +477,12 @@ def build_world() -> World:
         product_consent=product_consent,
         exhibition=exhibition,
         offer=offer,
+        skill=skill,
+        tbm=tbm,
+        tbm_manager=tbm_manager,
+        testimony=testimony,
+        testimony_consent=testimony_consent,
+        export_job=export_job,
     )
 
 

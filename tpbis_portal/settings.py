@@ -83,15 +83,21 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "libraries",
     "events",
     "impact",
     "tpbis_portal",
     "tpbis_portal.overview",
+    "tpbis_portal.exports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (settings below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses the pages after every other middleware has written them.
     "tpbis_portal.middleware.CompressionMiddleware",
@@ -263,6 +269,24 @@ CACHES = {
 # the database.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
+# Background tasks (django.tasks, backported by django-tasks): e-mails, exports, aggregates.
+# TASKS_BACKEND=database queues them in PostgreSQL for `manage.py db_worker`, a process of its
+# own on the task worker (README, "Deployment"). Anything else, or unset (development, tests, the
+# embedded shape), runs each task at once in the process that queued it.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured("TASKS_BACKEND is 'immediate' (the default) or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Finished exports are kept this many hours in storage, then deleted (delete_expired_exports).
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 48)
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -294,6 +318,55 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): everything from the portal itself, nothing inline. No
+# template has a <script> with a body, an on*= attribute or a style attribute (checked on every
+# page by tests/test_guard_headers.py); scripts and styles are files under static/. Bootstrap's
+# CSS draws its icons (menu, select arrows) as data: SVG images. The one inline style the
+# administration needs is django-simple-history's paginator on an object's history page
+# (`style="border-top: 0"`), allowed by its hash alone rather than 'unsafe-inline'.
+SIMPLE_HISTORY_PAGINATOR_STYLE = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-hashes'", SIMPLE_HISTORY_PAGINATOR_STYLE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The attendance page's offline queue runs in a service worker of the portal's own.
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the portal uses none of the browser's
+# powerful features except the camera, and only on its own pages (photos of evidence and
+# stories, taken from the file picker).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from events import views as event_views
-from tpbis_portal import views
+from tpbis_portal import forms, views
 from tpbis_portal.overview import sitemaps
 from tpbis_portal.overview.urls import dashboard_urlpatterns, moved_story_urlpatterns
 
@@ -21,7 +21,11 @@ auth_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("kata-sandi/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "kata-sandi/reset/",
+        auth_views.PasswordResetView.as_view(form_class=forms.QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "kata-sandi/reset/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -78,6 +82,7 @@ urlpatterns = [
     path("produk/", include("impact.products.urls")),
     path("laporan/", include("libraries.reporting.urls")),
     path("acara/", include("events.urls")),
+    path("ekspor/", include("tpbis_portal.exports.urls")),
     path("kegiatan/", include(moved_event_patterns)),
     # Printed in the QR code of every attendance certificate: this address must not move.
     path("sertifikat/", include("events.certificates.public_urls")),

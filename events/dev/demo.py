@@ -91,8 +91,9 @@ def create_demo_events() -> int:
                 status=plan["status"],
             )
             created += 1
+        # Village libraries and TBM send their managers to Bimtek and PLM alike.
         villages = Library.objects.filter(
-            province=plan["province"], level=Library.Level.VILLAGE
+            province=plan["province"], level__in=Library.VILLAGE_LEVELS
         ).order_by("regency", "name")
         invitations_set(
             actor=actor,

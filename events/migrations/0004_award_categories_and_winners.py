@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0003_attendance_certificates'),
-        ('libraries', '0005_publications_and_report_card'),
+        ('libraries', '0007_publications_and_report_card'),
     ]
 
     operations = [

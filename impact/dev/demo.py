@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 
 from impact import services
 from impact.models import Consent, SelectionDecision, Story
+from impact.testimonies import services as testimony_services
 from libraries.models import Library, User
 from libraries.uploads import process_image
 
@@ -160,4 +161,74 @@ def create_demo_stories() -> int:
                 level=SelectionDecision.Level.PROVINCE,
                 reason="Dipilih pada PLM Kalimantan Timur sebagai cerita ekonomi terbaik.",
             )
+    return created
+
+
+# Testimonies as librarians write them down: (library username, quote, speaker, who, anonymous,
+# published).
+TESTIMONIES = [
+    (
+        "pengelola.tbm",
+        "Dulu anak-anak di gang kami bermain gawai saja. Sekarang tiap sore mereka berebut "
+        "buku cerita di TBM, dan nilai membaca si bungsu naik.",
+        "Ibu Wahyuni",
+        "orang tua pengunjung TBM",
+        False,
+        True,
+    ),
+    (
+        "pustakawan.desa",
+        "Setelah kelas pemasaran daring, pesanan amplang saya datang dari Balikpapan dan "
+        "Bontang, bukan hanya dari tetangga.",
+        "",
+        "pembuat amplang, peserta pelatihan",
+        True,
+        True,
+    ),
+    (
+        "pustakawan.desa",
+        "Saya belajar membuat surel di perpustakaan, sekarang bisa melamar kerja sendiri.",
+        "Rizky Pratama",
+        "pemuda pencari kerja",
+        False,
+        False,
+    ),
+]
+
+
+def create_demo_testimonies() -> int:
+    """Testimonies of a village library and of the demo TBM, most of them published."""
+    consultant = User.objects.filter(username="konsultan.kaltim").first()
+    created = 0
+    for username, quote, speaker, who, anonymous, published in TESTIMONIES:
+        author = User.objects.filter(username=username).first()
+        if author is None or consultant is None or author.library is None:
+            continue
+        if author.library.testimonies.filter(quote=quote).exists():
+            continue
+        testimony, _new = testimony_services.testimony_create(
+            actor=author,
+            library=author.library,
+            quote=quote,
+            speaker_name=speaker,
+            anonymous=anonymous,
+            speaker_description=who,
+            age_group=Story.AgeGroup.ADULT,
+            given_on=datetime.date(2024, 6, 12),
+            activity=author.library.activities.order_by("-date").first(),
+        )
+        created += 1
+        kinds = [Consent.Kind.STORY_USE] + ([] if anonymous else [Consent.Kind.NAMING])
+        for kind in kinds:
+            testimony_services.testimony_consent_record(
+                testimony=testimony,
+                actor=author,
+                kind=kind,
+                given_by=speaker or "Penutur (anonim)",
+                method=Consent.Method.VERBAL,
+                witness="Kepala perpustakaan",
+                given_on=datetime.date(2024, 6, 12),
+            )
+        if published:
+            testimony_services.testimony_publish(actor=consultant, testimony=testimony)
     return created

@@ -3,6 +3,7 @@ from .notices import Notice
 from .products import Product, ProductConsent, ProductExhibition, ProductOffer
 from .review import ReviewEvent, SelectionDecision
 from .stories import Photo, Story
+from .testimonies import Testimony
 
 __all__ = [
     "Consent",
@@ -15,4 +16,5 @@ __all__ = [
     "ReviewEvent",
     "SelectionDecision",
     "Story",
+    "Testimony",
 ]

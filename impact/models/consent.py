@@ -1,4 +1,7 @@
-"""Consents under UU PDP 27/2022: one record per purpose, provable, withdrawable."""
+"""Consents under UU PDP 27/2022: one record per purpose, provable, withdrawable.
+
+A consent is given for a story or for a testimony (a short quote), never both: the same rules
+hold for each."""
 
 import uuid
 
@@ -9,9 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from impact.storage import private_storage
-from libraries.scope import ScopedQuerySet
+from libraries.scope import Scope, ScopedQuerySet
 
 from .stories import Photo, Story
+from .testimonies import Testimony
 
 
 def _form_path(instance, filename):
@@ -20,6 +24,13 @@ def _form_path(instance, filename):
 
 
 class ConsentQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Consents of the stories and of the testimonies in the user's scope."""
+        scope = Scope.for_user(user)
+        return self.filter(
+            scope.q(**Consent.SCOPE_PATHS) | scope.q(**Consent.TESTIMONY_SCOPE_PATHS)
+        )
+
     def active(self):
         """Consents that stand: neither withdrawn nor replaced by a later record."""
         return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
@@ -27,7 +38,8 @@ class ConsentQuerySet(ScopedQuerySet):
 
 class Consent(models.Model):
     class Kind(models.TextChoices):
-        STORY_USE = "story_use", _("Use of the story")
+        # The same purpose for a testimony: the use of its quote.
+        STORY_USE = "story_use", _("Use of the story or testimony")
         NAMING = "naming", _("Being named")
         PHOTO_FACE = "photo_face", _("Publishing a photo showing their face")
         VIDEO = "video", _("Publishing the video")
@@ -37,9 +49,29 @@ class Consent(models.Model):
         VERBAL = "verbal", _("Given verbally before a witness")
 
     SCOPE_PATHS = Photo.SCOPE_PATHS
+    TESTIMONY_SCOPE_PATHS = {
+        "province": "testimony__library__province",
+        "regency": "testimony__library__regency",
+        "library": "testimony__library",
+    }
+    # What a testimony's speaker may consent to: a testimony has no photo and no video.
+    TESTIMONY_KINDS = (Kind.STORY_USE, Kind.NAMING)
 
     story = models.ForeignKey(
-        Story, on_delete=models.CASCADE, related_name="consents", verbose_name=_("story")
+        Story,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("story"),
+    )
+    testimony = models.ForeignKey(
+        Testimony,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("testimony"),
     )
     kind = models.CharField(_("consent to"), max_length=12, choices=Kind.choices)
     photo = models.ForeignKey(
@@ -108,13 +140,30 @@ class Consent(models.Model):
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["story", "kind", "recorded_at"]
+        # By the columns, never through a join: rows are locked with SELECT ... FOR UPDATE,
+        # which PostgreSQL refuses on the outer join a nullable story or testimony needs.
+        ordering = ["story_id", "testimony_id", "kind", "recorded_at"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["story_use", "naming", "photo_face", "video"]),
                 name="consent_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(story__isnull=False, testimony__isnull=True)
+                    | Q(
+                        story__isnull=True,
+                        testimony__isnull=False,
+                        kind__in=["story_use", "naming"],
+                    )
+                ),
+                name="consent_for_a_story_or_a_testimony",
+                violation_error_message=_(
+                    "A consent is for one story or one testimony; a testimony's speaker consents "
+                    "to its use and to being named."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -165,6 +214,14 @@ class Consent(models.Model):
                 name="consent_one_active_per_photo",
                 violation_error_message=_("This photo already has a consent on record."),
             ),
+            models.UniqueConstraint(
+                fields=["testimony", "kind"],
+                condition=Q(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True, testimony__isnull=False
+                ),
+                name="consent_one_active_per_testimony_kind",
+                violation_error_message=_("This consent is already recorded for the testimony."),
+            ),
         ]
         indexes = [
             # "Does this story (or photo) have an active consent of this kind?" on every
@@ -173,6 +230,12 @@ class Consent(models.Model):
                 fields=["story", "kind"],
                 condition=Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
                 name="consent_active_idx",
+            ),
+            # "Does this testimony have an active consent of this kind?" on public pages.
+            models.Index(
+                fields=["testimony", "kind"],
+                condition=Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
+                name="consent_testimony_active_idx",
             ),
         ]
 
@@ -191,6 +254,11 @@ class Consent(models.Model):
     def by_guardian(self) -> bool:
         return bool(self.guardian_relation)
 
+    @property
+    def subject(self) -> Story | Testimony:
+        """The story or the testimony this consent is for."""
+        return self.story if self.story_id else self.testimony
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -198,6 +266,10 @@ class Consent(models.Model):
             errors["photo"] = _("Choose the photo this consent is for.")
         if self.kind != self.Kind.PHOTO_FACE and self.photo_id:
             errors["photo"] = _("A photo is chosen only for consent to publish a photo.")
+        if bool(self.story_id) == bool(self.testimony_id):
+            errors["__all__"] = _("A consent is for one story or one testimony.")
+        if self.testimony_id and self.kind not in self.TESTIMONY_KINDS:
+            errors["kind"] = _("A testimony's speaker consents to its use and to being named.")
         if self.photo_id and self.story_id and self.photo.story_id != self.story_id:
             errors["photo"] = _("This photo belongs to another story.")
         if self._state.adding and self.photo_id and self.photo.is_removed:
@@ -208,10 +280,11 @@ class Consent(models.Model):
             errors["witness"] = _("Name the person who witnessed the verbal consent.")
         # Checked when the consent is recorded: an earlier record of a story whose age group
         # was corrected later stays as it was, and can still be withdrawn or replaced.
+        subject = self.story if self.story_id else self.testimony if self.testimony_id else None
         if (
             self._state.adding
-            and self.story_id
-            and self.story.is_minor
+            and subject is not None
+            and subject.is_minor
             and not self.guardian_relation
         ):
             errors["guardian_relation"] = _(

@@ -51,7 +51,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs.update({"data-shrink": "1600", "capture": "environment"})
-        libraries = Library.objects.visible_to(user).filter(level__in=["regency", "village"])
+        libraries = Library.objects.visible_to(user).exclude(level=Library.Level.PROVINCE)
         self.fields["library"].queryset = libraries.select_related("regency")
         self.fields["library"].empty_label = None
         if self.instance.pk:

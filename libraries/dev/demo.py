@@ -24,6 +24,7 @@ from libraries.models import (
     Publication,
     Regency,
     Regulation,
+    Skill,
     Strategy,
     Target,
     User,
@@ -59,6 +60,7 @@ BOOKS_PACKAGE = [(AidItem.Kind.BOOKS, "Bantuan buku bermutu", 300)]
 # Targets per library per month (all cohorts), set for the current and the previous year.
 DEMO_TARGETS = [
     (Indicator.ACTIVITIES, Library.Level.VILLAGE, 2),
+    (Indicator.ACTIVITIES, Library.Level.TBM, 2),
     (Indicator.ACTIVITIES, Library.Level.REGENCY, 3),
     (Indicator.PARTICIPANTS, Library.Level.VILLAGE, 30),
     (Indicator.VISITORS, Library.Level.VILLAGE, 150),
@@ -73,27 +75,63 @@ DEMO_PUBLICATIONS = [
     (Publication.Channel.VILLAGE_WEBSITE, "https://desa.example.id/{library}/berita/{month}"),
     (Publication.Channel.NEWS, "https://berita.example.id/perpustakaan-{library}-{month}"),
 ]
-# Title, kind, strategy, skills: written in Indonesian as a librarian would type them.
+# Title, kind, strategy, other skills (what the catalogue lacks): in Indonesian, as a
+# librarian would type them.
 DEMO_ACTIVITIES = [
-    ("Pelatihan membuat keripik pisang", "training", Strategy.ENGAGEMENT, "Mengolah dan mengemas"),
+    ("Pelatihan membuat keripik pisang", "training", Strategy.ENGAGEMENT, "Mengemas produk"),
     (
         "Kelas literasi digital untuk ibu-ibu PKK",
         "digital_literacy",
         Strategy.ENGAGEMENT,
-        "Surel, WhatsApp Business",
+        "",
     ),
     ("Mendongeng untuk anak-anak", "storytelling", Strategy.INFORMATION, ""),
-    ("Pameran produk UMKM desa", "exhibition", Strategy.ENGAGEMENT, "Menata dan memasarkan produk"),
+    ("Pameran produk UMKM desa", "exhibition", Strategy.ENGAGEMENT, "Menata stan pameran"),
     (
         "Pemasaran daring produk anyaman",
         "product_marketing",
         Strategy.ENGAGEMENT,
-        "Berjualan di lokapasar",
+        "",
     ),
     ("Audiensi dengan Kepala Desa tentang Dana Desa", "advocacy_meeting", Strategy.ADVOCACY, ""),
     ("Layanan informasi harga pupuk", "information_service", Strategy.INFORMATION, ""),
-    ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, "Budidaya lele bioflok"),
+    ("Pelatihan budidaya lele", "training", Strategy.ENGAGEMENT, ""),
 ]
+
+# Taman Bacaan Masyarakat beside a village library in these kab/kota (the demo Pengelola TBM
+# runs the one in Samarinda).
+TBM_REGENCIES = {"64.72", "64.02", "21.72", "33.74", "12.71"}
+TBM_NAMES = [
+    "TBM Cahaya Ilmu",
+    "TBM Pelangi Nusantara",
+    "TBM Rumah Baca Bersama",
+    "TBM Lentera Desa",
+]
+# The library type letter in the demo NPP; the real layout is not published.
+NPP_LETTER = {
+    Library.Level.PROVINCE: "A",
+    Library.Level.REGENCY: "B",
+    Library.Level.VILLAGE: "C",
+    Library.Level.TBM: "T",
+}
+
+# The demo catalogue of skills taught, and the ones each demo activity names from it (its
+# free text above is what the catalogue lacks).
+DEMO_SKILLS = {
+    "Pengolahan pangan": "Mengolah hasil bumi menjadi makanan olahan",
+    "Pemasaran daring": "Berjualan lewat media sosial dan lokapasar",
+    "Literasi digital": "Surel, peramban, aplikasi perpesanan",
+    "Kerajinan tangan": "Anyaman, jahit, batik",
+    "Budidaya perikanan": "Ikan air tawar, bioflok",
+    "Literasi keuangan": "Pembukuan usaha kecil, menabung",
+}
+DEMO_ACTIVITY_SKILLS = {
+    "Pelatihan membuat keripik pisang": ["Pengolahan pangan"],
+    "Kelas literasi digital untuk ibu-ibu PKK": ["Literasi digital"],
+    "Pameran produk UMKM desa": ["Pemasaran daring", "Literasi keuangan"],
+    "Pemasaran daring produk anyaman": ["Pemasaran daring", "Kerajinan tangan"],
+    "Pelatihan budidaya lele": ["Budidaya perikanan"],
+}
 
 MANAGER_NAMES = [
     "Siti Rahmawati",
@@ -171,7 +209,40 @@ def create_demo_libraries() -> int:
                     created += 1
                     _aid(library, tier, year=library.cohort_year)
                     _managers(library, names)
+            if regency.code in TBM_REGENCIES and villages:
+                village = villages[0]
+                name = TBM_NAMES[(int(province_code) + index) % len(TBM_NAMES)]
+                tbm, new = Library.objects.get_or_create(
+                    level=Library.Level.TBM,
+                    village=village,
+                    name=f"{name} {village.name}",
+                    defaults={
+                        "province": province,
+                        "regency": regency,
+                        "cohort_year": cohort + 1,
+                        "support_tier": Library.SupportTier.BOOKS,
+                        "address": f"Rumah warga RT 03, {village.get_kind_display()} "
+                        f"{village.name}",
+                    },
+                )
+                if new:
+                    created += 1
+                    _aid(tbm, Library.SupportTier.BOOKS, year=tbm.cohort_year)
+                    _managers(tbm, names)
+    _numbers()
     return created
+
+
+def _numbers() -> None:
+    """Give most demo libraries an NPP, so that search and public pages show one."""
+    libraries = Library.objects.filter(npp="").select_related("village__district")
+    for library in libraries:
+        if library.pk % 5 == 0:
+            continue  # some have none yet, as in real life
+        region = (library.village_id or library.regency_id or library.province_id)[:8]
+        digits = region.replace(".", "").ljust(7, "0")[:7]
+        library.npp = f"{digits}{NPP_LETTER[library.level]}{library.pk:07d}"
+    Library.objects.bulk_update(libraries, ["npp"])
 
 
 def _aid(library: Library, tier: str, *, year: int) -> None:
@@ -210,6 +281,9 @@ def create_demo_users() -> list[tuple[str, str]]:
         .order_by("village")
         .first()
     )
+    samarinda_tbm = (
+        Library.objects.filter(level=Library.Level.TBM, regency="64.72").order_by("pk").first()
+    )
     accounts = [
         ("admin", "Admin Perpusnas", User.Role.PERPUSNAS, None, [], True),
         ("konsultan.kaltim", "Rahmat Hidayat", User.Role.CONSULTANT, None, ["64"], False),
@@ -230,6 +304,7 @@ def create_demo_users() -> list[tuple[str, str]]:
             [],
             False,
         ),
+        ("pengelola.tbm", "Nurul Hidayah", User.Role.TBM_MANAGER, samarinda_tbm, [], False),
     ]
     logins = []
     for username, full_name, role, library, provinces, superuser in accounts:
@@ -327,10 +402,29 @@ def create_demo_reporting() -> int:
     # The idempotency keys are derived from library, month and slot: running the command
     # again adds nothing.
     Activity.objects.bulk_create(activities, ignore_conflicts=True)
+    _skills_taught([activity.idempotency_key for activity in activities])
     VisitorCount.objects.bulk_create(counts, ignore_conflicts=True)
     Publication.objects.bulk_create(publications, ignore_conflicts=True)
     _partnership()
     return Activity.objects.count() - before
+
+
+def _skills_taught(keys: list[uuid.UUID]) -> None:
+    catalogue = {}
+    for name, description in DEMO_SKILLS.items():
+        catalogue[name], _new = Skill.objects.get_or_create(
+            name=name, defaults={"description": description}
+        )
+    link = Activity.catalogue_skills.through
+    untagged = Activity.objects.filter(idempotency_key__in=keys, catalogue_skills__isnull=True)
+    link.objects.bulk_create(
+        [
+            link(activity_id=activity.pk, skill_id=catalogue[name].pk)
+            for activity in untagged.only("pk", "title")
+            for name in DEMO_ACTIVITY_SKILLS.get(activity.title, [])
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _partnership() -> None:

@@ -22,8 +22,10 @@ class User(AbstractUser):
         CONSULTANT = "consultant", _("Consultant")
         DISTRICT_LIBRARIAN = "district_librarian", _("Kabupaten/kota librarian")
         VILLAGE_LIBRARIAN = "village_librarian", _("Desa/kelurahan librarian")
+        TBM_MANAGER = "tbm_manager", _("Pengelola TBM")
 
-    LIBRARIAN_ROLES = (Role.DISTRICT_LIBRARIAN, Role.VILLAGE_LIBRARIAN)
+    # People who work at one library and report for it.
+    LIBRARIAN_ROLES = (Role.DISTRICT_LIBRARIAN, Role.VILLAGE_LIBRARIAN, Role.TBM_MANAGER)
 
     role = models.CharField(
         _("role"),
@@ -59,13 +61,22 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    role__in=["perpusnas", "consultant", "district_librarian", "village_librarian"]
+                    role__in=[
+                        "perpusnas",
+                        "consultant",
+                        "district_librarian",
+                        "village_librarian",
+                        "tbm_manager",
+                    ]
                 ),
                 name="user_role_known",
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["district_librarian", "village_librarian"], library__isnull=False)
+                    Q(
+                        role__in=["district_librarian", "village_librarian", "tbm_manager"],
+                        library__isnull=False,
+                    )
                     | Q(role__in=["perpusnas", "consultant"], library__isnull=True)
                 ),
                 name="user_library_matches_role",
@@ -94,6 +105,8 @@ class User(AbstractUser):
                 raise ValidationError(
                     {"library": _("A desa/kelurahan librarian works at a village library.")}
                 )
+            if self.role == self.Role.TBM_MANAGER and level != Library.Level.TBM:
+                raise ValidationError({"library": _("A Pengelola TBM works at a TBM.")})
 
     @property
     def is_perpusnas(self) -> bool:

@@ -1,9 +1,11 @@
 """The register of libraries taking part in TPBIS, their aid packages and managers."""
 
 import datetime
+import re
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,33 @@ from libraries.scope import ScopedQuerySet
 from .regions import Province, Regency, Village
 
 FIRST_COHORT_YEAR = 2018
+
+# The Nomor Pokok Perpustakaan (NPP), e.g. 6372052C0000001. Perpusnas builds it from region
+# codes, the library's type and status and a sequence, but the layout is not published: the
+# portal checks only that it looks like one (digits and capital letters, 10 to 20 of them)
+# and never reads meaning out of it.
+NPP_PATTERN = r"^[0-9A-Z]{10,20}$"
+validate_npp = RegexValidator(
+    NPP_PATTERN,
+    message=_(
+        "An NPP has 10 to 20 digits and letters, without spaces or dots, for example "
+        "6372052C0000001."
+    ),
+    code="npp",
+)
+
+
+class NPPFormField(forms.CharField):
+    """Accepts the NPP as people copy it: lower case or with spaces, dots and dashes."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return re.sub(r"[\s.\-]", "", value).upper()
+
+
+class NPPField(models.CharField):
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NPPFormField, **kwargs})
 
 
 class LibraryQuerySet(ScopedQuerySet):
@@ -32,6 +61,12 @@ class Library(models.Model):
         PROVINCE = "province", _("Provincial library")
         REGENCY = "regency", _("Kabupaten/kota library")
         VILLAGE = "village", _("Desa/kelurahan library")
+        # Taman Bacaan Masyarakat: a community-run reading space in a desa/kelurahan, not run
+        # by the village government. A village may have several besides its village library.
+        TBM = "tbm", _("Taman Bacaan Masyarakat (TBM)")
+
+    # Levels that sit in a desa/kelurahan.
+    VILLAGE_LEVELS = (Level.VILLAGE, Level.TBM)
 
     class SupportTier(models.TextChoices):
         FULL = "full", _("Full support")
@@ -67,7 +102,20 @@ class Library(models.Model):
         null=True,
         blank=True,
         verbose_name=_("desa/kelurahan"),
-        help_text=_("Only for a desa/kelurahan library."),
+        help_text=_("Only for a desa/kelurahan library or a TBM."),
+    )
+    npp = NPPField(
+        _("NPP"),
+        max_length=20,
+        blank=True,
+        default="",
+        # In the database too: hosts still on the previous release insert libraries without it.
+        db_default="",
+        validators=[validate_npp],
+        help_text=_(
+            "Nomor Pokok Perpustakaan, the library's national number from Perpusnas, for "
+            "example 6372052C0000001. Leave empty if the library has none yet."
+        ),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -118,12 +166,25 @@ class Library(models.Model):
                     Q(level="province", regency__isnull=True, village__isnull=True)
                     | Q(level="regency", regency__isnull=False, village__isnull=True)
                     | Q(level="village", regency__isnull=False, village__isnull=False)
+                    | Q(level="tbm", regency__isnull=False, village__isnull=False)
                 ),
                 name="library_region_matches_level",
                 violation_error_message=_(
                     "A provincial library has no kabupaten/kota or village; a kabupaten/kota "
-                    "library needs its kabupaten/kota; a village library needs its village."
+                    "library needs its kabupaten/kota; a village library or a TBM needs its "
+                    "village."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["npp"],
+                condition=~Q(npp=""),
+                name="library_npp_unique",
+                violation_error_message=_("Another library already has this NPP."),
+            ),
+            models.CheckConstraint(
+                condition=Q(npp="") | Q(npp__regex=NPP_PATTERN),
+                name="library_npp_format",
+                violation_error_message=validate_npp.message,
             ),
             models.CheckConstraint(
                 condition=Q(cohort_year__gte=FIRST_COHORT_YEAR),
@@ -155,10 +216,12 @@ class Library(models.Model):
         errors = {}
         if self.level == self.Level.VILLAGE and self.village_id is None:
             errors["village"] = _("Choose the desa/kelurahan of a village library.")
+        if self.level == self.Level.TBM and self.village_id is None:
+            errors["village"] = _("Choose the desa/kelurahan where the TBM is.")
         if self.level == self.Level.REGENCY and self.regency_id is None:
             errors["regency"] = _("Choose the kabupaten/kota of this library.")
-        if self.level != self.Level.VILLAGE and self.village_id is not None:
-            errors["village"] = _("Only a desa/kelurahan library has a village.")
+        if self.level not in self.VILLAGE_LEVELS and self.village_id is not None:
+            errors["village"] = _("Only a desa/kelurahan library or a TBM has a village.")
         if self.level == self.Level.PROVINCE and self.regency_id is not None:
             errors["regency"] = _("A provincial library has no kabupaten/kota.")
         if self.village_id and self.regency_id and self.village_id[:5] != self.regency_id:
@@ -173,7 +236,7 @@ class Library(models.Model):
     @property
     def region(self):
         """The region the library serves, at its own level."""
-        if self.level == self.Level.VILLAGE:
+        if self.level in self.VILLAGE_LEVELS:
             return self.village
         if self.level == self.Level.REGENCY:
             return self.regency

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -112,6 +113,63 @@ class Partner(models.Model):
         return self.name
 
 
+class SkillQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Skill(models.Model):
+    """A kind of skill taught (jenis keterampilan), from the catalogue Perpusnas staff keep.
+
+    Activities choose from it, so that the portal can count activities and participants by
+    skill; what the catalogue lacks is written in the activity's "other skills" text.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("Short and general, for example: Food processing, Online selling."),
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What belongs here, to help librarians choose."),
+    )
+    active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_(
+            "Librarians choose only from offered skills; an activity that already names a "
+            "skill no longer offered keeps it."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SkillQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills catalogue")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="skill_name_unique",
+                violation_error_message=_("The catalogue already has a skill of this name."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="skill_has_name",
+                violation_error_message=_("Give the skill a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ActivityQuerySet(ReportingQuerySet):
     def with_library(self):
         return self.select_related("library__province", "library__regency")
@@ -145,11 +203,19 @@ class Activity(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRAINING)
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
+    catalogue_skills = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("skills taught"),
+        help_text=_("Choose from the catalogue; write any other skill below."),
+    )
+    # The free text of the first reports; now what the catalogue lacks.
     skills = models.CharField(
-        _("skills taught"),
+        _("other skills taught"),
         max_length=300,
         blank=True,
-        help_text=_("For example: making banana chips, selling online, using e-mail."),
+        help_text=_("Skills the catalogue does not list, for example: making banana chips."),
     )
     participants_male = models.PositiveIntegerField(_("male participants"), default=0)
     participants_female = models.PositiveIntegerField(_("female participants"), default=0)

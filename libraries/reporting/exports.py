@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,8 +33,8 @@ def _library_columns(library) -> list:
     ]
 
 
-def activities_export(fmt: str, activities):
-    header = [
+def activity_header() -> list[str]:
+    return [
         _("Date"),
         _("Library"),
         _("Province"),
@@ -55,26 +53,30 @@ def activities_export(fmt: str, activities):
         _("Partners"),
     ]
 
-    def rows() -> Iterator[list]:
-        for activity in activities.iterator(chunk_size=CHUNK):
-            yield [
-                activity.date,
-                *_library_columns(activity.library),
-                activity.get_strategy_display(),
-                activity.get_kind_display(),
-                activity.title,
-                activity.skills,
-                activity.participants_male,
-                activity.participants_female,
-                activity.participants_total,
-                activity.age_children,
-                activity.age_youth,
-                activity.age_adults,
-                activity.age_elderly,
-                "; ".join(partner.name for partner in activity.partners.all()),
-            ]
 
-    return _respond(fmt, "kegiatan-tpbis", _("Activities"), header, rows())
+def activity_row(activity) -> list:
+    """One activity; its library with regions and its partners are fetched by the caller."""
+    return [
+        activity.date,
+        *_library_columns(activity.library),
+        activity.get_strategy_display(),
+        activity.get_kind_display(),
+        activity.title,
+        activity.skills,
+        activity.participants_male,
+        activity.participants_female,
+        activity.participants_total,
+        activity.age_children,
+        activity.age_youth,
+        activity.age_adults,
+        activity.age_elderly,
+        "; ".join(partner.name for partner in activity.partners.all()),
+    ]
+
+
+def activities_export(fmt: str, activities):
+    rows = (activity_row(activity) for activity in activities.iterator(chunk_size=CHUNK))
+    return _respond(fmt, "kegiatan-tpbis", _("Activities"), activity_header(), rows)
 
 
 DATASETS = {

@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from libraries.models import (
     Publication,
     Regulation,
     ReportCardSettings,
+    Skill,
     Target,
 )
 from libraries.reporting.indicators import Period
@@ -137,9 +139,10 @@ class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["library", *ACTIVITY_EDITABLE_FIELDS, "partners"]
+        fields = ["library", *ACTIVITY_EDITABLE_FIELDS, "catalogue_skills", "partners"]
         widgets = {
             "date": DatePickerInput,
+            "catalogue_skills": forms.CheckboxSelectMultiple,
             "partners": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -169,6 +172,11 @@ class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
                 self.fields["partners"].label_from_instance = lambda partner: (
                     f"{partner.name} ({partner.library.name})"
                 )
+        # Offered skills, and on an edit those the activity already names.
+        offered = Q(active=True)
+        if self.instance.pk:
+            offered |= Q(activities=self.instance)
+        self.fields["catalogue_skills"].queryset = Skill.objects.filter(offered).distinct()
         for name in ("participants_male", "participants_female", *Activity.AGE_FIELDS):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
         self.fields["title"].widget.attrs["placeholder"] = _(
@@ -500,6 +508,7 @@ class RankingForm(PeriodForm):
         choices=[
             (Library.Level.VILLAGE, _("Desa/kelurahan libraries")),
             (Library.Level.REGENCY, _("Kabupaten/kota libraries")),
+            (Library.Level.TBM, _("Community reading spaces (TBM)")),
             ("all", _("All libraries")),
         ],
     )

@@ -8,6 +8,7 @@ preview, so confirming twice records the month once.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
 
-from libraries.models import Activity, Library, Strategy, User
+from libraries.models import Activity, Library, Skill, Strategy, User
 from libraries.reporting.services import activity_record
 from libraries.uploads import read_spreadsheet
 
@@ -86,6 +87,7 @@ class ImportPreview:
                     "number": row.number,
                     "date": row.data["date"].isoformat(),
                     "partners": [partner.pk for partner in row.data["partners"]],
+                    "catalogue_skills": [skill.pk for skill in row.data["catalogue_skills"]],
                 }
                 for row in self.rows
             ],
@@ -212,6 +214,7 @@ def activity_import_preview(*, library: Library, month: datetime.date, upload) -
     strategies = _choice_lookup(Strategy.choices)
     kinds = _choice_lookup(Activity.Kind.choices)
     partners = {_normalise(p.name): p for p in library.partners.all()}
+    skills = {_normalise(skill.name): skill for skill in Skill.objects.active()}
     existing = set(
         library.activities.filter(date__year=month.year, date__month=month.month).values_list(
             "date", "title"
@@ -231,6 +234,7 @@ def activity_import_preview(*, library: Library, month: datetime.date, upload) -
         row = ImportRow(number=number, cells=cells)
         preview.rows.append(row)
         _check_row(row, raw, library, month, strategies, kinds, partners)
+        _split_skills(row, skills)
         if row.ok:
             key = (row.data["date"], row.data["title"])
             if key in existing:
@@ -299,6 +303,19 @@ def _check_row(row, raw, library, month, strategies, kinds, partners) -> None:
         )
 
 
+def _split_skills(row, catalogue: dict) -> None:
+    """Skills named as in the catalogue are chosen from it; the others stay as free text."""
+    chosen, other = [], []
+    for name in filter(None, (part.strip() for part in re.split(r"[;\n]", row.data["skills"]))):
+        skill = catalogue.get(_normalise(name))
+        if skill is None:
+            other.append(name)
+        elif skill not in chosen:
+            chosen.append(skill)
+    row.data["catalogue_skills"] = chosen
+    row.data["skills"] = "; ".join(other)
+
+
 def _field_label(name: str) -> str:
     return str(Activity._meta.get_field(name).verbose_name).capitalize()
 
@@ -310,12 +327,18 @@ def activity_import_commit(*, actor: User, token: str, saved: dict) -> int:
     namespace = uuid.UUID(token)
     created_count = 0
     for row in saved["rows"]:
-        fields = {k: v for k, v in row.items() if k not in ("number", "partners", "date")}
+        fields = {
+            k: v
+            for k, v in row.items()
+            if k not in ("number", "partners", "catalogue_skills", "date")
+        }
         _activity, created = activity_record(
             actor=actor,
             library=library,
             idempotency_key=uuid.uuid5(namespace, str(row["number"])),
             partners=library.partners.filter(pk__in=row["partners"]),
+            # A preview saved before the catalogue existed has no such key.
+            catalogue_skills=Skill.objects.filter(pk__in=row.get("catalogue_skills", [])),
             date=datetime.date.fromisoformat(row["date"]),
             **fields,
         )

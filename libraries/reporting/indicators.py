@@ -608,3 +608,36 @@ def indicator_breakdown(area: Area, period: Period) -> tuple[AreaIndicators, lis
     ]
     rows.sort(key=lambda row: (row.area.name, row.area.key))
     return total, rows
+
+
+def regency_breakdown(area: Area, period: Period) -> dict[str, AreaIndicators]:
+    """Every kab/kota of ``area`` (the nation or a province), keyed by code.
+
+    The same figures as the kab/kota rows of ``indicator_breakdown`` of a province, for the
+    whole country at once: a fixed number of queries (at most nine) however many kab/kota.
+    Provincial libraries, which sit in no kab/kota, are left out.
+    """
+    actuals = _actuals(area, period, "regency")
+    libraries = _library_buckets(area, "regency")
+    targets, rules = _Targets(period), thresholds()
+    grouped_actuals: defaultdict[str, dict[_Bucket, dict[str, int]]] = defaultdict(dict)
+    grouped_libraries: defaultdict[str, dict[_Bucket, int]] = defaultdict(dict)
+    for bucket, sums in actuals.items():
+        if bucket[0] is not None:
+            grouped_actuals[bucket[0]][bucket] = sums
+    for bucket, count in libraries.items():
+        if bucket[0] is not None:
+            grouped_libraries[bucket[0]][bucket] = count
+    keys = set(grouped_actuals) | set(grouped_libraries)
+    names = {r.code: Area.for_regency(r) for r in Regency.objects.filter(code__in=keys)}
+    return {
+        key: _combine(
+            names.get(key) or Area(Area.REGENCY, key, key),
+            period,
+            grouped_actuals[key],
+            grouped_libraries[key],
+            targets,
+            rules,
+        )
+        for key in sorted(keys)
+    }

@@ -34,6 +34,7 @@ from libraries.models import (
     Publication,
     Regulation,
     ReportCardSettings,
+    Skill,
     Target,
     Threshold,
     User,
@@ -198,12 +199,27 @@ def _check_partners(library: Library, partners: Iterable[Partner]) -> list[Partn
     return partners
 
 
+def _check_skills(skills: Iterable[Skill], *, kept: Iterable[Skill] = ()) -> list[Skill]:
+    """Skills offered in the catalogue, or already named by the activity (``kept``)."""
+    skills, kept_ids = list(skills), {skill.pk for skill in kept}
+    retired = [skill.name for skill in skills if not skill.active and skill.pk not in kept_ids]
+    if retired:
+        raise ValidationError(
+            {
+                "catalogue_skills": _("No longer offered in the catalogue: %(names)s.")
+                % {"names": ", ".join(retired)}
+            }
+        )
+    return skills
+
+
 def activity_record(
     *,
     actor: User,
     library: Library,
     idempotency_key: uuid.UUID,
     partners: Iterable[Partner] = (),
+    catalogue_skills: Iterable[Skill] = (),
     photos: Iterable[ProcessedImage] = (),
     attendance: ProcessedImage | PdfUpload | None = None,
     **fields,
@@ -218,6 +234,7 @@ def activity_record(
     if existing is not None:
         return existing, False
     partners = _check_partners(library, partners)
+    catalogue_skills = _check_skills(catalogue_skills)
     activity = Activity(
         library=library, idempotency_key=idempotency_key, recorded_by=actor, **fields
     )
@@ -226,6 +243,7 @@ def activity_record(
         with _files_removed_on_failure() as written, transaction.atomic():
             activity.save()
             activity.partners.set(partners)
+            activity.catalogue_skills.set(catalogue_skills)
             for photo in photos:
                 _evidence(activity, ActivityEvidence.Kind.PHOTO, photo, actor, written)
             if attendance is not None:
@@ -247,6 +265,7 @@ def activity_update(
     activity: Activity,
     version: int,
     partners: Iterable[Partner] | None = None,
+    catalogue_skills: Iterable[Skill] | None = None,
     **changes,
 ) -> Activity:
     """Apply ``changes`` unless somebody saved the activity since ``version`` was read."""
@@ -264,6 +283,9 @@ def activity_update(
     current.save(update_fields=[*changes, "version", "updated_at"])
     if partners is not None:
         current.partners.set(_check_partners(current.library, partners))
+    if catalogue_skills is not None:
+        kept = current.catalogue_skills.all()
+        current.catalogue_skills.set(_check_skills(catalogue_skills, kept=kept))
     _indicators_changed(current.library)
     return current
 

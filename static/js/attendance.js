@@ -78,17 +78,18 @@
     return node;
   }
 
+  // The button that marks stays the same size in the same place; on a marked person it
+  // reads "✓ Hadir" and a tap only says so. Undo is the separate form at the row's other end.
   function setRow(row, marked, detail) {
     row.dataset.marked = marked ? "1" : "0";
     row.classList.toggle("is-present", marked);
     row.classList.toggle("is-pending", Boolean(detail && detail.pending));
-    const form = row.querySelector(".roster-form");
-    form.querySelector("input[name=action]").value = marked ? "unmark" : "mark";
-    const button = form.querySelector(".roster-button");
+    const button = row.querySelector(".roster-form .roster-button");
     const name = button.querySelector(".visually-hidden");
-    button.textContent = marked ? data.labelUndo : data.labelMark;
+    button.textContent = marked ? `✓ ${data.labelMark}` : data.labelMark;
     if (name) button.appendChild(name);
-    button.className = `btn roster-button ${marked ? "btn-outline-danger btn-sm" : "btn-portal"}`;
+    button.className = `btn roster-button ${marked ? "btn-outline-success" : "btn-portal"}`;
+    row.querySelector(".roster-undo-form").hidden = !marked;
     const status = row.querySelector(".roster-status");
     status.replaceChildren();
     if (marked) {
@@ -243,6 +244,16 @@
   }
 
   const lastTap = new Map();
+  const notice = document.getElementById("roster-notice");
+
+  // A tap on someone already marked: say so in the row (and to screen readers), change nothing.
+  function sayAlreadyPresent(row) {
+    const status = row.querySelector(".roster-status");
+    const strong = status.querySelector(".text-success");
+    if (strong) strong.textContent = `✓ ${data.labelAlready}`;
+    row.classList.add("is-repeated");
+    if (notice) notice.textContent = `${row.dataset.name}: ${data.labelAlready}`;
+  }
 
   root.addEventListener("submit", (event) => {
     const form = event.target;
@@ -253,15 +264,21 @@
       }
       return;
     }
-    if (!form.classList.contains("roster-form")) return;
+    const undo = form.classList.contains("roster-undo-form");
+    if (!undo && !form.classList.contains("roster-form")) return;
     event.preventDefault();
     const row = form.closest(".roster-row");
     const id = row.dataset.participant;
+    if (!undo && row.dataset.marked === "1") {
+      sayAlreadyPresent(row);
+      return;
+    }
+    const action = undo ? "unmark" : "mark";
     const now = Date.now();
-    // A double tap is one mark, not a mark and its undo.
-    if (now - (lastTap.get(id) || 0) < DOUBLE_TAP_MS) return;
-    lastTap.set(id, now);
-    const action = form.querySelector("input[name=action]").value;
+    // A double tap is one mark or one undo.
+    if (now - (lastTap.get(`${action}:${id}`) || 0) < DOUBLE_TAP_MS) return;
+    lastTap.set(`${action}:${id}`, now);
+    row.classList.remove("is-repeated");
     queue.push({ id: newId(), participant: id, action, queued: !navigator.onLine });
     save(queueKey, queue);
     setRow(row, action === "mark", { pending: true });

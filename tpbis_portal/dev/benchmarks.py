@@ -35,9 +35,10 @@ from django.urls import reverse
 from events.models import Attendance, Event
 from impact.models import Story
 from libraries.data_version import province_data_changed
-from libraries.models import Activity, Library, Province, User
+from libraries.models import Activity, Library, Province, Regency, User
 from tpbis_portal.dev.national_data import generate_national_data
-from tpbis_portal.overview.addresses import library_url, province_url, story_url
+from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.overview.addresses import library_url, province_url, regency_url, story_url
 
 HOST = "127.0.0.1"  # The load never leaves the loopback interface.
 LOAD_THREADS = 4
@@ -63,6 +64,12 @@ def _run(bench, media: str) -> None:
     )
     for line in lines:
         bench.write(f"    {line}")
+    if connection.vendor == "postgresql":
+        # After a bulk load autovacuum gathers the planner's statistics within a minute or
+        # so; without them a page after a data change can take the wrong plan (the kab/kota
+        # stories: 830 ms instead of 20 ms). Measure the database as it runs.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     kepri = Province.objects.get(code="21")
     largest_code = (
         Library.objects.active()
@@ -100,6 +107,7 @@ def _run(bench, media: str) -> None:
     )
     for label, url in urls.items():
         bench.page(label, anonymous, url)
+    _regency_pages(bench, anonymous)
     bench.write(
         f"    data: {Activity.objects.count()} activities, {Story.objects.count()} stories "
         f"({Story.objects.public().count()} public), {Event.objects.count()} events, "
@@ -117,6 +125,15 @@ def _run(bench, media: str) -> None:
         repeat=10,
         queries=True,
     )
+    bench.page(
+        "staff activity list (national, page 1)", staff_client, reverse("reporting:activity-list")
+    )
+    bench.page(
+        "staff activity list (national, page 40)",
+        staff_client,
+        reverse("reporting:activity-list") + "?page=40",
+    )
+    bench.page("staff event list (national)", staff_client, reverse("events:list"))
     bench.page("national dashboard (Perpusnas)", staff_client, "/dasbor-nasional/")
     bench.page(
         f"national dashboard, {largest.name}", staff_client, f"/dasbor-nasional/{largest.code}/"
@@ -157,6 +174,63 @@ def _run(bench, media: str) -> None:
         )
         _weight(bench, server, province_url(kepri), kepri.name)
         _weight(bench, server, province_url(largest), largest.name)
+        _exports(bench, server, staff, province_url(largest))
+
+
+def _regency_pages(bench, anonymous: Client) -> None:
+    """The kab/kota with the most participating libraries, and the national open data.
+
+    Target (issue 13): a kab/kota page within 5x the trivial page, warm and after a change.
+    """
+    code = (
+        Library.objects.active()
+        .exclude(regency=None)
+        .values("regency")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "regency")
+        .values_list("regency", flat=True)
+        .first()
+    )
+    regency = Regency.objects.select_related("province").get(code=code)
+    url = regency_url(regency)
+    libraries = Library.objects.active().filter(regency=regency).count()
+    label = f"kab/kota page, {regency.name} ({libraries} libraries)"
+    warm = bench.page(label, anonymous, url, note="target <= x5")
+    bench.page(f"{label}, page 2", anonymous, url + "?page=2")
+
+    def after_a_change():
+        province_data_changed(regency.province_id)
+        return anonymous.get(url)
+
+    cold = bench.timed(
+        f"kab/kota page, {regency.name}, first view after a data change",
+        after_a_change,
+        repeat=10,
+        queries=True,
+        note="target <= x5",
+    )
+    bench.write(
+        f"    kab/kota page against the trivial page: x{warm.ratio:.2f} warm, "
+        f"x{cold.ratio:.2f} after a data change (target <= x5)"
+    )
+    bench.page("open data page", anonymous, reverse("public:open-data"))
+    for fmt in ("csv", "xlsx"):
+        bench.page(
+            f"national open data, {fmt.upper()}",
+            anonymous,
+            f"/provinsi/data-terbuka/tpbis-indonesia.{fmt}",
+        )
+
+    def national_file_after_a_change():
+        province_data_changed(regency.province_id)
+        return anonymous.get(reverse("public:open-data-csv"))
+
+    bench.timed(
+        "national open data CSV, first download after a data change",
+        national_file_after_a_change,
+        repeat=3,
+        queries=True,
+    )
 
 
 # --- A real server on the loopback interface --------------------------------------------------
@@ -195,7 +269,7 @@ class _Server:
         raise RuntimeError(f"No server benchmark for {connection.vendor}")
 
     def __enter__(self):
-        env = {
+        self.env = env = {
             **os.environ,
             "TPBIS_IGNORE_DOTENV": "1",
             "DEBUG": "0",
@@ -349,4 +423,101 @@ def _weight(bench, server: _Server, path: str, name: str) -> None:
     bench.write(
         f"  {'other hosts referenced by that page':<58}  "
         + (", ".join(foreign) if foreign else "none")
+    )
+
+
+# --- Export jobs, as the task worker runs them ---------------------------------------------------
+
+# The peak resident memory of the export itself: Linux keeps the parent's peak across fork and
+# exec (the benchmark holds the national data), so the peak is reset first (clear_refs 5) and
+# read from /proc afterwards (VmHWM, in KB).
+_EXPORT_SCRIPT = """
+import re, sys, time
+import django
+django.setup()
+from tpbis_portal.exports.services import export_job_produce
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")
+started = time.perf_counter()
+export_job_produce(job_id=int(sys.argv[1]))
+elapsed = time.perf_counter() - started
+with open("/proc/self/status") as status:
+    peak = re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1)
+print(elapsed, peak)
+"""
+
+
+def _export_worker(server: _Server, job: ExportJob) -> subprocess.Popen:
+    """One task worker process producing ``job``, as ``db_worker`` would (same code path)."""
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", _EXPORT_SCRIPT, str(job.pk)],
+        cwd=Path(settings.BASE_DIR),
+        env={**server.env, "DJANGO_SETTINGS_MODULE": "tpbis_portal.settings"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _export_job(staff, fmt: str = "csv", **filters) -> ExportJob:
+    return ExportJob.objects.create(
+        owner=staff,
+        kind="attendance",
+        format=fmt,
+        filters=filters,
+        fingerprint=secrets.token_hex(16),
+    )
+
+
+def _finish(process: subprocess.Popen, job: ExportJob) -> tuple[float, int, int]:
+    """(seconds, peak resident memory in KB, rows) of a finished export worker."""
+    output, _ = process.communicate(timeout=600)
+    job.refresh_from_db()
+    if process.returncode or job.status != ExportJob.Status.DONE:
+        raise RuntimeError(f"export {job.pk} ended {job.status}: {job.error or output}")
+    seconds, peak_kb = output.split()[-2:]
+    return float(seconds), int(peak_kb), job.rows_total or 0
+
+
+def _exports(bench, server: _Server, staff, province_path: str) -> None:
+    marks = Attendance.objects.active()
+    # The events of one type in one province holding about 1,000 marks: the small export that
+    # the national one's memory is compared with.
+    province, kind, _n = min(
+        marks.values("session__event__province", "session__event__kind")
+        .annotate(n=Count("pk"))
+        .values_list("session__event__province", "session__event__kind", "n"),
+        key=lambda found: abs(found[2] - 1000),
+    )
+    bench.write(f"\n  Export jobs in a worker process (the task's code path), {HOST} PostgreSQL")
+    figures = {}
+    for label, job in [
+        ("small", _export_job(staff, province=province, type=kind)),
+        ("national", _export_job(staff)),
+        ("national xlsx", _export_job(staff, "xlsx")),
+    ]:
+        figures[label] = _finish(_export_worker(server, job), job)
+        seconds, peak, rows = figures[label]
+        bench.write(
+            f"  {'export of ' + format(rows, ',') + ' attendance marks, ' + label:<58}"
+            f"  {seconds * 1000:9.1f} ms  peak {peak / 1024:6.1f} MB"
+        )
+    ratio = figures["national"][1] / figures["small"][1]
+    bench.write(
+        f"  {'peak memory, national CSV / small CSV':<58}  x{ratio:5.2f} (target <= 1.3); "
+        f"national CSV {figures['national'][0]:.1f} s (target <= 10 s)"
+    )
+    # The province page while two national exports run on the task worker.
+    _rps, idle, _errors = _load(server, province_path)
+    jobs = [_export_job(staff), _export_job(staff, "xlsx")]
+    workers = [_export_worker(server, job) for job in jobs]
+    time.sleep(1)  # both are reading and writing by now
+    _rps, busy, errors = _load(server, province_path)
+    running = sum(worker.poll() is None for worker in workers)
+    for worker, job in zip(workers, jobs, strict=True):
+        _finish(worker, job)
+    bench.write(
+        f"  {'province page median, idle / during two national exports':<58}  "
+        f"{idle:7.1f} ms / {busy:7.1f} ms  x{busy / idle:4.2f} (target <= 2; "
+        f"{running} exports still running at the end of the load)"
+        + (f", {errors} errors" if errors else "")
     )

@@ -21,10 +21,20 @@ from django.utils import timezone
 
 from events.selectors import public_event_summaries
 from impact.products.selectors import ProductFigures, product_figures, public_product_cards
-from impact.selectors import public_story_cards, public_story_counts
+from impact.selectors import (
+    public_story_cards,
+    public_story_counts,
+    public_story_counts_by_region,
+)
 from libraries.data_version import NATIONAL, data_version
-from libraries.models import Activity, Indicator, Library, Province
-from libraries.reporting.indicators import Area, Period, area_indicators, indicator_breakdown
+from libraries.models import Activity, Indicator, Library, Province, Regency
+from libraries.reporting.indicators import (
+    Area,
+    Period,
+    area_indicators,
+    indicator_breakdown,
+    regency_breakdown,
+)
 from libraries.reporting.trends import activity_trend
 from tpbis_portal.overview.suppression import MALE, Place, suppress_by_gender
 
@@ -55,6 +65,8 @@ class RegionCounts:
     provincial: int = 0
     regency: int = 0
     village: int = 0
+    #: Taman Bacaan Masyarakat: community reading spaces, counted apart from village libraries.
+    tbm: int = 0
     regencies_reached: int = 0
     cohorts: Counter = field(default_factory=Counter)
     tiers: Counter = field(default_factory=Counter)
@@ -62,7 +74,7 @@ class RegionCounts:
 
     @property
     def total(self) -> int:
-        return self.provincial + self.regency + self.village
+        return self.provincial + self.regency + self.village + self.tbm
 
     @property
     def villages_reached(self) -> int:
@@ -97,6 +109,8 @@ class RegionCounts:
             self.provincial += count
         elif level == Library.Level.REGENCY:
             self.regency += count
+        elif level == Library.Level.TBM:
+            self.tbm += count
         else:
             self.village += count
         self.cohorts[cohort_year] += count
@@ -116,6 +130,8 @@ class ProvinceSummary:
 class NationalSummary:
     provinces: dict[str, RegionCounts]
     computed_at: datetime.datetime
+    #: Every kab/kota with a participating library, by code (for the national open data).
+    regencies: dict[str, RegionCounts] = field(default_factory=dict)
 
     def totals(self, codes: Iterable[str] | None = None) -> RegionCounts:
         """The sum over ``codes`` (every province when None)."""
@@ -127,6 +143,7 @@ class NationalSummary:
             total.provincial += counts.provincial
             total.regency += counts.regency
             total.village += counts.village
+            total.tbm += counts.tbm
             total.regencies_reached += counts.regencies_reached
             total.cohorts.update(counts.cohorts)
             total.tiers.update(counts.tiers)
@@ -179,15 +196,22 @@ def _compute_province(province: Province) -> ProvinceSummary:
 
 def _compute_national() -> NationalSummary:
     provinces: dict[str, RegionCounts] = {}
+    regencies: dict[str, RegionCounts] = {}
     reached: dict[str, set] = {}
-    for province_code, regency_code, _name, level, cohort, tier, count in _rows(Library.objects):
+    for province_code, regency_code, name, level, cohort, tier, count in _rows(Library.objects):
         counts = provinces.setdefault(province_code, RegionCounts(code=province_code))
         counts.add(level, cohort, tier, count)
         if regency_code:
             reached.setdefault(province_code, set()).add(regency_code)
-    for code, regencies in reached.items():
-        provinces[code].regencies_reached = len(regencies)
-    return NationalSummary(provinces=provinces, computed_at=timezone.now())
+            regency = regencies.setdefault(regency_code, RegionCounts(code=regency_code, name=name))
+            regency.add(level, cohort, tier, count)
+    for code, codes in reached.items():
+        provinces[code].regencies_reached = len(codes)
+    return NationalSummary(
+        provinces=provinces,
+        computed_at=timezone.now(),
+        regencies={code: regencies[code] for code in sorted(regencies)},
+    )
 
 
 def province_summary(province: Province) -> ProvinceSummary:
@@ -260,9 +284,11 @@ def _gender_table(province: Province, period: Period) -> dict[tuple[str, str], d
     rows = (
         Activity.objects.filter(library__province=province.code)
         .between(period.start, period.end)
-        .order_by()
         .values("library", "library__regency", "library__status")
         .annotate(male=Sum("participants_male"), female=Sum("participants_female"))
+        # The same rows in the same order every time: the pages and the open data that read
+        # the table after the cache expires must hide the same cells.
+        .order_by("library")
     )
     root = ("province", province.code)
     places: list[Place] = []
@@ -331,6 +357,25 @@ def province_indicators(province: Province, period: Period | None = None) -> Sta
     )
 
 
+def regency_indicators(regency: Regency, period: Period | None = None) -> Stamped:
+    """``Stamped(AreaIndicators)`` of a kab/kota, cached with its province's data."""
+    period = period or year_to_date(regency.province.time_zone)
+    return cached_aggregate(
+        _period_key(f"indicators-regency-{regency.code}", period),
+        regency.province_id,
+        _stamped(lambda: area_indicators(Area.for_regency(regency), period)),
+    )
+
+
+def regencies_of(area: Area, province_code: str, period: Period) -> Stamped:
+    """``Stamped({code: AreaIndicators})``: every kab/kota of the area (``regency_breakdown``)."""
+    return cached_aggregate(
+        _period_key(f"regencies-{area.level}-{area.key}", period),
+        province_code,
+        _stamped(lambda: regency_breakdown(area, period)),
+    )
+
+
 def library_indicators(library: Library, period: Period | None = None) -> Stamped:
     period = period or year_to_date(library.province.time_zone)
     return cached_aggregate(
@@ -365,17 +410,32 @@ class StoryCards:
     total: int
 
 
-def province_stories(province: Province, *, library: Library | None = None) -> StoryCards:
-    """The newest public stories of a province or library, cached with the province's data."""
+def province_stories(
+    province: Province, *, library: Library | None = None, regency: Regency | None = None
+) -> StoryCards:
+    """The newest public stories of a province, kab/kota or library, cached with the
+    province's data."""
 
     def compute():
         stories, total = public_story_cards(
-            province_code=province.code, library_id=library.pk if library else None
+            province_code=province.code,
+            library_id=library.pk if library else None,
+            regency_code=regency.code if regency else None,
         )
         return StoryCards(stories, total)
 
-    name = f"stories-library-{library.pk}" if library else "stories"
+    if library:
+        name = f"stories-library-{library.pk}"
+    elif regency:
+        name = f"stories-regency-{regency.code}"
+    else:
+        name = "stories"
     return cached_aggregate(name, province.code, compute)
+
+
+def national_story_counts() -> tuple[dict[str, int], dict[str, int]]:
+    """Public stories per province and per kab/kota of the whole country."""
+    return cached_aggregate("story-counts", NATIONAL, public_story_counts_by_region)
 
 
 @dataclass
@@ -429,11 +489,15 @@ class EventList:
     total: int
 
 
-def province_events(province: Province) -> Stamped:
-    """The latest Bimtek, PLM and SHM held in a province, attendance as counts only."""
+def province_events(province: Province, regency: Regency | None = None) -> Stamped:
+    """The latest Bimtek, PLM and SHM held in a province (or one of its kab/kota),
+    attendance as counts only."""
 
     def compute():
-        events, total = public_event_summaries(province_code=province.code)
+        events, total = public_event_summaries(
+            province_code=province.code, regency_code=regency.code if regency else None
+        )
         return EventList(events, total)
 
-    return cached_aggregate("events", province.code, _stamped(compute))
+    name = f"events-regency-{regency.code}" if regency else "events"
+    return cached_aggregate(name, province.code, _stamped(compute))

@@ -11,3 +11,8 @@ class OverviewConfig(AppConfig):
     name = "tpbis_portal.overview"
     label = "overview"
     verbose_name = _("Overview")
+
+    def ready(self):
+        from tpbis_portal.overview import tasks
+
+        tasks.register()

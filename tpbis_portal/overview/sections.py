@@ -20,7 +20,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from libraries.models import Indicator, Library, Province
+from impact.models import Testimony
+from libraries.models import Indicator, Library, Province, Regency
+from libraries.reporting.indicators import Area
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
     NO_PARTICIPANTS,
@@ -35,6 +37,8 @@ from tpbis_portal.overview.aggregates import (
     province_products,
     province_stories,
     province_summary,
+    regency_indicators,
+    trend_of,
 )
 from tpbis_portal.overview.charts import bar_chart, stacked_columns, target_gauge
 
@@ -294,6 +298,12 @@ def province_events_section(page: ProvincePage) -> Section | None:
     )
 
 
+def province_trend(page: ProvincePage) -> Section | None:
+    return trend_section(
+        trend_of(Area.for_province(page.province), page.province.code), page.province.name
+    )
+
+
 def province_regencies(page: ProvincePage) -> Section | None:
     if not page.summary.regencies:
         return None
@@ -301,7 +311,7 @@ def province_regencies(page: ProvincePage) -> Section | None:
         slug="kabupaten-kota",
         title=_("Libraries by kabupaten/kota"),
         template="sections/regencies.html",
-        context={"regencies": page.summary.regencies},
+        context={"regencies": page.summary.regencies, "province": page.province},
         as_of=page.summary.computed_at,
     )
 
@@ -334,12 +344,130 @@ def province_directory(page: ProvincePage) -> Section:
 
 PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_key_indicators,
+    province_trend,
     province_events_section,
     province_stories_section,
     province_products_section,
     province_cohorts,
     province_regencies,
     province_directory,
+]
+
+
+# --- The public kab/kota page ------------------------------------------------------------------
+
+
+@dataclass
+class RegencyPage:
+    request: HttpRequest
+    province: Province
+    regency: Regency
+
+    @cached_property
+    def summary(self) -> ProvinceSummary:
+        return province_summary(self.province)
+
+    @cached_property
+    def counts(self) -> RegionCounts:
+        return next(
+            (r for r in self.summary.regencies if r.code == self.regency.code),
+            RegionCounts(code=self.regency.code, name=self.regency.name),
+        )
+
+
+def regency_key_indicators(page: RegencyPage) -> Section | None:
+    figures = regency_indicators(page.regency)
+    if not figures.value.libraries and not any(value.actual for value in figures.value):
+        return None
+    return indicators_section(
+        figures,
+        chart_prefix="gauge",
+        gender=province_gender(page.province),
+        key=("regency", page.regency.code),
+    )
+
+
+def regency_trend(page: RegencyPage) -> Section | None:
+    return trend_section(
+        trend_of(Area.for_regency(page.regency), page.province.code), page.regency.name
+    )
+
+
+def regency_events(page: RegencyPage) -> Section | None:
+    figures = province_events(page.province, page.regency)
+    if not figures.value.total:
+        return None
+    return Section(
+        slug="acara",
+        title=_("Bimtek, PLM and SHM"),
+        template="sections/events.html",
+        context={
+            "events": figures.value.events,
+            "total": figures.value.total,
+            "province": page.province,
+            "regency": page.regency,
+        },
+        as_of=figures.computed_at,
+    )
+
+
+def regency_stories(page: RegencyPage) -> Section | None:
+    cards = province_stories(page.province, regency=page.regency)
+    if not cards.total:
+        return None
+    return Section(
+        slug="cerita",
+        title=_("Stories of change"),
+        template="sections/stories.html",
+        context={
+            "stories": cards.stories,
+            "total": cards.total,
+            "province": page.province,
+            "regency": page.regency,
+        },
+    )
+
+
+def regency_cohorts(page: RegencyPage) -> Section | None:
+    chart = cohort_chart(page.counts, chart_id="chart-cohorts", area=page.regency.name)
+    if chart is None:
+        return None
+    return Section(
+        slug="angkatan",
+        title=_("Libraries by cohort"),
+        template="sections/cohorts.html",
+        context={
+            "chart": chart,
+            "rows": page.counts.cohort_rows(),
+            "tiers": page.counts.tier_rows(),
+        },
+        as_of=page.summary.computed_at,
+    )
+
+
+def regency_libraries(page: RegencyPage) -> Section:
+    libraries = (
+        Library.objects.active()
+        .filter(regency=page.regency)
+        .select_related("village__district")
+        .order_by("level", "name", "pk")
+    )
+    result = Paginator(libraries, DIRECTORY_PAGE_SIZE).get_page(page.request.GET.get("page"))
+    return Section(
+        slug="perpustakaan",
+        title=_("Participating libraries"),
+        template="sections/regency_libraries.html",
+        context={"page": result, "query": "", "province": page.province},
+    )
+
+
+REGENCY_SECTIONS: list[Callable[[RegencyPage], Section | None]] = [
+    regency_key_indicators,
+    regency_trend,
+    regency_events,
+    regency_stories,
+    regency_cohorts,
+    regency_libraries,
 ]
 
 
@@ -394,8 +522,32 @@ def library_stories(page: LibraryPage) -> Section | None:
     )
 
 
+#: Testimonies shown on a library's public page, newest first.
+PUBLIC_TESTIMONIES = 6
+
+
+def library_testimonies(page: LibraryPage) -> Section | None:
+    """Published testimonies whose use consent stands; a speaker is named only with the
+    consent to be named (one query)."""
+    testimonies = list(
+        Testimony.objects.public()
+        .named_in_public()
+        .filter(library=page.library)
+        .order_by("-given_on", "-pk")[:PUBLIC_TESTIMONIES]
+    )
+    if not testimonies:
+        return None
+    return Section(
+        slug="testimoni",
+        title=_("Testimonies"),
+        template="sections/testimonies.html",
+        context={"testimonies": testimonies},
+    )
+
+
 LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
     library_key_indicators,
     library_stories,
+    library_testimonies,
     library_aid,
 ]

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from impact.models import Product, Story
-from libraries.models import Library, Province
+from libraries.models import Library, Province, Regency
 from tpbis_portal.overview.addresses import (
     library_url,
     province_products_url,
     province_url,
+    regency_url,
     story_url,
 )
 from tpbis_portal.overview.cache import cached_public_page
@@ -22,7 +23,7 @@ class PublicPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "public:provinces", "public:stories"]
+        return ["home", "public:provinces", "public:stories", "public:open-data"]
 
     def location(self, item):
         return reverse(item)
@@ -36,6 +37,22 @@ class ProvinceSitemap(Sitemap):
 
     def location(self, item):
         return province_url(item)
+
+
+class RegencySitemap(Sitemap):
+    """The kab/kota with a participating library (the others' pages say there is none)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return (
+            Regency.objects.filter(code__in=Library.objects.active().values("regency"))
+            .select_related("province")
+            .order_by("code")
+        )
+
+    def location(self, item):
+        return regency_url(item, item.province)
 
 
 class LibrarySitemap(Sitemap):
@@ -89,6 +106,7 @@ class ProductPagesSitemap(Sitemap):
 SITEMAPS = {
     "pages": PublicPagesSitemap,
     "provinces": ProvinceSitemap,
+    "regencies": RegencySitemap,
     "libraries": LibrarySitemap,
     "stories": StorySitemap,
     "products": ProductPagesSitemap,

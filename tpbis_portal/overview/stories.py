@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from impact import cards, selectors
@@ -41,7 +42,9 @@ def story_index(request):
         .filter(story_count__gt=0)
         .order_by("name")
     )
-    return render_public(request, "public/story_index.html", {"provinces": provinces})
+    return render_public(
+        request, "public/story_index.html", {"provinces": provinces, "as_of": timezone.now()}
+    )
 
 
 @require_GET
@@ -61,7 +64,7 @@ def province_stories(request, code: str, slug: str = ""):
     return render_public(
         request,
         "public/province_stories.html",
-        {"province": province, "page": page, "query": ""},
+        {"province": province, "page": page, "query": "", "as_of": timezone.now()},
     )
 
 
@@ -91,6 +94,8 @@ def story_detail(request, code: str, pk: int, slug: str = ""):
             "show_video": selectors.story_shows_video(story),
             "selections": story.selections.all(),
             "tz": story.library.province.time_zone,
+            # The cached copy shows the story as it stood when it was rendered.
+            "as_of": timezone.now(),
         },
     )
 

@@ -12,8 +12,36 @@ PROVINCE = r"^(?P<code>\d{2})(?:-(?P<slug>[-a-z0-9]*))?/"
 urlpatterns = [
     path("", public.province_index, name="provinces"),
     path("cerita/", stories.story_index, name="stories"),
+    path("data-terbuka/", opendata.open_data, name="open-data"),
+    path("data-terbuka/kamus-data.csv", opendata.data_dictionary, name="open-data-dictionary"),
+    path(
+        "data-terbuka/tpbis-indonesia.csv",
+        opendata.national_data,
+        {"fmt": "csv"},
+        name="open-data-csv",
+    ),
+    path(
+        "data-terbuka/tpbis-indonesia.xlsx",
+        opendata.national_data,
+        {"fmt": "xlsx"},
+        name="open-data-xlsx",
+    ),
     re_path(PROVINCE + r"$", public.province_detail, name="province"),
-    re_path(PROVINCE + r"data\.csv$", opendata.province_csv, name="province-csv"),
+    re_path(PROVINCE + r"data\.csv$", opendata.province_data, {"fmt": "csv"}, name="province-csv"),
+    re_path(
+        PROVINCE + r"data\.xlsx$", opendata.province_data, {"fmt": "xlsx"}, name="province-xlsx"
+    ),
+    # A kab/kota: its Kemendagri code (NN.NN, the province's code first) and its name.
+    re_path(
+        PROVINCE + r"kab/(?P<regency_code>\d{2}\.\d{2})(?:-(?P<regency_slug>[-a-z0-9]*))?/$",
+        public.regency_detail,
+        name="regency",
+    ),
+    re_path(
+        PROVINCE + r"perpustakaan\.csv$",
+        opendata.province_libraries_csv,
+        name="province-libraries-csv",
+    ),
     re_path(
         PROVINCE + r"perpustakaan/(?P<pk>\d+)(?:-(?P<library_slug>[-a-z0-9]*))?/$",
         public.library_detail,

@@ -7,8 +7,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from libraries.models import Activity, ActivityEvidence, Library, Strategy
+from libraries.paging import forward_page
 from libraries.reporting import exports as reporting_exports
 from libraries.reporting import services
 from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm, PeriodForm
@@ -67,12 +68,20 @@ def filtered_activities(request):
 @require_GET
 def activity_list(request):
     form, activities = filtered_activities(request)
+    # Counted for the page's rows only (a subquery each), never grouped over the whole list.
+    evidence = (
+        ActivityEvidence.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     activities = (
         activities.with_library()
-        .annotate(evidence_count=Count("evidence"))
+        .annotate(evidence_count=Coalesce(Subquery(evidence), 0))
         .order_by("-date", "-pk")
     )
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(activities, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "reporting/activity_list.html",
@@ -100,6 +109,7 @@ def activity_create(request):
                 library=data["library"],
                 idempotency_key=data["idempotency_key"],
                 partners=data["partners"],
+                catalogue_skills=data["catalogue_skills"],
                 photos=data["photos"],
                 attendance=data["attendance"],
                 **form.fields_for_service(),
@@ -122,7 +132,9 @@ def activity_create(request):
 def activity_detail(request, pk: int):
     activity = get_in_scope_or_404(
         request.user,
-        Activity.objects.with_library().prefetch_related("partners", "evidence"),
+        Activity.objects.with_library().prefetch_related(
+            "partners", "evidence", "catalogue_skills"
+        ),
         pk=pk,
     )
     evidence_form = EvidenceForm() if may_report(request.user) else None
@@ -149,6 +161,7 @@ def activity_edit(request, pk: int):
                 activity=activity,
                 version=form.cleaned_data["version"] or 0,
                 partners=form.cleaned_data["partners"],
+                catalogue_skills=form.cleaned_data["catalogue_skills"],
                 **form.fields_for_service(),
             )
         except ValidationError as exc:

@@ -17,6 +17,7 @@ from libraries.reporting import services
 from libraries.reporting.forms import PeriodForm, TargetForm, ThresholdForm
 from libraries.reporting.indicators import Area, Status, indicator_breakdown
 from libraries.reporting.services import may_set_targets, target_save, threshold_save
+from libraries.reporting.skills import skill_counts
 from libraries.reporting.views.common import add_form_errors, require_perpusnas
 from libraries.scope import Scope, get_in_scope_or_404
 
@@ -99,6 +100,7 @@ def indicators(request, level: str | None = None, key: str | None = None, fmt: s
             "period": period,
             "total": total,
             "rows": rows,
+            "skills": skill_counts(area, period),
             "headline": [Indicator.ACTIVITIES, Indicator.PARTICIPANTS, Indicator.ADVOCACY],
             "statuses": Status.LABELS,
             "query": request.GET.urlencode(),

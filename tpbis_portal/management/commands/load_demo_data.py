@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils.translation import gettext as _
 
 from events.dev.demo import create_demo_events
-from impact.dev.demo import create_demo_stories
+from impact.dev.demo import create_demo_stories, create_demo_testimonies
 from impact.dev.demo_products import create_demo_products
 from libraries.dev.demo import (
     DEMO_PASSWORD,
@@ -39,11 +39,13 @@ class Command(BaseCommand):
             logins = create_demo_users()
             stories = create_demo_stories()
             activities = create_demo_reporting()
+            testimonies = create_demo_testimonies()
             events = create_demo_events()
             products = create_demo_products()
         self.stdout.write(_("Demo libraries: %(count)d new.") % {"count": created})
         self.stdout.write(_("Demo impact stories: %(count)d new.") % {"count": stories})
         self.stdout.write(_("Demo activities: %(count)d new.") % {"count": activities})
+        self.stdout.write(_("Demo testimonies: %(count)d new.") % {"count": testimonies})
         self.stdout.write(_("Demo events: %(count)d new.") % {"count": events})
         self.stdout.write(_("Demo community products: %(count)d new.") % {"count": products})
         self.stdout.write(

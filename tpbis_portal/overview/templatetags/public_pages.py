@@ -26,5 +26,20 @@ def story_url(story, province=None):
 
 
 @register.simple_tag
+def regency_url(regency, province=None):
+    return addresses.regency_url(regency, province)
+
+
+@register.simple_tag
+def regency_url_of(province, code, name):
+    return addresses.regency_url_of(province, code, name)
+
+
+@register.simple_tag
+def province_data_url(province, fmt="csv"):
+    return addresses.province_data_url(province, fmt)
+
+
+@register.simple_tag
 def province_products_url(province):
     return addresses.province_products_url(province)

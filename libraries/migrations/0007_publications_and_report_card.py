@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('libraries', '0004_threshold_labels_without_percent_sign'),
+        ('libraries', '0006_skills_catalogue'),
     ]
 
     operations = [

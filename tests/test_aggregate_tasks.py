@@ -1,0 +1,51 @@
+"""With a task worker, a committed change rebuilds the dashboards' figures in the background:
+the next reader gets them from the cache instead of scanning the tables on their request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from libraries import data_version
+from libraries.data_version import NATIONAL, province_data_changed
+from tests import factories
+from tpbis_portal.overview import tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_a_committed_change_rebuilds_the_national_dashboard_figures(
+    client_for, perpusnas, village_library, monkeypatch, django_capture_on_commit_callbacks
+):
+    factories.ActivityFactory(library=village_library)
+    client, url = client_for(perpusnas), reverse("dashboard:national")
+    client.get(url)
+    warm = _queries(client, url)
+
+    # Without a worker, the first reader after a change computes the figures.
+    monkeypatch.setattr(data_version, "_after_change", [])
+    with django_capture_on_commit_callbacks(execute=True):
+        province_data_changed("64")
+    cold = _queries(client, url)
+
+    # With one, the rebuild task has done it by the time the reader comes.
+    monkeypatch.setattr(data_version, "_after_change", [tasks.queue_rebuild])
+    with django_capture_on_commit_callbacks(execute=True):
+        province_data_changed("64")
+    rebuilt = _queries(client, url)
+
+    assert rebuilt == warm < cold
+
+
+def test_a_rebuild_overtaken_by_a_newer_change_does_nothing(regions):
+    old = data_version.data_version(NATIONAL)
+    province_data_changed("64")
+    assert tasks.rebuild_aggregates.call(province_codes=["64"], national_version=old) == 0
+    current = data_version.data_version(NATIONAL)
+    assert tasks.rebuild_aggregates.call(province_codes=["64"], national_version=current) == 8

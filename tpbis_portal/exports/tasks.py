@@ -1,0 +1,15 @@
+"""The export tasks, run by the task worker (``manage.py db_worker``) in production."""
+
+from django_tasks import task
+
+from tpbis_portal.exports import services
+
+
+@task()
+def produce_export(*, job_id: int) -> None:
+    services.export_job_produce(job_id=job_id)
+
+
+@task()
+def delete_expired_exports() -> int:
+    return services.export_jobs_delete_expired()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tpbis_portal.exports import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("", views.export_list, name="list"),
+    path("<int:pk>/", views.export_detail, name="detail"),
+    path("<int:pk>/unduh/", views.export_download, name="download"),
+]
