@@ -21,6 +21,7 @@ from events.models.people import normalise_institution, normalise_name
 from events.services import participant_merge
 from libraries.admin import ScopedAdminMixin, ScopedInlineMixin
 from libraries.scope import Scope
+from libraries.versioning import VersionedAdminMixin
 
 
 class SessionInline(ScopedInlineMixin, admin.TabularInline):
@@ -44,7 +45,7 @@ class FacilitatorInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "province", "regency", "starts_at", "status"]
     list_filter = ["kind", "status", "province"]
     list_select_related = ["province", "regency"]
@@ -55,10 +56,7 @@ class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [SessionInline, InvitationInline, FacilitatorInline]
 
     def save_model(self, request, obj, form, change):
-        # Keeps the optimistic-lock counter of the portal's edit form in step.
-        if change:
-            obj.version += 1
-        else:
+        if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -162,18 +160,13 @@ class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProblemAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "event", "stakeholder", "status", "discussed_at"]
     list_filter = ["status"]
     list_select_related = ["event", "discussed_at"]
     search_fields = ["description", "stakeholder"]
     autocomplete_fields = ["event", "discussed_at", "regency", "library"]
     readonly_fields = ["version"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Award)

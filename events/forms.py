@@ -74,11 +74,11 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = Scope.for_user(user)
-        provinces = Province.objects.all()
-        regencies = Regency.objects.select_related("province")
-        if not scope.national:
-            provinces = provinces.filter(code__in=scope.province_codes)
-            regencies = regencies.filter(province__in=scope.province_codes)
+        # Events are created where the user manages: whole provinces.
+        provinces = scope.provinces() if scope.can_manage else Province.objects.none()
+        regencies = scope.regencies().select_related("province")
+        if not scope.can_manage:
+            regencies = regencies.none()
         editing = self.instance.pk is not None
         if editing:
             # The province decides scope and local time: it is fixed once the event exists.
@@ -368,16 +368,3 @@ class AwardForm(forms.ModelForm):
         province = None if event.kind == Event.Kind.PLM_NATIONAL else event.province_id
         self.fields["library"].queryset = libraries_for(user, province)
         self.helper = _helper(_("Record the award"))
-
-
-class EventFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *Event.Kind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *Event.Status.choices],
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2018, max_value=2100)

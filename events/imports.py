@@ -1,13 +1,12 @@
-"""Participant lists from XLSX or CSV: a dry run that explains every row, then the import.
+"""Participant lists from XLSX or CSV, through the one import engine (``libraries.imports``).
 
-The dry run saves nothing. It returns plain rows (kept in the user's session until confirmed)
-with a status for each: new person, already known person, or an error with the reason.
+The dry run saves nothing. It returns plain rows with a status for each: new person, already
+known person, or an error with the reason; the good ones wait in the session for the
+confirmation, the refused ones can be downloaded with their reasons.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -19,11 +18,21 @@ from simple_history.utils import bulk_create_with_history
 
 from events.models import Attendance, Event, Participant, Registration, normalise_name
 from events.models.people import normalise_institution
-from events.services import attendance_mark_many, require_manager
+from events.services import attendance_mark_many, check_manages
+from libraries.imports import Refused, UnreadableFile, read_table, row_cells
 from libraries.models import Library
-from libraries.uploads import read_spreadsheet
+
+__all__ = [
+    "UnreadableFile",
+    "from_session",
+    "participants_import",
+    "preview",
+    "refused",
+    "to_session",
+]
 
 MAX_ROWS = 2000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # Namespace of the mark ids of imported attendance: the same row imported twice is one mark.
 IMPORT_NAMESPACE = uuid.UUID("8f6f1c52-3c1e-4f0b-9a57-5d1f0c6c2b11")
 
@@ -53,13 +62,10 @@ GENDERS = {
 }
 
 
-class UnreadableFile(ValidationError):
-    """The file as a whole cannot be read."""
-
-
 @dataclass
 class Row:
     number: int
+    cells: list[str] = field(default_factory=list)
     name: str = ""
     gender: str = ""
     library_id: int | None = None
@@ -73,46 +79,6 @@ class Row:
     status: str = "new"  # new | known | error
     reason: str = ""
     participant_id: int | None = None
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def read_table(upload) -> list[list[str]]:
-    """The rows of an XLSX or CSV upload as text, judged by content, not by file name.
-
-    Empty rows are left out; reading stops once the list is longer than ``MAX_ROWS``.
-    """
-    head = upload.read(4)
-    upload.seek(0)
-    if head == b"PK\x03\x04":
-        values = read_spreadsheet(upload, max_rows=MAX_ROWS)
-        return [row for row in ([_text(value) for value in row] for row in values) if any(row)]
-    raw = upload.read()
-    if b"\x00" in raw[:4096]:
-        raise UnreadableFile(_("The file is neither XLSX nor CSV text."))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows = []
-    try:
-        for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-            row = [_text(cell) for cell in cells]
-            if any(row):
-                rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break
-    except csv.Error as exc:
-        raise UnreadableFile(_("The file is neither XLSX nor CSV text.")) from exc
-    return rows
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -133,12 +99,10 @@ def _roles() -> dict[str, str]:
     return lookup
 
 
-def preview(*, upload, event: Event, libraries) -> list[Row]:
-    """Read and check every row; nothing is saved."""
-    table = read_table(upload)
-    if not table:
-        raise UnreadableFile(_("The file is empty."))
-    columns = _columns(table[0])
+def preview(*, upload, event: Event, libraries) -> tuple[list[str], list[Row]]:
+    """Read and check every row; nothing is saved. Returns the header and the rows."""
+    table = read_table(upload, max_rows=MAX_ROWS, max_bytes=MAX_IMPORT_BYTES)
+    columns = _columns(table.header)
     missing = [name for name in ("name", "gender") if name not in columns]
     if missing or not ({"library", "institution"} & set(columns)):
         raise UnreadableFile(
@@ -147,22 +111,18 @@ def preview(*, upload, event: Event, libraries) -> list[Row]:
                 "Instansi."
             )
         )
-    if len(table) - 1 > MAX_ROWS:
-        raise UnreadableFile(
-            _("The list has more than %(max)d rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
     by_name = {library.name.strip().lower(): library for library in libraries}
     roles = _roles()
     day_count = event.sessions.count()
     rows: list[Row] = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, raw in table.rows:
+        values = row_cells(table.header, raw)
 
         def cell(name, values=values):
             index = columns.get(name)
-            return values[index] if index is not None and index < len(values) else ""
+            return values[index] if index is not None else ""
 
-        row = Row(number=number)
+        row = Row(number=number, cells=values)
         row.name = cell("name")
         row.position, row.phone, row.email = cell("position"), cell("phone"), cell("email")
         row.institution = cell("institution")
@@ -212,7 +172,15 @@ def preview(*, upload, event: Event, libraries) -> list[Row]:
             row.status, row.reason = "error", "; ".join(problems)
         rows.append(row)
     _classify(rows)
-    return rows
+    return table.header, rows
+
+
+def refused(rows: list[Row]) -> list[Refused]:
+    return [
+        Refused(number=row.number, cells=row.cells, reasons=[row.reason])
+        for row in rows
+        if row.status == "error"
+    ]
 
 
 def _key(row: Row) -> tuple:
@@ -241,7 +209,8 @@ def _classify(rows: list[Row]) -> None:
 
 
 def to_session(rows: list[Row]) -> list[dict]:
-    return [asdict(row) for row in rows]
+    """The good rows, in a form a session holds."""
+    return [asdict(row) for row in rows if row.status != "error"]
 
 
 def from_session(data: list[dict]) -> list[Row]:
@@ -255,9 +224,9 @@ def participants_import(*, actor, event: Event, rows: list[Row], token: str) -> 
     Works in a few bulk queries whatever the length of the list. The mark ids derive from
     the import token and the row, so confirming twice adds nothing.
     """
-    require_manager(actor, event)
+    check_manages(actor, event)
     valid = [row for row in rows if row.status != "error"]
-    counts = {"new": 0, "known": 0, "marks": 0, "skipped": len(rows) - len(valid)}
+    counts = {"new": 0, "known": 0, "marks": 0}
     sessions = list(event.sessions.order_by("date", "pk"))
     libraries = Library.objects.in_bulk({row.library_id for row in valid if row.library_id})
     existing = {}

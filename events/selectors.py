@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -13,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Attendance, Event, EventSession, Registration
-from events.services import may_manage
 from libraries.models import Library
+from libraries.scope import Scope
 
 
 def event_for(user, pk: int, *, manage: bool = False) -> Event:
     """An event the user may see (404 otherwise); with ``manage``, may change (403)."""
     event = get_object_or_404(Event.objects.visible_to(user).with_regions(), pk=pk)
-    if manage and not may_manage(user, event):
-        raise PermissionDenied
+    if manage:
+        Scope.for_user(user).require(Scope.for_user(user).manages_province(event.province_id))
     return event
 
 
@@ -32,15 +31,16 @@ def session_for(user, pk: int, *, manage: bool = False) -> EventSession:
         ),
         pk=pk,
     )
-    if manage and not may_manage(user, session.event):
-        raise PermissionDenied
+    if manage:
+        scope = Scope.for_user(user)
+        scope.require(scope.manages_province(session.event.province_id))
     return session
 
 
 def participant_library_filter(user, event: Event):
     """People of an event the user may see: all of them for its managers, otherwise only
     the people of the user's own libraries (a librarian reading their participation)."""
-    if may_manage(user, event):
+    if Scope.for_user(user).manages_province(event.province_id):
         return {}
     return {"participant__library__in": Library.objects.visible_to(user).values("pk")}
 

@@ -7,7 +7,7 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,25 +29,25 @@ from events.models.people import normalise_institution
 from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, Regency, User
 from libraries.scope import Scope
-from libraries.services import EditConflict
+from libraries.versioning import EditConflict as EditConflict
+from libraries.versioning import edit_versioned
 
 
-def may_manage(user, event: Event) -> bool:
-    scope = Scope.for_user(user)
-    return scope.can_manage and scope.covers_province(event.province_id)
-
-
-def require_manager(actor, event: Event) -> None:
-    if not may_manage(actor, event):
-        raise PermissionDenied(_("You cannot change events in this province."))
+def check_manages(actor, event: Event) -> None:
+    """Refuse (403) a change to ``event`` by someone who does not manage its province."""
+    scope = Scope.for_user(actor)
+    scope.require(
+        scope.manages_province(event.province_id),
+        _("You cannot change events in this province."),
+    )
 
 
 # Events
 
 
-def _public_figures_changed(*province_codes: str) -> None:
+def _public_figures_changed(*codes: str) -> None:
     # Province pages cache their events and attendance counts; refresh them after commit.
-    province_data_changed(*province_codes)
+    province_data_changed(*codes)
 
 
 def _session_name(number: int) -> str:
@@ -104,8 +104,9 @@ def event_create(
 ) -> Event:
     """Create an event with one attendance session for each of its local days."""
     scope = Scope.for_user(actor)
-    if not (scope.can_manage and scope.covers_province(province.code)):
-        raise PermissionDenied(_("You cannot create events in this province."))
+    scope.require(
+        scope.manages_province(province.code), _("You cannot create events in this province.")
+    )
     event = Event(
         kind=kind,
         title=title,
@@ -143,15 +144,10 @@ def event_update(*, actor: User, event: Event, version: int, **changes) -> Event
     unknown = set(changes) - set(EVENT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    require_manager(actor, event)
-    current = Event.objects.select_for_update().select_related("province").get(pk=event.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    check_manages(actor, event)
+    current = edit_versioned(
+        Event.objects.select_related("province"), pk=event.pk, version=version, changes=changes
+    )
     _sync_day_sessions(current)
     _public_figures_changed(current.province_id)
     return current
@@ -167,7 +163,7 @@ def session_add(
     start_time: datetime.time | None = None,
     end_time: datetime.time | None = None,
 ) -> EventSession:
-    require_manager(actor, event)
+    check_manages(actor, event)
     session = EventSession(
         event=event, date=date, name=name.strip(), start_time=start_time, end_time=end_time
     )
@@ -186,7 +182,7 @@ def session_update(
     end_time: datetime.time | None,
 ) -> EventSession:
     """Rename a session or correct its hours (the hours certificates count from now on)."""
-    require_manager(actor, session.event)
+    check_manages(actor, session.event)
     session.name = name.strip()
     session.start_time = start_time
     session.end_time = end_time
@@ -198,7 +194,7 @@ def session_update(
 @transaction.atomic
 def invitations_set(*, actor: User, event: Event, libraries: Iterable[Library]) -> None:
     """Make the invited libraries exactly ``libraries`` (each must be in the actor's scope)."""
-    require_manager(actor, event)
+    check_manages(actor, event)
     wanted = {library.pk: library for library in libraries}
     visible = set(
         Library.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True)
@@ -283,7 +279,7 @@ def registration_ensure(
 def facilitator_add(
     *, actor: User, event: Event, role: str, topic: str = "", **person
 ) -> Facilitator:
-    require_manager(actor, event)
+    check_manages(actor, event)
     participant, _created = participant_find_or_create(province=event.province, **person)
     facilitator = Facilitator(event=event, participant=participant, role=role, topic=topic)
     facilitator.full_clean()
@@ -294,7 +290,7 @@ def facilitator_add(
 
 @transaction.atomic
 def facilitator_remove(*, actor: User, facilitator: Facilitator) -> None:
-    require_manager(actor, facilitator.event)
+    check_manages(actor, facilitator.event)
     facilitator.delete()
 
 
@@ -323,7 +319,7 @@ def attendance_mark(
     the same person at the same moment all end with the one active mark, which keeps the
     name of whoever made it first.
     """
-    require_manager(actor, session.event)
+    check_manages(actor, session.event)
     client_id = _coerce_uuid(client_id)
     known = Attendance.objects.filter(client_id=client_id).first()
     if known is not None:
@@ -380,7 +376,7 @@ def attendance_mark_many(
     left alone; the database settles any race with a mark made on the page meanwhile.
     Returns the number of new marks.
     """
-    require_manager(actor, event)
+    check_manages(actor, event)
     marks = [
         (session, participant, _coerce_uuid(client_id)) for session, participant, client_id in marks
     ]
@@ -437,7 +433,7 @@ def attendance_unmark(
     same session: an id already spent on someone else's undo is refused, never answered with
     (or applied to) that other mark.
     """
-    require_manager(actor, session.event)
+    check_manages(actor, session.event)
     client_id = _coerce_uuid(client_id)
 
     def earlier_undo() -> Attendance | None:
@@ -484,7 +480,7 @@ def walk_in_register(
 ) -> tuple[Participant, Attendance]:
     """Someone not on the list turns up: find or record the person, list them and mark them."""
     event = session.event
-    require_manager(actor, event)
+    check_manages(actor, event)
     library = person.get("library")
     if library is not None and not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
         raise ValidationError({"library": _("Choose a library of your provinces.")})
@@ -511,8 +507,7 @@ def participant_merge(
     Where both records were marked at the same session, the earlier mark stays active and the
     other is kept as an undone mark, so the history still shows both.
     """
-    if not Scope.for_user(actor).can_manage:
-        raise PermissionDenied
+    Scope.for_user(actor).require(Scope.for_user(actor).can_manage)
     moved = {"attendances": 0, "doubles_undone": 0, "registrations": 0, "deleted": 0}
     now = timezone.now()
     keep = Participant.objects.select_for_update().get(pk=keep.pk)
@@ -587,7 +582,7 @@ def participant_merge(
 
 @transaction.atomic
 def problem_add(*, actor: User, event: Event, **fields) -> Problem:
-    require_manager(actor, event)
+    check_manages(actor, event)
     problem = Problem(event=event, **fields)
     problem.full_clean()
     problem.save()
@@ -602,15 +597,8 @@ def problem_update(*, actor: User, problem: Problem, version: int, **changes) ->
     unknown = set(changes) - set(PROBLEM_FOLLOW_UP_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    require_manager(actor, problem.event)
-    current = Problem.objects.select_for_update().get(pk=problem.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    check_manages(actor, problem.event)
+    current = edit_versioned(Problem.objects.all(), pk=problem.pk, version=version, changes=changes)
     return current
 
 
@@ -625,7 +613,7 @@ def award_add(
     winner: str = "",
     note: str = "",
 ) -> Award:
-    require_manager(actor, event)
+    check_manages(actor, event)
     award = Award(
         event=event, category=category, rank=rank, library=library, winner=winner, note=note
     )
@@ -636,5 +624,5 @@ def award_add(
 
 @transaction.atomic
 def award_delete(*, actor: User, award: Award) -> None:
-    require_manager(actor, award.event)
+    check_manages(actor, award.event)
     award.delete()

@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/ekspor.<str:fmt>", views.attendance_export, name="export"),
     path("<int:pk>/impor/", views.participant_import, name="import"),
     path("<int:pk>/impor/konfirmasi/", views.participant_import_confirm, name="import-confirm"),
+    path(
+        "<int:pk>/impor/ditolak.<str:fmt>",
+        views.participant_import_refused,
+        name="import-refused",
+    ),
     path("<int:pk>/masalah/baru/", views.problem_create, name="problem-add"),
     path(
         "<int:pk>/masalah/<int:problem_pk>/tindak-lanjut/",

@@ -1,4 +1,3 @@
-import secrets
 import time
 import uuid
 from urllib.parse import urlencode
@@ -19,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import exports, imports, services
+from events.filters import EventFilter
 from events.forms import (
     AwardForm,
-    EventFilterForm,
     EventForm,
     FacilitatorForm,
     ImportUploadForm,
@@ -52,18 +51,17 @@ from events.services import (
     event_update,
     facilitator_add,
     invitations_set,
-    may_manage,
     problem_add,
     problem_update,
     session_add,
     session_update,
     walk_in_register,
 )
+from libraries.imports import PendingImports, refused_response
 from libraries.paging import forward_page
 from libraries.scope import Scope
 
 PAGE_SIZE = 25
-IMPORT_SESSION_KEY = "events-import"
 
 
 def _wants_json(request) -> bool:
@@ -76,7 +74,6 @@ def _wants_json(request) -> bool:
 @login_required
 @require_GET
 def event_list(request):
-    form = EventFilterForm(request.GET or None)
     events = (
         Event.objects.visible_to(request.user)
         .with_regions()
@@ -95,26 +92,14 @@ def event_list(request):
         )
         .order_by("-starts_at", "title")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            events = events.filter(Q(title__icontains=data["q"]) | Q(venue__icontains=data["q"]))
-        if data["kind"]:
-            events = events.filter(kind=data["kind"])
-        if data["status"]:
-            events = events.filter(status=data["status"])
-        if data["year"]:
-            events = events.filter(starts_at__year=data["year"])
-    page = forward_page(events, request.GET.get("page"), PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
+    event_filter = EventFilter(request.GET or None, queryset=events)
+    page = forward_page(event_filter.qs, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "events/event_list.html",
         {
-            "form": form,
+            "form": event_filter.form,
             "page": page,
-            "query": query.urlencode(),
             "can_create": Scope.for_user(request.user).can_manage,
         },
     )
@@ -143,7 +128,7 @@ def event_create_view(request):
 @require_GET
 def event_detail(request, pk: int):
     event = event_for(request.user, pk)
-    manage = may_manage(request.user, event)
+    manage = Scope.for_user(request.user).manages_province(event.province_id)
     sessions = list(
         event.sessions.annotate(
             present=Count("attendances", filter=Q(attendances__revoked_at__isnull=True))
@@ -539,6 +524,10 @@ def attendance_export(request, pk: int, fmt: str):
 # Import
 
 
+def _pending_imports(request) -> PendingImports:
+    return PendingImports(request, "participants")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_import(request, pk: int):
@@ -548,7 +537,7 @@ def participant_import(request, pk: int):
     token = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = imports.preview(
+            header, rows = imports.preview(
                 upload=form.cleaned_data["file"],
                 event=event,
                 libraries=libraries_for(
@@ -559,13 +548,12 @@ def participant_import(request, pk: int):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            token = secrets.token_urlsafe(16)
-            # One pending import per user: a new upload replaces an unconfirmed one.
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "event": event.pk,
-                "rows": imports.to_session(rows),
-            }
+            token = _pending_imports(request).begin(
+                owner={"event": event.pk},
+                header=header,
+                good=imports.to_session(rows),
+                refused=imports.refused(rows),
+            )
     summary = None
     if rows is not None:
         summary = {
@@ -583,12 +571,10 @@ def participant_import(request, pk: int):
 @require_POST
 def participant_import_confirm(request, pk: int):
     event = event_for(request.user, pk, manage=True)
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if (
-        not pending
-        or pending.get("event") != event.pk
-        or pending.get("token") != request.POST.get("token")
-    ):
+    pending = _pending_imports(request)
+    token = request.POST.get("token")
+    good = pending.claim(token, owner={"event": event.pk})
+    if good is None:
         messages.error(
             request,
             _(
@@ -599,15 +585,14 @@ def participant_import_confirm(request, pk: int):
         return redirect("events:detail", pk=event.pk)
     try:
         result = imports.participants_import(
-            actor=request.user,
-            event=event,
-            rows=imports.from_session(pending["rows"]),
-            token=pending["token"],
+            actor=request.user, event=event, rows=imports.from_session(good), token=token
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("events:import", pk=event.pk)
-    del request.session[IMPORT_SESSION_KEY]
+    pending.finish(token)
+    refused = pending.refused(token)
+    result["skipped"] = len(refused[1]) if refused else 0
     messages.success(
         request,
         _(
@@ -617,6 +602,22 @@ def participant_import_confirm(request, pk: int):
         % result,
     )
     return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_GET
+def participant_import_refused(request, pk: int, fmt: str):
+    """The rows an import refused, with the reasons, to correct and upload again."""
+    event = event_for(request.user, pk, manage=True)
+    pending = _pending_imports(request)
+    token = request.GET.get("token")
+    refused = pending.refused(token)
+    if refused is None or pending.owner(token) != {"event": event.pk}:
+        raise Http404
+    header, rows = refused
+    return refused_response(
+        header=header, rows=rows, fmt=fmt, filename=f"peserta-ditolak-{event.pk}"
+    )
 
 
 # PLM problems and awards

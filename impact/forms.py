@@ -269,18 +269,7 @@ class StoryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = Scope.for_user(user)
-        provinces = Province.objects.all()
-        if not scope.national:
-            provinces = provinces.filter(
-                code__in={*scope.province_codes, *(code[:2] for code in scope.regency_codes)}
-                | set(
-                    Library.objects.filter(pk__in=scope.library_ids).values_list(
-                        "province", flat=True
-                    )
-                )
-            )
-        self.fields["province"].queryset = provinces
+        self.fields["province"].queryset = Scope.for_user(user).provinces().order_by("code")
 
     def filter(self, queryset):
         if not self.is_valid():

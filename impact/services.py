@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from impact import notifications, rules
+from impact import notifications
 from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
-from libraries.services import EditConflict
+from libraries.scope import Scope
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
+from libraries.versioning import EditConflict as EditConflict
+from libraries.versioning import lock_at_version, save_next_version
 
 Status = Story.Status
 
@@ -55,7 +57,7 @@ REVIEWED = (Status.VERIFIED, Status.PUBLISHED)
 
 
 def _check_writer(actor: User, library: Library) -> None:
-    if not rules.may_write_for(actor, library):
+    if not Scope.for_user(actor).reports_for(library):
         raise PermissionDenied
 
 
@@ -134,20 +136,17 @@ def story_update(*, story: Story, actor: User, version: int, **content) -> Story
     unknown = set(content) - set(Story.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"Not story content: {sorted(unknown)}")
-    current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    current = lock_at_version(Story.objects.select_related("library"), pk=story.pk, version=version)
     _check_writer(actor, current.library)
     if not current.is_editable:
         raise ValidationError(_("The consent to use this story was withdrawn; it is closed."))
-    if current.version != version:
-        raise EditConflict
     changed = [name for name, value in content.items() if getattr(current, name) != value]
     for name in changed:
         setattr(current, name, content[name])
     if not changed:
         return current
     current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
+    save_next_version(current, changed)
     _back_to_review(current, actor, _("Edited after review; the changes need a new review."))
     return current
 
@@ -236,9 +235,9 @@ def story_transition(
             }
         )
     allowed = {
-        "write": lambda: rules.may_write_for(actor, current.library),
-        "review": lambda: rules.may_review(actor, current),
-        "publish": lambda: rules.may_publish(actor),
+        "write": lambda: Scope.for_user(actor).reports_for(current.library),
+        "review": lambda: Scope.for_user(actor).reviews_for(current.library),
+        "publish": lambda: Scope.for_user(actor).can_publish,
     }[who]()
     if not allowed:
         raise PermissionDenied
@@ -421,7 +420,10 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
         raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     story = Story.objects.select_for_update().select_related("library").get(pk=story_pk)
-    if not (rules.may_write_for(actor, story.library) or rules.may_review(actor, story)):
+    if not (
+        Scope.for_user(actor).reports_for(story.library)
+        or Scope.for_user(actor).reviews_for(story.library)
+    ):
         raise PermissionDenied
     if consent.is_superseded:
         raise ValidationError(
@@ -454,7 +456,7 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
 def selection_record(*, story: Story, actor: User, level: str, reason: str) -> SelectionDecision:
     """A panel's choice: the kab/kota shortlists, the province picks, the nation names."""
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
-    if not rules.may_select(actor, current, level):
+    if not Scope.for_user(actor).selects_at(level, current.library):
         raise PermissionDenied
     if current.status not in REVIEWED:
         raise ValidationError(_("Only verified or published stories go to the selection panels."))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from impact import rules, selectors, services
+from impact import selectors, services
 from impact.forms import (
     BulkActionForm,
     ConsentForm,
@@ -40,7 +40,7 @@ def _writable_story(request, pk: int) -> Story:
     story = get_in_scope_or_404(
         request.user, Story.objects.select_related("library__province"), pk=pk
     )
-    if not rules.may_write_for(request.user, story.library):
+    if not Scope.for_user(request.user).reports_for(story.library):
         raise PermissionDenied
     return story
 
@@ -64,7 +64,6 @@ def story_list(request):
     page = forward_page(stories, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    scope = Scope.for_user(request.user)
     return render(
         request,
         "impact/story_list.html",
@@ -72,9 +71,6 @@ def story_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "may_moderate": scope.can_manage,
-            "may_publish": rules.may_publish(request.user),
-            "may_write": request.user.is_librarian,
             "bulk_actions": BulkActionForm.ACTIONS,
         },
     )
@@ -83,8 +79,7 @@ def story_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def story_create(request):
-    if not request.user.is_librarian:
-        raise PermissionDenied
+    Scope.for_user(request.user).require(Scope.for_user(request.user).can_report)
     form = StoryForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -241,29 +236,29 @@ def story_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    may_review = rules.may_review(user, story)
+    reviews = Scope.for_user(user).reviews_for(story.library)
     allowed = [
         to
         for (frm, to), who in services.TRANSITIONS.items()
         if frm == story.status
         and {
-            "write": rules.may_write_for(user, story.library),
-            "review": may_review,
-            "publish": rules.may_publish(user),
+            "write": Scope.for_user(user).reports_for(story.library),
+            "review": reviews,
+            "publish": Scope.for_user(user).can_publish,
         }[who]
     ]
     levels = [
         (value, label)
         for value, label in SelectionDecision.Level.choices
-        if rules.may_select(user, story, value)
+        if Scope.for_user(user).selects_at(value, story.library)
     ]
     return render(
         request,
         "impact/story_detail.html",
         {
             "story": story,
-            "may_write": rules.may_write_for(user, story.library),
-            "may_review": may_review,
+            "writes": Scope.for_user(user).reports_for(story.library),
+            "reviews": reviews,
             "transitions": [(status, Story.Status(status).label) for status in allowed],
             "needs_comment": {to for (frm, to) in services.NEEDS_COMMENT if frm == story.status},
             "blockers": services.publish_blockers(story),
@@ -449,7 +444,8 @@ def consent_withdraw(request, pk: int):
         return _testimony_consent_withdraw(request, consent)
     story = consent.story
     if not (
-        rules.may_write_for(request.user, story.library) or rules.may_review(request.user, story)
+        Scope.for_user(request.user).reports_for(story.library)
+        or Scope.for_user(request.user).reviews_for(story.library)
     ):
         raise PermissionDenied
     form = WithdrawForm(request.POST)
@@ -474,8 +470,8 @@ def _testimony_consent_withdraw(request, consent: Consent):
     """The same withdrawal, for a testimony's consent (see impact.testimonies)."""
     testimony = consent.testimony
     if not (
-        rules.may_write_for(request.user, testimony.library)
-        or rules.may_review(request.user, testimony)
+        Scope.for_user(request.user).reports_for(testimony.library)
+        or Scope.for_user(request.user).reviews_for(testimony.library)
     ):
         raise PermissionDenied
     form = WithdrawForm(request.POST)

@@ -43,6 +43,8 @@ from libraries.models import (
 from libraries.paging import CappedCountPaginator
 from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
 from libraries.scope import Scope, ScopedQuerySet
+from libraries.services import library_create
+from libraries.versioning import VersionedAdminForm, VersionedAdminMixin
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -252,35 +254,30 @@ class ScopedAdminMixin(LocalTimeAdminMixin):
         self._ensure_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def _may_use(self, request):
+    def _admits(self, request):
         user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and (user.is_perpusnas or user.is_consultant)
-            and not self._scope(request).is_empty
-        )
+        return user.is_active and user.is_staff and self._scope(request).sees_provinces
 
     def has_module_permission(self, request):
-        return self._may_use(request)
+        return self._admits(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._may_use(request)
+        return self._admits(request)
 
-    def _may_change(self, request):
+    def _changes(self, request):
         scope = self._scope(request)
         if self.read_only_for_consultants and not scope.national:
             return False
-        return self._may_use(request) and scope.can_manage
+        return self._admits(request) and scope.can_manage
 
     def has_add_permission(self, request, *args):
-        return self._may_change(request)
+        return self._changes(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._may_change(request)
+        return self._changes(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._may_change(request)
+        return self._changes(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -311,7 +308,7 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
-    def _may_change(self, request):
+    def _changes(self, request):
         return request.user.is_superuser
 
 
@@ -362,7 +359,7 @@ class RegencyListFilter(admin.SimpleListFilter):
         regencies = Regency.objects.all()
         if province:
             regencies = regencies.filter(province=province)
-        elif scope.national or len(scope.province_codes) > 1:
+        elif scope.sees_several_provinces:
             return []
         regencies = _in_scope(regencies, request.user)
         return [(regency.code, regency.name) for regency in regencies]
@@ -407,9 +404,7 @@ class ScopedLibraryManagerInline(ScopedInlineMixin, LibraryManagerInline):
     pass
 
 
-class LibraryAdminForm(forms.ModelForm):
-    # The version the editor started from, as in the portal's edit form.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class LibraryAdminForm(VersionedAdminForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -430,36 +425,9 @@ class LibraryAdminForm(forms.ModelForm):
             "website",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["seen_version"] = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside a transaction: locking the row here keeps a concurrent
-            # save from slipping in between this check and the save.
-            current = (
-                Library.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != cleaned.get("seen_version"):
-                raise forms.ValidationError(
-                    _(
-                        "Somebody else saved this library while you were editing. Your "
-                        "changes were not saved: reload the page to see the current data, "
-                        "then edit again."
-                    ),
-                    code="stale",
-                )
-        return cleaned
-
 
 @admin.register(Library)
-class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
@@ -493,9 +461,18 @@ class LibraryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # Keeps the optimistic-lock counter of the portal's edit form in step.
-        if change:
-            obj.version += 1
+        if not change:
+            # A new library is registered through the service, with its rules (region,
+            # scope), as in every other place a library is created.
+            data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+            library = library_create(
+                actor=request.user,
+                **{name: value for name, value in data.items() if value is not None},
+            )
+            for field in Library._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(library, field.attname))
+            obj._state.adding, obj._state.db = False, library._state.db
+            return
         super().save_model(request, obj, form, change)
         # Public pages and dashboards cache their counts per province: refresh the old and
         # the new province of a library that moved.
@@ -536,8 +513,9 @@ class PortalUserAdmin(UserAdmin):
     # Perpusnas account could raise itself above its role.
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
 
-    def _is_perpusnas(self, request):
-        return request.user.is_active and request.user.is_staff and request.user.is_perpusnas
+    def _admits_national(self, request):
+        user = request.user
+        return user.is_active and user.is_staff and Scope.for_user(user).can_publish
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -559,18 +537,18 @@ class PortalUserAdmin(UserAdmin):
         ]
 
     def has_module_permission(self, request):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_add_permission(self, request):
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
-        return self._is_perpusnas(request)
+        return self._admits_national(request)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -605,23 +583,13 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class ActivityAdminForm(forms.ModelForm):
+class ActivityAdminForm(VersionedAdminForm):
     """The admin's activity form, with the portal's rules for partners and concurrent edits."""
-
-    # The version the consultant opened: a save on top of somebody else's is refused.
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     # The admin builds the Meta (model and fields) from ActivityAdmin.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-            self.fields["seen_version"].required = True
-
     def clean(self):
-        cleaned = super().clean()
-        library, partners = cleaned.get("library"), cleaned.get("partners")
+        library, partners = self.cleaned_data.get("library"), self.cleaned_data.get("partners")
         if library and partners:
             others = [partner.name for partner in partners if partner.library_id != library.pk]
             if others:
@@ -630,23 +598,7 @@ class ActivityAdminForm(forms.ModelForm):
                     _("%(names)s work with another library; choose partners of this library.")
                     % {"names": ", ".join(others)},
                 )
-        if self.instance.pk:
-            # Locked until the admin's transaction saves, so that no edit slips in between.
-            current = (
-                Activity.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if cleaned.get("seen_version") != current:
-                raise forms.ValidationError(
-                    _(
-                        "Somebody else saved this activity while you were editing. Your changes "
-                        "were not saved: reload the page to see the current data, then edit again."
-                    ),
-                    code="edit_conflict",
-                )
-        return cleaned
+        return super().clean()
 
 
 class RefreshesIndicatorsMixin:
@@ -674,7 +626,9 @@ class RefreshesIndicatorsMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(
+    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
@@ -689,12 +643,6 @@ class ActivityAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdm
     @admin.display(description=_("participants"), ordering="participants_total")
     def participants(self, activity):
         return format_number(activity.participants_total)
-
-    def save_model(self, request, obj, form, change):
-        # Keeps the optimistic-lock counter of the portal's edit form in step.
-        if change:
-            obj.version = form.cleaned_data["seen_version"] + 1
-        super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting saves through the same form, whose version check locks the row.
@@ -807,8 +755,8 @@ class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHi
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    def _may_change(self, request):
-        return self._may_use(request) and request.user.is_perpusnas
+    def _changes(self, request):
+        return self._admits(request) and self._scope(request).can_set_targets
 
 
 class RefreshesAllIndicatorsMixin:
@@ -843,7 +791,9 @@ class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PublicationAdmin(
+    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["__str__", "channel", "library", "published_on"]
     list_filter = ["channel", "library__province"]
     list_select_related = ["library"]
@@ -852,12 +802,6 @@ class PublicationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistory
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        # A correction here makes a librarian's open edit form stale, as the portal's own would.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ReportCardSettings)
@@ -880,7 +824,7 @@ class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        if self._may_change(request):
+        if self._changes(request):
             ReportCardSettings.objects.get_or_create(pk=ReportCardSettings.current().pk)
         return super().changelist_view(request, extra_context)
 

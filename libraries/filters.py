@@ -37,20 +37,13 @@ class LibraryFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, scope, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        provinces = Province.objects.all()
-        regencies = Regency.objects.all()
-        if not scope.national:
-            provinces = provinces.filter(
-                Q(code__in=scope.province_codes) | Q(regencies__code__in=scope.regency_codes)
-            ).distinct()
-            regencies = regencies.filter(
-                Q(province__in=scope.province_codes) | Q(code__in=scope.regency_codes)
-            )
+        provinces = scope.provinces()
+        regencies = scope.regencies()
         # Only the kab/kota of the chosen province, never all 514 in one dropdown.
         province_code = (data or {}).get("province")
         if province_code:
             regencies = regencies.filter(province=province_code)
-        elif scope.national or len(scope.province_codes) > 1:
+        elif scope.sees_several_provinces:
             regencies = regencies.none()
         self.filters["province"].queryset = provinces
         self.filters["regency"].queryset = regencies

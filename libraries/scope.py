@@ -120,6 +120,45 @@ class Scope:
         return self.national
 
     @property
+    def can_publish(self) -> bool:
+        """Publishes impact stories on the public site and administers accounts: national staff."""
+        return self.national
+
+    @property
+    def sees_several_provinces(self) -> bool:
+        """Choosing a province comes before choosing among its kab/kota."""
+        return self.national or len(self.province_codes) > 1
+
+    @property
+    def home_area(self) -> tuple[str, str | int] | None:
+        """The widest area the scope reads, as (kind, key), for a page's default view."""
+        if self.national:
+            return ("nation", "")
+        if self.province_codes:
+            return ("province", min(self.province_codes))
+        if self.regency_codes:
+            return ("regency", min(self.regency_codes))
+        if self.library_ids:
+            return ("library", min(self.library_ids))
+        return None
+
+    def provinces(self):
+        """The provinces the scope reaches, wholly or in part (for choices in forms)."""
+        from libraries.models import Province
+
+        return Province.objects.filter(
+            self.q(province="code", regency="regencies__code", library="libraries")
+        ).distinct()
+
+    def regencies(self):
+        """The kab/kota the scope reaches, wholly or in part (for choices in forms)."""
+        from libraries.models import Regency
+
+        return Regency.objects.filter(
+            self.q(province="province", regency="code", library="libraries")
+        ).distinct()
+
+    @property
     def sees_provinces(self) -> bool:
         """Reads whole provinces: national staff and consultants with provinces."""
         return self.national or bool(self.province_codes)
@@ -147,6 +186,27 @@ class Scope:
 
     def reports_for(self, library) -> bool:
         return self.can_report and self.covers_library(library)
+
+    def reviews_for(self, library) -> bool:
+        """Reviews, corrects and selects what ``library`` submitted."""
+        return self.can_review and self.covers_library(library)
+
+    def selects_at(self, level: str, library) -> bool:
+        """Sits on the selection panel of ``level`` for the stories of ``library``: the nation
+        names (national staff), the province picks (its reviewers), the kab/kota shortlist
+        (its reviewers, or the kab/kota library that convenes it)."""
+        if level == "national":
+            return self.can_publish
+        if level == "province":
+            return self.reviews_for(library)
+        return self.reviews_for(library) or (
+            self.can_report and library.regency_id in self.regency_codes
+        )
+
+    def require(self, allowed: bool, message: str | None = None) -> None:
+        """Refuse a write the role may not make: 403 inside the scope (see module docstring)."""
+        if not allowed:
+            raise PermissionDenied(message)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from libraries.data_version import province_data_changed
 from libraries.models import Library, Province, User, Village
 from libraries.scope import Scope
+from libraries.versioning import EditConflict, edit_versioned
 
-
-class EditConflict(Exception):
-    """Somebody else saved the object after this edit began."""
+__all__ = ["EditConflict", "library_create", "library_update"]
 
 
 # Fields of a library that the registry edit form may change.
@@ -49,9 +48,8 @@ def library_create(
         province = regency.province
     if province is None:
         raise ValidationError(_("Choose the region of the library."))
-    if not Scope.for_user(actor).can_manage or not Scope.for_user(actor).covers_province(
-        province.code
-    ):
+    if not Scope.for_user(actor).manages_province(province.code):
+        # The province is a choice on the form: refused as bad input, not as a 403.
         raise ValidationError(_("You cannot register libraries in this province."))
     library = Library(
         level=level,
@@ -77,18 +75,10 @@ def library_update(*, actor: User, library: Library, version: int, **changes) ->
     silently overwrite each other, and PermissionDenied if ``actor`` may not change it.
     """
     scope = Scope.for_user(actor)
-    if not (scope.can_manage and scope.covers_province(library.province_id)):
-        raise PermissionDenied
+    scope.require(scope.manages_province(library.province_id))
     unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    current = Library.objects.select_for_update().get(pk=library.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(Library.objects.all(), pk=library.pk, version=version, changes=changes)
     province_data_changed(current.province_id)
     return current

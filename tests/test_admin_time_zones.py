@@ -68,6 +68,7 @@ def test_event_page_shows_and_takes_times_in_the_province_s_zone(client_for, per
         "starts_at_1": "09.00",
         "ends_at_0": "06-07-2022",
         "ends_at_1": "16.00",
+        "seen_version": plm.version,
         **_empty_inlines(page),
     }
     response = client.post(url, data)

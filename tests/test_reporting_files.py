@@ -358,7 +358,7 @@ def test_admin_refuses_a_save_that_would_overwrite_a_portal_edit(
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Orang lain menyimpan kegiatan ini" in response.text
+    assert "Orang lain telah menyimpan kegiatan ini" in response.text
     activity.refresh_from_db()
     assert activity.title == "Dari portal"
     assert activity.version == 2

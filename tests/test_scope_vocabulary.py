@@ -75,3 +75,36 @@ def test_get_in_scope_or_404_honours_a_models_own_visible_to(
         get_in_scope_or_404(village_librarian, Event, pk=elsewhere.pk)
     with pytest.raises(PermissionDenied):
         get_in_scope_or_404(village_librarian, Event, manage=True, pk=invited.pk)
+
+
+def test_selection_panels_follow_the_scope(
+    perpusnas, consultant, district_librarian, village_librarian, village_library, kepri_library
+):
+    national, province = Scope.for_user(perpusnas), Scope.for_user(consultant)
+    district, village = Scope.for_user(district_librarian), Scope.for_user(village_librarian)
+
+    assert national.selects_at("national", kepri_library)
+    assert not province.selects_at("national", village_library)
+    assert province.selects_at("province", village_library)
+    assert not province.selects_at("province", kepri_library)
+    # The kab/kota library convenes the shortlist of its kab/kota; a village library does not.
+    assert district.selects_at("district", village_library)
+    assert not district.selects_at("province", village_library)
+    assert not village.selects_at("district", village_library)
+
+
+def test_choices_of_provinces_follow_the_scope(
+    perpusnas, consultant, district_librarian, village_librarian
+):
+    assert Scope.for_user(perpusnas).provinces().count() > 1
+    assert list(Scope.for_user(consultant).provinces().values_list("code", flat=True)) == ["64"]
+    for librarian in (district_librarian, village_librarian):
+        assert list(Scope.for_user(librarian).provinces().values_list("code", flat=True)) == ["64"]
+    assert not Scope.for_user(None).provinces().exists()
+
+
+def test_require_answers_403_for_a_write_the_role_may_not_make(consultant):
+    scope = Scope.for_user(consultant)
+    scope.require(scope.can_review)
+    with pytest.raises(PermissionDenied):
+        scope.require(scope.can_report)

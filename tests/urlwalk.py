@@ -157,6 +157,7 @@ PK = {
     "events.attendance_export": "event",
     "events.participant_import": "event",
     "events.participant_import_confirm": "event",
+    "events.participant_import_refused": "event",
     "events.problem_create": "event",
     "events.problem_follow_up": "event",
     "events.award_create": "event",

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from events.models import Attendance, Certificate, Event, EventSession, Facilitator, Participant
 from events.models.certificates import new_code
-from events.services import require_manager
+from events.services import check_manages
 from libraries.models import User
 
 
@@ -48,14 +48,14 @@ def attended_sessions(event: Event) -> dict[int, list[EventSession]]:
     return dict(attended)
 
 
-def may_issue_now(event: Event) -> bool:
+def issuing_open(event: Event) -> bool:
     """Certificates are issued from the event's last (local) day on: not before people
     could have attended it all."""
     return timezone.localdate(timezone=event.tz) >= event.local_end.date()
 
 
 def _check_issuable(event: Event) -> None:
-    if not may_issue_now(event):
+    if not issuing_open(event):
         raise ValidationError(
             _("Certificates can be issued from the last day of the event (%(date)s).")
             % {"date": f"{event.local_end:%d-%m-%Y}"}
@@ -122,7 +122,7 @@ def _locked(event: Event) -> Event:
 @transaction.atomic
 def certificates_issue(*, actor: User, event: Event) -> IssueResult:
     """A certificate for everyone marked present at the event who has no valid one yet."""
-    require_manager(actor, event)
+    check_manages(actor, event)
     event = _locked(event)
     _check_issuable(event)
     attended = attended_sessions(event)
@@ -152,7 +152,7 @@ def certificate_issue(
     *, actor: User, event: Event, participant: Participant
 ) -> tuple[Certificate, bool]:
     """The person's valid certificate for the event, made now if they have none."""
-    require_manager(actor, event)
+    check_manages(actor, event)
     event = _locked(event)
     existing = event.certificates.valid().filter(participant=participant).first()
     if existing is not None:
@@ -181,7 +181,7 @@ def certificate_issue(
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     """Mark the certificate revoked, with who, when and why. The verification page says so
     from now on; the record stays."""
-    require_manager(actor, certificate.event)
+    check_manages(actor, certificate.event)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})

@@ -26,7 +26,7 @@ from events.certificates.services import (
     certificate_issue,
     certificate_revoke,
     certificates_issue,
-    may_issue_now,
+    issuing_open,
 )
 from events.models import Certificate, Event, Participant
 from events.models.certificates import CODE_LENGTH, normalise_code
@@ -125,7 +125,7 @@ def certificate_list(request, pk: int):
             "to_issue": sum(1 for row in rows if row["certificate"] is None and row["days"]),
             "valid_count": len(valid),
             "revoked": [c for c in certificates if not c.is_valid],
-            "may_issue_now": may_issue_now(event),
+            "issuing_open": issuing_open(event),
             "without_hours": without_hours,
         },
     )

@@ -28,7 +28,7 @@ class EventQuerySet(ScopedQuerySet):
         were invited to or attended, wherever those were held."""
         scope = Scope.for_user(user)
         condition = scope.q(**self.model.SCOPE_PATHS)
-        if not scope.national and user is not None and getattr(user, "is_librarian", False):
+        if scope.can_report:
             from events.models import Attendance
 
             libraries = Library.objects.visible_to(user).values("pk")

@@ -36,11 +36,11 @@ class TestimonyQuerySet(ScopedQuerySet):
         )
 
     def named_in_public(self):
-        """Annotates ``may_name``: the speaker consented to being named."""
+        """Annotates ``speaker_named``: the speaker consented to being named."""
         from .consent import Consent
 
         return self.annotate(
-            may_name=Exists(
+            speaker_named=Exists(
                 Consent.objects.active().filter(testimony=OuterRef("pk"), kind=Consent.Kind.NAMING)
             )
         )

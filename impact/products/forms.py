@@ -209,19 +209,13 @@ class OfferFollowUpForm(forms.ModelForm):
 
 
 def _regions_for(scope: Scope, data):
-    provinces = Province.objects.all()
-    regencies = Regency.objects.all()
-    if not scope.national:
-        provinces = provinces.filter(
-            Q(code__in=scope.province_codes) | Q(regencies__code__in=scope.regency_codes)
-        ).distinct()
-        regencies = regencies.filter(
-            Q(province__in=scope.province_codes) | Q(code__in=scope.regency_codes)
-        )
+    provinces = scope.provinces()
+    regencies = scope.regencies()
     province_code = (data or {}).get("province")
-    if province_code:
+    # A province code is two digits; anything else (a NUL byte, say) is left to the form.
+    if province_code and str(province_code).isdigit():
         regencies = regencies.filter(province=province_code)
-    elif scope.national or len(scope.province_codes) > 1:
+    elif scope.sees_several_provinces:
         regencies = regencies.none()
     return provinces, regencies
 

@@ -1,6 +1,6 @@
 """Every write to community products, their consents, exhibitions and offers.
 
-Librarians record the products of the libraries they write for (``rules.may_write_for``);
+Librarians record the products of the libraries they write for (``Scope.reports_for``);
 consultants and Perpusnas staff mark exhibitions at a PLM and record offers at an SHM of the
 provinces they manage. Any change that may show on a public page renews the province's data
 version, so that the public pages show it in the same request.
@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
-from events.services import require_manager
-from impact import rules
+from events.services import check_manages
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
-from libraries.services import EditConflict
+from libraries.scope import Scope
 from libraries.uploads import ProcessedImage
+from libraries.versioning import EditConflict, lock_at_version, save_next_version
 
 __all__ = ["EditConflict"]
 
@@ -34,7 +34,7 @@ OFFER_FOLLOW_UP_FIELDS = ("status", "follow_up")
 
 
 def _check_writer(actor: User, library: Library) -> None:
-    if not rules.may_write_for(actor, library):
+    if not Scope.for_user(actor).reports_for(library):
         raise PermissionDenied
 
 
@@ -118,18 +118,17 @@ def product_update(*, product: Product, actor: User, version: int, **content) ->
     unknown = set(content) - set(Product.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"Not product content: {sorted(unknown)}")
-    current = Product.objects.select_for_update().select_related("library").get(pk=product.pk)
+    current = lock_at_version(
+        Product.objects.select_related("library"), pk=product.pk, version=version
+    )
     _check_writer(actor, current.library)
-    if current.version != version:
-        raise EditConflict
     changed = [name for name, value in content.items() if getattr(current, name) != value]
     if not changed:
         return current
     for name in changed:
         setattr(current, name, content[name])
     current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
+    save_next_version(current, changed)
     _public_products_changed(current)
     return current
 
@@ -246,7 +245,7 @@ def product_consent_withdraw(
         raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
     consent = ProductConsent.objects.select_for_update().get(pk=consent.pk)
     product = Product.objects.select_related("library").get(pk=consent.product_id)
-    if not (rules.may_write_for(actor, product.library) or _may_manage_product(actor, product)):
+    if not (Scope.for_user(actor).reports_for(product.library) or _manages_product(actor, product)):
         raise PermissionDenied
     if not consent.is_active:
         raise ValidationError(_("This consent was already withdrawn."))
@@ -259,11 +258,8 @@ def product_consent_withdraw(
     return consent
 
 
-def _may_manage_product(actor: User, product: Product) -> bool:
-    from libraries.scope import Scope
-
-    scope = Scope.for_user(actor)
-    return scope.manages_province(product.library.province_id)
+def _manages_product(actor: User, product: Product) -> bool:
+    return Scope.for_user(actor).manages_province(product.library.province_id)
 
 
 @transaction.atomic
@@ -272,7 +268,7 @@ def exhibitions_set(
 ) -> tuple[int, int]:
     """Mark, among ``shown`` (the products the page listed), which were exhibited at the PLM:
     ``products``. Returns (added, removed). Setting the same marks twice changes nothing."""
-    require_manager(actor, event)
+    check_manages(actor, event)
     if not event.is_plm:
         raise ValidationError(_("Products are exhibited at a PLM."))
     wanted = {product.pk: product for product in products}
@@ -314,7 +310,7 @@ def offer_record(
 ) -> ProductOffer:
     """Record a stakeholder's offer for a product at an SHM; a repeated ``create_key``
     returns the offer the first request recorded."""
-    require_manager(actor, event)
+    check_manages(actor, event)
     if not event.is_shm:
         raise ValidationError(_("Offers are recorded at a Stakeholder Meeting."))
     if create_key is not None:
@@ -363,17 +359,16 @@ def offer_update(*, actor: User, offer: ProductOffer, version: int, **changes) -
     unknown = set(changes) - set(OFFER_FOLLOW_UP_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    current = ProductOffer.objects.select_for_update().select_related("event").get(pk=offer.pk)
-    require_manager(actor, current.event)
-    if current.version != version:
-        raise EditConflict
+    current = lock_at_version(
+        ProductOffer.objects.select_related("event"), pk=offer.pk, version=version
+    )
+    check_manages(actor, current.event)
     changed = [name for name, value in changes.items() if getattr(current, name) != value]
     if not changed:
         return current
     for name in changed:
         setattr(current, name, changes[name])
     current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
+    save_next_version(current, changed)
     province_data_changed(current.event.province_id)
     return current

@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.selectors import event_for
-from events.services import may_manage
-from impact import rules
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from impact.products import exports, services
 from impact.products.forms import (
@@ -53,7 +51,7 @@ def _product(request, pk: int, *, write: bool = False) -> Product:
         Product.objects.select_related("library__province", "library__regency"),
         pk=pk,
     )
-    if write and not rules.may_write_for(request.user, product.library):
+    if write and not Scope.for_user(request.user).reports_for(product.library):
         raise PermissionDenied
     return product
 
@@ -102,7 +100,6 @@ def product_list(request):
             "filter": product_filter,
             "page": page,
             "query": query.urlencode(),
-            "may_record": Scope.for_user(request.user).can_report,
         },
     )
 
@@ -155,8 +152,7 @@ def offer_export(request, fmt: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_create(request):
-    if not request.user.is_librarian:
-        raise PermissionDenied
+    Scope.for_user(request.user).require(Scope.for_user(request.user).can_report)
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,10 +233,8 @@ def product_detail(request, pk: int):
             "product": product,
             "consents": consents,
             "standing": next((c for c in consents if c.is_active), None),
-            "may_write": rules.may_write_for(request.user, product.library),
-            "may_manage": Scope.for_user(request.user).manages_province(
-                product.library.province_id
-            ),
+            "writes": Scope.for_user(request.user).reports_for(product.library),
+            "manages": Scope.for_user(request.user).manages_province(product.library.province_id),
             "withdraw_form": ProductWithdrawForm(),
             "tz": product.library.province.time_zone,
         },
@@ -353,7 +347,7 @@ def product_consent_withdraw(request, pk: int):
     product = consent.product
     scope = Scope.for_user(request.user)
     if not (
-        rules.may_write_for(request.user, product.library)
+        Scope.for_user(request.user).reports_for(product.library)
         or scope.manages_province(product.library.province_id)
     ):
         raise PermissionDenied
@@ -416,7 +410,7 @@ def event_products(request, pk: int):
     event = event_for(request.user, pk)
     if not (event.is_plm or event.is_shm):
         raise Http404
-    manage = may_manage(request.user, event)
+    manage = Scope.for_user(request.user).manages_province(event.province_id)
     context = {"event": event, "manage": manage}
     if event.is_plm:
         # A librarian invited to the event sees the products of their own scope only.

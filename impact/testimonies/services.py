@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from impact import rules
 from impact.models import Consent, Story, Testimony
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
+from libraries.scope import Scope
 
 
 def _check_writer(actor: User, library: Library) -> None:
-    if not rules.may_write_for(actor, library):
+    if not Scope.for_user(actor).reports_for(library):
         raise PermissionDenied
 
 
@@ -129,7 +129,7 @@ def publish_blockers(testimony: Testimony) -> list[str]:
 def testimony_publish(*, actor: User, testimony: Testimony, publish: bool = True) -> Testimony:
     """Staff (consultants of the province, Perpusnas) publish a testimony, or take it off."""
     current = _locked(testimony)
-    scope_ok = rules.may_review(actor, current)
+    scope_ok = Scope.for_user(actor).reviews_for(current.library)
     if not scope_ok:
         raise PermissionDenied
     if current.status == Testimony.Status.WITHDRAWN:
@@ -232,7 +232,10 @@ def testimony_consent_withdraw(*, consent: Consent, actor: User, reason: str) ->
             raise ValueError("Not a testimony's consent")
         testimony = Testimony.objects.get(pk=consent.testimony_id)
         current = _locked(testimony)
-        if not (rules.may_write_for(actor, current.library) or rules.may_review(actor, current)):
+        if not (
+            Scope.for_user(actor).reports_for(current.library)
+            or Scope.for_user(actor).reviews_for(current.library)
+        ):
             raise PermissionDenied
         if consent.is_superseded:
             raise ValidationError(

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from impact import rules
 from impact.models import Consent, Testimony
 from impact.testimonies import services
 from impact.testimonies.forms import PublishForm, TestimonyConsentForm, TestimonyForm
-from libraries.scope import get_in_scope_or_404
+from libraries.scope import Scope, get_in_scope_or_404
 
 PAGE_SIZE = 30
 
@@ -27,7 +26,7 @@ def _testimonies():
 
 def _writable(request, pk: int) -> Testimony:
     testimony = get_in_scope_or_404(request.user, _testimonies(), pk=pk)
-    if not rules.may_write_for(request.user, testimony.library):
+    if not Scope.for_user(request.user).reports_for(testimony.library):
         raise PermissionDenied
     return testimony
 
@@ -42,14 +41,14 @@ def testimony_list(request):
     return render(
         request,
         "impact/testimony_list.html",
-        {"page": page, "may_write": request.user.is_librarian},
+        {"page": page, "writes": Scope.for_user(request.user).can_report},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def testimony_create(request):
-    if not request.user.is_librarian:
+    if not Scope.for_user(request.user).can_report:
         raise PermissionDenied
     form = TestimonyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -121,17 +120,17 @@ def testimony_detail(request, pk: int):
         ),
         pk=pk,
     )
-    may_write = rules.may_write_for(request.user, testimony.library)
-    may_publish = rules.may_review(request.user, testimony)
+    writes = Scope.for_user(request.user).reports_for(testimony.library)
+    publishes = Scope.for_user(request.user).reviews_for(testimony.library)
     return render(
         request,
         "impact/testimony_detail.html",
         {
             "testimony": testimony,
             "consents": testimony.consents.all(),
-            "may_write": may_write,
-            "may_publish": may_publish,
-            "blockers": services.publish_blockers(testimony) if may_publish else [],
+            "writes": writes,
+            "publishes": publishes,
+            "blockers": services.publish_blockers(testimony) if publishes else [],
         },
     )
 
@@ -176,7 +175,7 @@ def testimony_consent_add(request, pk: int):
 @require_POST
 def testimony_publish(request, pk: int):
     testimony = get_in_scope_or_404(request.user, _testimonies(), pk=pk)
-    if not rules.may_review(request.user, testimony):
+    if not Scope.for_user(request.user).reviews_for(testimony.library):
         raise PermissionDenied
     form = PublishForm(request.POST)
     if not form.is_valid():

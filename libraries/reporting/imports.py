@@ -1,8 +1,10 @@
-"""Import a month of activities from a spreadsheet: read, check every row, then save all at once.
+"""Import a month of activities from a spreadsheet, through the one import engine
+(``libraries.imports``): read, check every row, then save the good rows all at once.
 
 The librarian first sees a preview with each row's problems; nothing is saved until they
-confirm, and then every row is saved or none. Rows carry idempotency keys derived from the
-preview, so confirming twice records the month once.
+confirm. Confirming saves every good row or none, and leaves the refused rows out (they can be
+downloaded with their reasons). Rows carry idempotency keys derived from the preview's token,
+so confirming twice records the month once.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
 
+from libraries.imports import Refused, read_table, row_cells
 from libraries.models import Activity, Library, Skill, Strategy, User
 from libraries.reporting.services import activity_record
-from libraries.uploads import read_spreadsheet
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 1000
+# Namespace of the idempotency keys of imported rows: the same row confirmed twice is one row.
+IMPORT_NAMESPACE = uuid.UUID("3b0f7c1e-6a55-4d2e-9c61-0f4f3f1e8a27")
 
 # Column key, header (translated in the template), required.
 COLUMNS = [
@@ -50,6 +53,8 @@ DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 class ImportRow:
     number: int
     cells: dict[str, str]
+    #: The row as typed, one cell per column of the sheet (for the list of refused rows).
+    values: list[str] = field(default_factory=list)
     data: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -63,6 +68,7 @@ class ImportPreview:
     library: Library
     month: datetime.date
     rows: list[ImportRow]
+    header: list[str] = field(default_factory=list)
 
     @property
     def ok_rows(self) -> list[ImportRow]:
@@ -74,10 +80,17 @@ class ImportPreview:
 
     @property
     def can_confirm(self) -> bool:
-        return bool(self.rows) and not self.error_rows
+        """At least one good row: the refused ones are left out."""
+        return bool(self.ok_rows)
+
+    def refused(self) -> list[Refused]:
+        return [
+            Refused(number=row.number, cells=row.values, reasons=row.errors)
+            for row in self.error_rows
+        ]
 
     def serialise(self) -> dict:
-        """What the confirmation needs, in a form a session can hold."""
+        """What the confirmation needs (the good rows), in a form a session can hold."""
         return {
             "library": self.library.pk,
             "month": self.month.isoformat(),
@@ -89,7 +102,7 @@ class ImportPreview:
                     "partners": [partner.pk for partner in row.data["partners"]],
                     "catalogue_skills": [skill.pk for skill in row.data["catalogue_skills"]],
                 }
-                for row in self.rows
+                for row in self.ok_rows
             ],
         }
 
@@ -155,19 +168,6 @@ def template_workbook() -> Workbook:
     return workbook
 
 
-def _read_sheet(upload) -> list[tuple]:
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_IMPORT_BYTES)}
-        )
-    upload.seek(0)
-    if not upload.read(4).startswith(b"PK"):
-        raise ValidationError(_("This file is not an Excel workbook (.xlsx)."))
-    return read_spreadsheet(upload, max_rows=MAX_IMPORT_ROWS)
-
-
 def _parse_date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -200,11 +200,11 @@ def activity_import_preview(*, library: Library, month: datetime.date, upload) -
     missing columns); problems of single rows are listed on the rows.
     """
     month = month.replace(day=1)
-    rows = _read_sheet(upload)
-    if not rows:
-        raise ValidationError(_("The sheet is empty."))
+    table = read_table(
+        upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES, allow_csv=False
+    )
     names = _header_keys()
-    header = [names.get(_normalise(cell)) for cell in rows[0]]
+    header = [names.get(_normalise(cell)) for cell in table.header]
     missing = [str(label) for key, label, required in COLUMNS if required and key not in header]
     if missing:
         raise ValidationError(
@@ -221,17 +221,15 @@ def activity_import_preview(*, library: Library, month: datetime.date, upload) -
         )
     )
     seen = set()
-    preview = ImportPreview(library=library, month=month, rows=[])
-    for number, values in enumerate(rows[1:], start=2):
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
+    preview = ImportPreview(library=library, month=month, rows=[], header=table.header)
+    for number, values in table.rows:
         cells = {
             key: "" if value is None else str(value).strip()
             for key, value in zip(header, values, strict=False)
             if key
         }
         raw = dict(zip(header, values, strict=False))
-        row = ImportRow(number=number, cells=cells)
+        row = ImportRow(number=number, cells=cells, values=row_cells(table.header, values))
         preview.rows.append(row)
         _check_row(row, raw, library, month, strategies, kinds, partners)
         _split_skills(row, skills)
@@ -322,9 +320,8 @@ def _field_label(name: str) -> str:
 
 @transaction.atomic
 def activity_import_commit(*, actor: User, token: str, saved: dict) -> int:
-    """Save every row of a confirmed preview, or none. Returns how many were new."""
+    """Save every good row of a confirmed preview, or none. Returns how many were new."""
     library = Library.objects.get(pk=saved["library"])
-    namespace = uuid.UUID(token)
     created_count = 0
     for row in saved["rows"]:
         fields = {
@@ -335,7 +332,7 @@ def activity_import_commit(*, actor: User, token: str, saved: dict) -> int:
         _activity, created = activity_record(
             actor=actor,
             library=library,
-            idempotency_key=uuid.uuid5(namespace, str(row["number"])),
+            idempotency_key=uuid.uuid5(IMPORT_NAMESPACE, f"{token}:{row['number']}"),
             partners=library.partners.filter(pk__in=row["partners"]),
             # A preview saved before the catalogue existed has no such key.
             catalogue_skills=Skill.objects.filter(pk__in=row.get("catalogue_skills", [])),

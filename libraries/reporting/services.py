@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -41,9 +41,9 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.scope import Scope, get_in_scope_or_404
-from libraries.services import EditConflict
 from libraries.storage import private_storage
 from libraries.uploads import PdfUpload, ProcessedImage
+from libraries.versioning import EditConflict, edit_versioned
 
 __all__ = ["EditConflict"]
 
@@ -63,13 +63,9 @@ ACTIVITY_EDITABLE_FIELDS = (
 # Who may write
 
 
-def may_report(user) -> bool:
-    return bool(user.is_authenticated and user.is_librarian)
-
-
 def reporting_libraries(user):
     """Libraries ``user`` may record reports for (none for read-only roles)."""
-    if not may_report(user):
+    if not Scope.for_user(user).can_report:
         return Library.objects.none()
     return Library.objects.visible_to(user)
 
@@ -77,27 +73,19 @@ def reporting_libraries(user):
 def get_for_report_or_404(user, queryset, **lookup):
     """An object the user may change as a reporter: 404 outside the scope, 403 if read-only."""
     obj = get_in_scope_or_404(user, queryset, **lookup)
-    if not may_report(user):
-        raise PermissionDenied
+    Scope.for_user(user).require(Scope.for_user(user).can_report)
     return obj
 
 
 def _check_reporter(actor: User, library: Library) -> None:
-    if not may_report(actor) or not reporting_libraries(actor).filter(pk=library.pk).exists():
-        raise PermissionDenied
-
-
-def may_correct(user) -> bool:
-    """Consultants and Perpusnas staff, who correct reports of their scope in the admin."""
-    return bool(user.is_authenticated and user.is_staff and Scope.for_user(user).can_manage)
+    Scope.for_user(actor).require(Scope.for_user(actor).reports_for(library))
 
 
 def _check_remover(actor: User, library: Library) -> None:
-    """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports."""
-    if not (may_report(actor) or may_correct(actor)):
-        raise PermissionDenied
-    if not Library.objects.visible_to(actor).filter(pk=library.pk).exists():
-        raise PermissionDenied
+    """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports
+    (in the admin, where every change is kept in the history)."""
+    scope = Scope.for_user(actor)
+    scope.require(scope.reports_for(library) or scope.reviews_for(library))
 
 
 def _indicators_changed(*libraries: Library) -> None:
@@ -108,10 +96,6 @@ def _indicators_changed(*libraries: Library) -> None:
 def _targets_changed() -> None:
     # Targets and thresholds colour the indicators of every province.
     province_data_changed(*Province.objects.values_list("code", flat=True))
-
-
-def may_set_targets(user) -> bool:
-    return bool(user.is_authenticated and user.is_perpusnas)
 
 
 # Files
@@ -273,14 +257,9 @@ def activity_update(
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     _check_reporter(actor, activity.library)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(
+        Activity.objects.all(), pk=activity.pk, version=version, changes=changes
+    )
     if partners is not None:
         current.partners.set(_check_partners(current.library, partners))
     if catalogue_skills is not None:
@@ -381,14 +360,9 @@ def publication_update(
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     _check_reporter(actor, publication.library)
-    current = Publication.objects.select_for_update().get(pk=publication.pk)
-    if current.version != version:
-        raise EditConflict
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = version + 1
-    current.save(update_fields=[*changes, "version", "updated_at"])
+    current = edit_versioned(
+        Publication.objects.all(), pk=publication.pk, version=version, changes=changes
+    )
     _indicators_changed(current.library)
     return current
 
@@ -474,8 +448,7 @@ def partnership_record_delete(*, actor: User, record) -> None:
 
 
 def _check_perpusnas(actor: User) -> None:
-    if not may_set_targets(actor):
-        raise PermissionDenied
+    Scope.for_user(actor).require(Scope.for_user(actor).can_set_targets)
 
 
 @transaction.atomic

@@ -27,6 +27,11 @@ urlpatterns = [
         activities.activity_import_template,
         name="activity-import-template",
     ),
+    path(
+        "kegiatan/impor/ditolak.<str:fmt>",
+        activities.activity_import_refused,
+        name="activity-import-refused",
+    ),
     path("kegiatan/<int:pk>/", activities.activity_detail, name="activity-detail"),
     path("kegiatan/<int:pk>/ubah/", activities.activity_edit, name="activity-edit"),
     path("kegiatan/<int:pk>/hapus/", activities.activity_delete, name="activity-delete"),

@@ -4,7 +4,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from libraries.models import Province, Regency
@@ -54,20 +53,13 @@ class ExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = Scope.for_user(user)
-        provinces = Province.objects.order_by("name")
-        regencies = Regency.objects.order_by("name")
-        if not scope.national:
-            provinces = provinces.filter(
-                Q(code__in=scope.province_codes) | Q(regencies__code__in=scope.regency_codes)
-            ).distinct()
-            regencies = regencies.filter(
-                Q(province__in=scope.province_codes) | Q(code__in=scope.regency_codes)
-            )
+        provinces = scope.provinces().order_by("name")
+        regencies = scope.regencies().order_by("name")
         # Only the kab/kota of the chosen province, never all 514 in one list.
         province_code = (self.data or self.initial).get("province")
         if province_code:
             regencies = regencies.filter(province=province_code)
-        elif scope.national or len(scope.province_codes) > 1:
+        elif scope.sees_several_provinces:
             regencies = regencies.none()
         self.fields["province"].queryset = provinces
         self.fields["regency"].queryset = regencies

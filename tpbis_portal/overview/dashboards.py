@@ -384,7 +384,7 @@ DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
 
 def _dashboard_scope(request) -> Scope:
     scope = Scope.for_user(request.user)
-    if not (scope.national or scope.province_codes):
+    if not scope.sees_provinces:
         raise PermissionDenied
     return scope
 

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from libraries.models import Activity, ActivityEvidence, Library, Strategy
+from libraries.imports import PendingImports, refused_response
+from libraries.models import Activity, ActivityEvidence, Library
 from libraries.paging import forward_page
 from libraries.reporting import exports as reporting_exports
 from libraries.reporting import services
-from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm, PeriodForm
+from libraries.reporting.filters import ActivityFilter
+from libraries.reporting.forms import ActivityForm, EvidenceForm, ImportForm
 from libraries.reporting.imports import (
     activity_import_commit,
     activity_import_preview,
@@ -31,7 +31,6 @@ from libraries.reporting.services import (
     activity_update,
     evidence_add,
     get_for_report_or_404,
-    may_report,
     reporting_libraries,
 )
 from libraries.reporting.views.common import (
@@ -41,27 +40,18 @@ from libraries.reporting.views.common import (
     require_reporter,
     serve_file,
 )
-from libraries.scope import get_in_scope_or_404
-
-IMPORT_SESSION_KEY = "activity_import"
-
+from libraries.scope import Scope, get_in_scope_or_404
 
 # Activities
 
 
 def filtered_activities(request):
-    form = PeriodForm(request.GET or None, all_years=True)
-    activities = Activity.objects.visible_to(request.user)
-    period = form.period() if form.is_valid() else None
-    if period is not None:
-        activities = activities.between(period.start, period.end)
-    strategy = request.GET.get("strategi")
-    if strategy in Strategy.values:
-        activities = activities.filter(strategy=strategy)
-    library = request.GET.get("perpustakaan")
-    if library and library.isdigit():
-        activities = activities.filter(library=library)
-    return form, activities
+    activity_filter = ActivityFilter(
+        request.GET or None,
+        queryset=Activity.objects.visible_to(request.user),
+        user=request.user,
+    )
+    return activity_filter.form, activity_filter.qs
 
 
 @login_required
@@ -89,8 +79,6 @@ def activity_list(request):
             "form": form,
             "page": page,
             "query": query_without_page(request),
-            "strategies": Strategy.choices,
-            "may_report": may_report(request.user),
         },
     )
 
@@ -137,13 +125,12 @@ def activity_detail(request, pk: int):
         ),
         pk=pk,
     )
-    evidence_form = EvidenceForm() if may_report(request.user) else None
+    evidence_form = EvidenceForm() if Scope.for_user(request.user).can_report else None
     return render(
         request,
         "reporting/activity_detail.html",
         {
             "activity": activity,
-            "may_report": may_report(request.user),
             "evidence_form": evidence_form,
         },
     )
@@ -214,7 +201,7 @@ def evidence_create(request, pk: int):
     return render(
         request,
         "reporting/activity_detail.html",
-        {"activity": activity, "may_report": True, "evidence_form": form},
+        {"activity": activity, "evidence_form": form},
         status=400,
     )
 
@@ -245,6 +232,10 @@ def evidence_delete(request, pk: int):
 # Import
 
 
+def _pending_imports(request) -> PendingImports:
+    return PendingImports(request, "activities")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_import(request):
@@ -262,9 +253,13 @@ def activity_import(request):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            if preview.can_confirm:
-                token = str(uuid.uuid4())
-                request.session[IMPORT_SESSION_KEY] = {"token": token, **preview.serialise()}
+            saved = preview.serialise()
+            token = _pending_imports(request).begin(
+                owner={"library": saved.pop("library"), "month": saved["month"]},
+                header=preview.header,
+                good=saved,
+                refused=preview.refused(),
+            )
     status = 400 if request.method == "POST" and (form.errors or preview is None) else 200
     return render(
         request,
@@ -278,27 +273,43 @@ def activity_import(request):
 @require_POST
 def activity_import_confirm(request):
     require_reporter(request)
-    saved = request.session.get(IMPORT_SESSION_KEY)
+    pending = _pending_imports(request)
     token = request.POST.get("token", "")
-    if not saved or saved.get("token") != token:
+    saved = pending.claim(token)
+    owner = pending.owner(token)
+    if saved is None or owner is None or not saved["rows"]:
         messages.error(
             request,
             _("This preview has expired or was already imported. Upload the file again."),
         )
         return redirect("reporting:activity-import")
     # The user's libraries may have changed since the preview.
-    get_for_report_or_404(request.user, Library, pk=saved["library"])
+    get_for_report_or_404(request.user, Library, pk=owner["library"])
     try:
-        created = activity_import_commit(actor=request.user, token=token, saved=saved)
+        created = activity_import_commit(
+            actor=request.user, token=token, saved={**saved, "library": owner["library"]}
+        )
     except ValidationError as exc:
         messages.error(
             request,
             _("Nothing was imported: %(problem)s") % {"problem": " ".join(exc.messages)},
         )
         return redirect("reporting:activity-import")
-    del request.session[IMPORT_SESSION_KEY]
+    pending.finish(token)
     messages.success(request, _("%(count)d activities were imported.") % {"count": created})
-    return redirect(reverse("reporting:activity-list") + f"?perpustakaan={saved['library']}")
+    return redirect(reverse("reporting:activity-list") + f"?perpustakaan={owner['library']}")
+
+
+@login_required
+@require_GET
+def activity_import_refused(request, fmt: str):
+    """The rows an import refused, with the reasons, to correct and upload again."""
+    require_reporter(request)
+    refused = _pending_imports(request).refused(request.GET.get("token"))
+    if refused is None:
+        raise Http404
+    header, rows = refused
+    return refused_response(header=header, rows=rows, fmt=fmt, filename="kegiatan-ditolak")
 
 
 @login_required

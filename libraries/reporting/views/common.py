@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from libraries.reporting.services import may_report, may_set_targets
+from libraries.scope import Scope
 from libraries.storage import file_response
 
 PAGE_SIZE = 50
 
 
 def require_reporter(request):
-    if not may_report(request.user):
-        raise PermissionDenied
+    scope = Scope.for_user(request.user)
+    scope.require(scope.can_report)
 
 
 def require_perpusnas(request):
-    if not may_set_targets(request.user):
-        raise PermissionDenied
+    scope = Scope.for_user(request.user)
+    scope.require(scope.can_set_targets)
 
 
 def add_form_errors(form, exc: ValidationError) -> None:

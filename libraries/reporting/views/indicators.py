@@ -16,7 +16,7 @@ from libraries.reporting import exports as reporting_exports
 from libraries.reporting import services
 from libraries.reporting.forms import PeriodForm, TargetForm, ThresholdForm
 from libraries.reporting.indicators import Area, Status, indicator_breakdown
-from libraries.reporting.services import may_set_targets, target_save, threshold_save
+from libraries.reporting.services import target_save, threshold_save
 from libraries.reporting.skills import skill_counts
 from libraries.reporting.views.common import add_form_errors, require_perpusnas
 from libraries.scope import Scope, get_in_scope_or_404
@@ -46,16 +46,11 @@ def _area_for(request, level: str | None, key: str | None):
 
 
 def _default_area_url(user) -> str:
-    scope = Scope.for_user(user)
-    if scope.national:
-        return reverse("reporting:indicators-nation")
-    if scope.province_codes:
-        return reverse("reporting:indicators-province", args=[min(scope.province_codes)])
-    if scope.regency_codes:
-        return reverse("reporting:indicators-regency", args=[min(scope.regency_codes)])
-    if scope.library_ids:
-        return reverse("reporting:indicators-library", args=[min(scope.library_ids)])
-    raise Http404
+    home = Scope.for_user(user).home_area
+    if home is None:
+        raise Http404
+    kind, key = home
+    return reverse(f"reporting:indicators-{kind}", args=[key] if key else [])
 
 
 def _parents(area_object):
@@ -130,8 +125,9 @@ def targets(request):
         {
             "targets": Target.objects.select_related("set_by"),
             "thresholds": [(Indicator(value), thresholds.get(value)) for value in Indicator.values],
-            "may_set": may_set_targets(request.user),
-            "threshold_form": ThresholdForm() if may_set_targets(request.user) else None,
+            "threshold_form": (
+                ThresholdForm() if Scope.for_user(request.user).can_set_targets else None
+            ),
         },
     )
 

@@ -22,7 +22,6 @@ from libraries.reporting.services import (
     agreement_create,
     budget_allocation_create,
     get_for_report_or_404,
-    may_report,
     partner_create,
     partnership_record_delete,
     regulation_create,
@@ -64,7 +63,6 @@ def partnerships(request):
             "agreements": visible(Agreement).select_related("partner")[:200],
             "regulations": visible(Regulation)[:200],
             "budgets": visible(BudgetAllocation)[:200],
-            "may_report": may_report(user),
         },
     )
 

@@ -16,7 +16,6 @@ from libraries.reporting.forms import PeriodForm, PublicationForm
 from libraries.reporting.services import (
     EditConflict,
     get_for_report_or_404,
-    may_report,
     publication_record,
     publication_update,
     reporting_libraries,
@@ -54,7 +53,6 @@ def publication_list(request):
             "query": query_without_page(request),
             "channels": Publication.Channel.choices,
             "channel": channel,
-            "may_report": may_report(request.user),
         },
     )
 

@@ -21,10 +21,7 @@ from libraries.scope import Scope, get_in_scope_or_404
 @require_GET
 def ranking_home(request):
     provinces = Province.objects.visible_to(request.user)
-    if (
-        not Scope.for_user(request.user).province_codes
-        and not Scope.for_user(request.user).national
-    ):
+    if not Scope.for_user(request.user).sees_provinces:
         raise Http404
     return render(request, "reporting/ranking_home.html", {"provinces": provinces})
 

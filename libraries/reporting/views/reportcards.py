@@ -24,7 +24,7 @@ from libraries.reporting.reportcard import (
     national_roll_up,
     roll_up,
 )
-from libraries.reporting.services import may_set_targets, report_card_settings_save
+from libraries.reporting.services import report_card_settings_save
 from libraries.reporting.views.common import add_form_errors, require_perpusnas
 from libraries.reporting.views.indicators import _area_for, _parents
 from libraries.scope import Scope
@@ -46,16 +46,11 @@ def area_url(level: str, key: str | int | None = None) -> str:
 @login_required
 @require_GET
 def report_card_home(request):
-    scope = Scope.for_user(request.user)
-    if scope.national:
-        return redirect(area_url(Area.NATION))
-    if scope.province_codes:
-        return redirect(area_url(Area.PROVINCE, min(scope.province_codes)))
-    if scope.regency_codes:
-        return redirect(area_url(Area.REGENCY, min(scope.regency_codes)))
-    if scope.library_ids:
-        return redirect(area_url(Area.LIBRARY, min(scope.library_ids)))
-    raise Http404
+    home = Scope.for_user(request.user).home_area
+    if home is None:
+        raise Http404
+    kind, key = home
+    return redirect(area_url(kind, key or None))
 
 
 def _children(area: Area, area_object, period, rules: Rules):
@@ -114,7 +109,6 @@ def report_card(request, level: str | None = None, key: str | None = None):
         "rules": rules,
         "strand_labels": [(key, STRAND_LABELS[key], rules.weights[key]) for key in STRANDS],
         "colours": Colour.LABELS,
-        "may_set": may_set_targets(request.user),
         "query": request.GET.urlencode(),
     }
     if not form.is_valid():

@@ -15,11 +15,11 @@ from libraries.reporting import services
 from libraries.reporting.forms import VisitorCountForm
 from libraries.reporting.services import (
     get_for_report_or_404,
-    may_report,
     reporting_libraries,
     visitor_count_record,
 )
 from libraries.reporting.views.common import PAGE_SIZE, add_form_errors, require_reporter
+from libraries.scope import Scope
 
 # Visitors
 
@@ -32,7 +32,7 @@ def visitor_counts(request):
         require_reporter(request)
     form = (
         VisitorCountForm(request.POST or None, libraries=libraries)
-        if may_report(request.user)
+        if Scope.for_user(request.user).can_report
         else None
     )
     if request.method == "POST" and form.is_valid():
@@ -55,7 +55,7 @@ def visitor_counts(request):
     return render(
         request,
         "reporting/visitor_counts.html",
-        {"form": form, "page": page, "may_report": may_report(request.user)},
+        {"form": form, "page": page},
         status=400 if form is not None and form.errors else 200,
     )
 
