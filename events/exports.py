@@ -23,6 +23,7 @@ def _header() -> list[str]:
         _("Institution"),
         _("Marked by"),
         _("Marked at"),
+        _("Tapped on the device at"),
     ]
 
 
@@ -44,6 +45,11 @@ def _rows(event: Event, marks, roles: dict[int, str]) -> Iterator[list]:
             participant.institution,
             str(mark.marked_by) if mark.marked_by_id else "",
             f"{timezone.localtime(mark.marked_at, tz):%Y-%m-%d %H:%M} {abbreviation}",
+            (
+                f"{timezone.localtime(mark.marked_on_device_at, tz):%Y-%m-%d %H:%M} {abbreviation}"
+                if mark.marked_on_device_at
+                else ""
+            ),
         ]
 
 

@@ -245,6 +245,9 @@ class WalkInForm(PersonFields):
         },
     )
 
+    # Set by the offline queue: the device's time of the tap (ISO 8601).
+    marked_on_device = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
     field_order = ["name", "gender", "role", "library", "institution", "position", "phone"]
     # Rendered by hand on the attendance page (crispy would double its render time).
     bound_field_class = InvalidMarkingBoundField
@@ -291,6 +294,8 @@ class MarkForm(forms.Form):
     action = forms.ChoiceField(choices=[("mark", "mark"), ("unmark", "unmark")], initial="mark")
     # Set by the offline queue: the mark was made while the connection was down.
     queued = forms.BooleanField(required=False)
+    # The device's time of the tap (ISO 8601), checked against the server's clock.
+    marked_on_device = forms.DateTimeField(required=False)
 
 
 class ImportUploadForm(forms.Form):

@@ -78,7 +78,20 @@ class RosterRow:
         self.marked_time = ""
         if mark is not None:
             self.marked_by = str(mark.marked_by) if mark.marked_by_id else "-"
-            self.marked_time = f"{mark.marked_at.astimezone(tz):%H:%M} {abbreviation}"
+            self.marked_time = mark_time_text(mark, tz, abbreviation)
+
+
+def mark_time_text(mark: Attendance, tz, abbreviation: str) -> str:
+    """When the mark arrived, in the event's zone, and when it was tapped on the device if a
+    queued mark arrived a minute or more later."""
+    arrived = f"{mark.marked_at.astimezone(tz):%H:%M} {abbreviation}"
+    device = mark.marked_on_device_at
+    if device is None or (mark.marked_at - device).total_seconds() < 60:
+        return arrived
+    return _("%(arrived)s (tapped at %(device)s on the device)") % {
+        "arrived": arrived,
+        "device": f"{device.astimezone(tz):%H:%M}",
+    }
 
 
 @dataclass

@@ -304,6 +304,31 @@ def _coerce_uuid(value) -> uuid.UUID:
         raise ValidationError(_("The mark has no valid id; reload the page.")) from exc
 
 
+#: A device clock may run a little fast; beyond this it is wrong, and the arrival time is kept.
+DEVICE_CLOCK_AHEAD = datetime.timedelta(minutes=5)
+
+
+def device_time(
+    value: datetime.datetime | None, *, now: datetime.datetime, session: EventSession
+) -> datetime.datetime | None:
+    """The device's time of a tap, if it is believable against the server's clock.
+
+    A few minutes later than the arrival (a clock running a little fast): the arrival time.
+    Further in the future, or before the session's day began in the event's zone (a clock set
+    wrongly): not kept, the arrival time stands alone.
+    """
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return None
+    if value > now:
+        return now if value - now <= DEVICE_CLOCK_AHEAD else None
+    day_start = datetime.datetime.combine(session.date, datetime.time.min, tzinfo=session.event.tz)
+    if value < day_start:
+        return None
+    return value
+
+
 @transaction.atomic
 def attendance_mark(
     *,
@@ -312,8 +337,12 @@ def attendance_mark(
     participant: Participant,
     client_id,
     source: str = Attendance.Source.PAGE,
+    marked_on_device_at: datetime.datetime | None = None,
 ) -> tuple[Attendance, bool]:
     """Mark ``participant`` present at ``session``; returns the mark and whether it is new.
+
+    ``marked_on_device_at`` is the device's time of the tap, for a mark sent later from the
+    offline queue; see :func:`device_time`.
 
     Safe to repeat: a retry with the same ``client_id``, a double tap or a colleague marking
     the same person at the same moment all end with the one active mark, which keeps the
@@ -331,13 +360,15 @@ def attendance_mark(
         return active, False
     if not Registration.objects.filter(event_id=session.event_id, participant=participant).exists():
         raise ValidationError(_("This person is not on the participant list of the event."))
+    now = timezone.now()
     attendance = Attendance(
         session=session,
         participant=participant,
         client_id=client_id,
         source=source,
         marked_by=actor,
-        marked_at=timezone.now(),
+        marked_at=now,
+        marked_on_device_at=device_time(marked_on_device_at, now=now, session=session),
     )
     # The related rows were just read and the database enforces the uniques: skip the
     # lookups full_clean would repeat for them (this is the hot path of the attendance page).
@@ -476,9 +507,12 @@ def walk_in_register(
     session: EventSession,
     client_id,
     role: str,
+    marked_on_device_at: datetime.datetime | None = None,
     **person,
 ) -> tuple[Participant, Attendance]:
-    """Someone not on the list turns up: find or record the person, list them and mark them."""
+    """Someone not on the list turns up: find or record the person, list them and mark them.
+
+    The same ``client_id`` again (an offline replay, a double tap) adds and marks them once."""
     event = session.event
     check_manages(actor, event)
     library = person.get("library")
@@ -494,6 +528,7 @@ def walk_in_register(
         participant=participant,
         client_id=client_id,
         source=Attendance.Source.WALK_IN,
+        marked_on_device_at=marked_on_device_at,
     )
     return participant, attendance
 

@@ -34,7 +34,6 @@ urlpatterns = [
     path("<int:pk>/penghargaan/baru/", views.award_create, name="award-add"),
     path("<int:pk>/penghargaan/<int:award_pk>/hapus/", views.award_delete, name="award-delete"),
     path("<int:pk>/sertifikat/", include("events.certificates.urls")),
-    path("sw.js", views.service_worker, name="service-worker"),
     path("sesi/<int:pk>/", views.attendance, name="attendance"),
     path("sesi/<int:pk>/ubah/", views.session_edit, name="session-edit"),
     path("sesi/<int:pk>/tandai/", views.attendance_mark_view, name="mark"),

@@ -7,14 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import exports, imports, services
@@ -38,6 +34,7 @@ from events.selectors import (
     counts,
     engagement_award_suggestion,
     event_for,
+    mark_time_text,
     participant_library_filter,
     roster,
     session_for,
@@ -357,9 +354,8 @@ def _mark_payload(mark, event, participant_id: int, marked: bool) -> dict:
         "server_time": int(time.time() * 1000),
     }
     if marked and mark is not None:
-        local = timezone.localtime(mark.marked_at, event.tz)
         payload["by"] = str(mark.marked_by) if mark.marked_by_id else ""
-        payload["at"] = f"{local:%H:%M} {event.time_zone_abbreviation}"
+        payload["at"] = mark_time_text(mark, event.tz, event.time_zone_abbreviation)
     return payload
 
 
@@ -393,6 +389,7 @@ def attendance_mark_view(request, pk: int):
                 participant=participant,
                 client_id=data["client_id"],
                 source=source,
+                marked_on_device_at=data["marked_on_device"],
             )
             marked = True
             # A second tap (or a colleague's) on someone already marked: said, never undone.
@@ -452,6 +449,7 @@ def walk_in(request, pk: int):
                 session=session,
                 client_id=form.cleaned_data["client_id"],
                 role=form.cleaned_data["role"],
+                marked_on_device_at=form.cleaned_data["marked_on_device"],
                 **form.person(),
             )
         except ValidationError as exc:
@@ -714,32 +712,3 @@ def award_delete(request, pk: int, award_pk: int):
     services.award_delete(actor=request.user, award=award)
     messages.success(request, _("The award was removed."))
     return redirect("events:detail", pk=event.pk)
-
-
-# Offline support
-
-
-@require_GET
-@never_cache
-def service_worker(request):
-    """The attendance page's service worker, served from the site root so that it may
-    cover the sign-out request (which clears the cached rosters)."""
-    script = render_to_string(
-        "events/service_worker.js",
-        {
-            "precache": [
-                static("vendor/bootstrap-5.3.8/bootstrap.min.css"),
-                static("vendor/bootstrap-5.3.8/bootstrap.bundle.min.js"),
-                static("css/portal.css"),
-                static("js/attendance.js"),
-            ],
-            "static_prefix": static(""),
-            "logout_path": reverse("logout"),
-            # Attendance pages opened before events moved from /kegiatan/ to /acara/ may be
-            # cached under their old address; they still open offline.
-            "attendance_prefixes": [reverse("events:list") + "sesi/", "/kegiatan/sesi/"],
-        },
-    )
-    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/"
-    return response

@@ -96,27 +96,44 @@ def story_create(request):
                 form.add_error(None, exc)
             else:
                 if _is_fetch(request):
+                    if "submit" in request.POST:
+                        # A story kept offline with "Save and submit": submitted on arrival
+                        # when it is complete, else it stays a draft and the page says why.
+                        return _submit_after_save(request, story, answer_json=True)
                     return _saved_json(story)
                 if "submit" in request.POST:
                     return _submit_after_save(request, story)
                 messages.success(request, _("The draft was saved."))
                 return redirect("impact:edit", pk=story.pk)
         if _is_fetch(request):
-            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+            messages_text = [
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                if name in form.fields
+                else " ".join(errors)
+                for name, errors in form.errors.items()
+            ]
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "error": " ".join(messages_text),
+                    "errors": form.errors.get_json_data(),
+                },
+                status=400,
+            )
     return render(request, "impact/story_form.html", {"form": form, "story": None})
 
 
-def _saved_json(story: Story) -> JsonResponse:
-
-    return JsonResponse(
-        {
-            "ok": True,
-            "version": story.version,
-            "edit_url": reverse("impact:edit", args=[story.pk]),
-            "autosave_url": reverse("impact:autosave", args=[story.pk]),
-            "saved_at": _local_time(story),
-        }
-    )
+def _saved_json(story: Story, *, data: bool = False):
+    payload = {
+        "ok": True,
+        "version": story.version,
+        "edit_url": reverse("impact:edit", args=[story.pk]),
+        # Where the offline queue opens a story it sent from the form it was written in.
+        "url": reverse("impact:edit", args=[story.pk]),
+        "autosave_url": reverse("impact:autosave", args=[story.pk]),
+        "saved_at": _local_time(story),
+    }
+    return payload if data else JsonResponse(payload)
 
 
 def _local_time(story: Story) -> str:
@@ -125,9 +142,9 @@ def _local_time(story: Story) -> str:
     return f"{now:%H:%M} {province.time_zone_abbreviation}"
 
 
-def _submit_after_save(request, story: Story):
+def _submit_after_save(request, story: Story, *, answer_json: bool = False):
     try:
-        services.story_transition(
+        story = services.story_transition(
             story=story,
             actor=request.user,
             to_status=Story.Status.SUBMITTED,
@@ -139,8 +156,18 @@ def _submit_after_save(request, story: Story):
             _("The draft was saved but not submitted: %(why)s")
             % {"why": " ".join(_errors_text(exc))},
         )
+        if answer_json:
+            return JsonResponse({**_saved_json(story, data=True), "submitted": False})
         return redirect("impact:edit", pk=story.pk)
     messages.success(request, _("The story was submitted for review."))
+    if answer_json:
+        return JsonResponse(
+            {
+                **_saved_json(story, data=True),
+                "submitted": True,
+                "url": reverse("impact:detail", args=[story.pk]),
+            }
+        )
     return redirect("impact:detail", pk=story.pk)
 
 

@@ -81,3 +81,9 @@ def wait_until(page, expression: str, timeout: int = WAIT_MS) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"Still false after {timeout} ms: {expression}")
         page.wait_for_timeout(100)
+
+
+#: True once the page is controlled by the portal's service worker (its offline copy works).
+SERVICE_WORKER_READY = (
+    "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))"
+)

@@ -44,12 +44,12 @@ def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
     url = reverse("events:attendance", args=[plm_day_one.pk])
     sign_in(page, "konsultan.kaltim", PASSWORD)
     page.goto(url)
-    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
-    # The page keeps an offline copy of itself once the worker runs.
     wait_until(
         page,
-        "caches.open('tpbis-attendance-v1').then(c => c.match(location.pathname)).then(Boolean)",
+        "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))",
     )
+    # The page keeps an offline copy of itself once the worker runs.
+    wait_until(page, "caches.match(location.pathname).then(Boolean)")
 
     # Fifteen people marked online, found by typing two letters of their name first.
     for person in roster[:15]:

@@ -64,6 +64,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "tpbis_portal.views.csrf_failure"
 # The portal's address, for links in emails. Unset in production, a link uses the host of the
 # request that caused the email (libraries.site_url); `check --deploy` warns about it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "tpbis_portal.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tpbis_portal.middleware.LanguageMiddleware",
+    # Inside the language (its messages are translated), outside CSRF and the views.
+    "tpbis_portal.middleware.JsonErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "libraries.site_url.CurrentRequestMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

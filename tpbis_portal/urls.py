@@ -50,12 +50,17 @@ auth_patterns = [
 # place. Everything else redirects to the same path under /acara/.
 moved_event_patterns = [
     path("sesi/<int:pk>/tandai/", event_views.attendance_mark_view),
-    path("sw.js", event_views.service_worker),
+    path("sw.js", views.service_worker),
     re_path(r"^(?P<rest>.*)$", views.moved, {"prefix": "/acara/"}),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Served from the root so that it may cover every page; also where the attendance page
+    # registered it before (/acara/sw.js, /kegiatan/sw.js), so old registrations update.
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("acara/sw.js", views.service_worker),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("beranda/", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
     path("health/ready/", views.ready, name="ready"),

@@ -1,4 +1,6 @@
+import hashlib
 import logging
+import re
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -6,9 +8,14 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import csrf as django_csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -126,3 +133,87 @@ def moved(request, rest: str, *, prefix: str):
     if request.method in ("GET", "HEAD"):
         return HttpResponsePermanentRedirect(url)
     return HttpResponsePermanentRedirectKeepingMethod(url)
+
+
+def csrf_failure(request, reason=""):
+    """Django's page for a refused CSRF token, marked so that a script's queue knows the
+    item was not refused for what it holds (the page was old or the user signed in again)."""
+    response = django_csrf.csrf_failure(request, reason=reason)
+    response.csrf_failure = True  # type: ignore[attr-defined]
+    return response
+
+
+@require_GET
+@never_cache
+def service_worker(request):
+    """The portal's service worker, served from the site root so that it may cover every page
+    and the sign-in and sign-out requests (which clear the cached pages)."""
+    precache = [
+        static("vendor/bootstrap-5.3.8/bootstrap.min.css"),
+        static("vendor/bootstrap-5.3.8/bootstrap.bundle.min.js"),
+        static("css/portal.css"),
+        static("js/attendance.js"),
+        static("js/offline-queue.js"),
+        static("js/offline-queue-ui.js"),
+        static("js/offline-forms.js"),
+        static("js/photo-shrink.js"),
+        static("js/story-autosave.js"),
+    ]
+    script = render_to_string(
+        "events/service_worker.js",
+        {
+            # A new release (new static files) is a new worker with a new cache.
+            "version": hashlib.sha256("|".join(precache).encode()).hexdigest()[:12],
+            "precache": precache,
+            "queue_script": static("js/offline-queue.js"),
+            "static_prefix": static(""),
+            "session_paths": [reverse("logout"), reverse("login")],
+            # Attendance pages opened before events moved from /kegiatan/ to /acara/ may be
+            # cached under their old address; they still open offline.
+            "offline_pages": [
+                re.escape(reverse("events:list") + "sesi/") + r"\d+/",
+                re.escape("/kegiatan/sesi/") + r"\d+/",
+                re.escape(reverse("reporting:activity-create")),
+                re.escape(reverse("impact:create")),
+            ],
+        },
+    )
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def manifest(request):
+    """The web app manifest: the portal can be installed to a phone's home screen, where the
+    browser keeps its storage (and the waiting items) longer."""
+    icons = [
+        {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    response = JsonResponse(
+        {
+            "name": _("TPBIS Portal"),
+            "short_name": "TPBIS",
+            "description": _(
+                "Monitoring portal of the Social Inclusion-Based Library Transformation "
+                "programme (TPBIS) of the National Library of Indonesia."
+            ),
+            "lang": request.LANGUAGE_CODE,
+            "start_url": reverse("dashboard"),
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b4f6c",
+            "icons": icons,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Type"] = "application/manifest+json"
+    return response

@@ -277,6 +277,14 @@ class Attendance(models.Model):
         verbose_name=_("marked by"),
     )
     marked_at = models.DateTimeField(_("marked at"))
+    # When the consultant tapped, by the device's clock: a mark kept offline arrives later
+    # than it was made. Checked against the server's clock (never later than the arrival).
+    marked_on_device_at = models.DateTimeField(
+        _("marked on the device at"),
+        null=True,
+        blank=True,
+        help_text=_("The time of the tap by the device's clock, for marks sent later."),
+    )
     revoked_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -261,9 +261,12 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         constraints = [
+            # The key is made on the librarian's phone (the form or the offline queue): it is
+            # unique for the person who sends it, so nobody can reach another's activity by
+            # guessing or reusing a key.
             models.UniqueConstraint(
-                fields=["idempotency_key"],
-                name="activity_idempotency_key_unique",
+                fields=["recorded_by", "idempotency_key"],
+                name="activity_idempotency_key_per_user",
                 violation_error_message=_("This activity has already been recorded."),
             ),
             models.CheckConstraint(

@@ -210,11 +210,13 @@ def activity_record(
 ) -> tuple[Activity, bool]:
     """Record an activity once. Returns ``(activity, created)``.
 
-    The same ``idempotency_key`` again (a double tap, a retried request) returns the activity
-    recorded the first time instead of a second one.
+    The same ``idempotency_key`` from the same person again (a double tap, a retried request,
+    the offline queue sending after a lost answer) returns the activity recorded the first time
+    instead of a second one.
     """
     _check_reporter(actor, library)
-    existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+    sent_before = Activity.objects.filter(recorded_by=actor, idempotency_key=idempotency_key)
+    existing = sent_before.first()
     if existing is not None:
         return existing, False
     partners = _check_partners(library, partners)
@@ -234,7 +236,7 @@ def activity_record(
                 _evidence(activity, ActivityEvidence.Kind.ATTENDANCE, attendance, actor, written)
     except IntegrityError:
         # Two identical submissions raced each other; the other one won.
-        existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+        existing = sent_before.first()
         if existing is None:
             raise
         return existing, False

@@ -5,9 +5,11 @@
  * second request with the same id as the same mark, so a queued mark can be sent again after
  * a lost answer without ever counting twice.
  *
- * The queue lives in localStorage under the user and the session, so it survives a reload
- * and a browser restart; the marks confirmed since the page was rendered are kept too, so a
- * page served from the offline cache still shows them.
+ * The marks wait in the portal's one offline queue (static/js/offline-queue.js, IndexedDB, kept
+ * per user), so they survive a reload and a browser restart, and a mark the server refuses for
+ * good (the person was removed, the session is gone) leaves the queue with its reason instead of
+ * being retried forever. The marks confirmed since the page was rendered are kept in
+ * localStorage, so a page served from the offline cache still shows them.
  */
 (function () {
   "use strict";
@@ -18,7 +20,9 @@
   const data = root.dataset;
   const markUrl = data.markUrl;
   const renderedAt = Number(data.renderedAt) || 0;
-  const queueKey = `tpbis:attendance:queue:${data.user}:${data.session}`;
+  const Queue = window.TpbisQueue;
+  const group = `session:${data.session}`;
+  const legacyQueueKey = `tpbis:attendance:queue:${data.user}:${data.session}`;
   const stateKey = `tpbis:attendance:state:${data.user}:${data.session}`;
   const csrfInput = root.querySelector("input[name=csrfmiddlewaretoken]");
 
@@ -32,7 +36,6 @@
   const pendingBox = document.getElementById("sync-status");
   const pendingCount = document.getElementById("pending-count");
   const errorBox = document.getElementById("sync-error");
-  const RETRY_MS = 5000;
   const DOUBLE_TAP_MS = 800;
 
   function load(key, fallback) {
@@ -52,22 +55,16 @@
     }
   }
 
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
-
-  let queue = load(queueKey, []);
+  // Marks of this session still in the queue (waiting or being sent), oldest first.
+  let queue = [];
   // participant id -> {marked, by, at, serverTime}: answers received from the server.
   let confirmed = load(stateKey, {});
 
+  const errorText = document.getElementById("sync-error-text");
+
   function showError(message) {
     if (!errorBox) return;
-    errorBox.textContent = message;
+    errorText.textContent = message;
     errorBox.classList.toggle("d-none", !message);
   }
 
@@ -153,95 +150,93 @@
       }
     }
     save(stateKey, confirmed);
-    for (const op of queue) {
-      const row = byId.get(String(op.participant));
-      if (row) setRow(row, op.action === "mark", { pending: true });
+    for (const item of queue) {
+      const row = byId.get(participantOf(item));
+      if (row) setRow(row, actionOf(item) === "mark", { pending: true });
     }
     updateCounts();
     updatePending();
   }
 
-  let sending = false;
-  let retryTimer = null;
+  const noticeBox = document.getElementById("sync-notice");
 
-  function scheduleRetry() {
-    if (retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      flush();
-    }, RETRY_MS);
+  function showNotice(message) {
+    if (!noticeBox) return;
+    noticeBox.textContent = message;
+    noticeBox.classList.toggle("d-none", !message);
   }
 
-  async function flush() {
-    if (sending || queue.length === 0) return;
-    sending = true;
-    try {
-      while (queue.length > 0) {
-        const op = queue[0];
-        const body = new FormData();
-        body.append("participant", op.participant);
-        body.append("client_id", op.id);
-        body.append("action", op.action);
-        if (op.queued) body.append("queued", "on");
-        let response;
-        try {
-          response = await fetch(markUrl, {
-            method: "POST",
-            body,
-            credentials: "same-origin",
-            headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-          });
-        } catch (error) {
-          // No connection: keep everything queued and try again later.
-          for (const waiting of queue) waiting.queued = true;
-          save(queueKey, queue);
-          scheduleRetry();
-          return;
-        }
-        if (response.status >= 500 || response.status === 429) {
-          scheduleRetry();
-          return;
-        }
-        const json = (response.headers.get("content-type") || "").includes("json");
-        if (response.redirected || !json) {
-          // Signed out, or refused before the portal could answer: keep the marks, say so.
-          showError(data.labelSignIn);
-          scheduleRetry();
-          return;
-        }
-        let answer = {};
-        try {
-          answer = await response.json();
-        } catch (error) {
-          answer = { ok: false, error: `HTTP ${response.status}` };
-        }
-        queue.shift();
-        save(queueKey, queue);
-        const row = byId.get(String(op.participant));
-        if (response.ok && answer.ok) {
-          const state = {
-            marked: answer.marked,
-            by: answer.by || "",
-            at: answer.at || "",
-            serverTime: answer.server_time,
-          };
-          confirmed[String(op.participant)] = state;
-          save(stateKey, confirmed);
-          const later = queue.some((next) => String(next.participant) === String(op.participant));
-          if (row && !later) setRow(row, state.marked, state);
-          showError("");
-        } else {
-          // Refused (for example the person was removed from the list): undo on screen.
-          if (row) setRow(row, op.action !== "mark", {});
-          showError(answer.error || `HTTP ${response.status}`);
-        }
-        updatePending();
-        updateCounts();
-      }
-    } finally {
-      sending = false;
+  function isMine(item) {
+    return item && item.kind === "mark" && item.group === group;
+  }
+
+  function participantOf(item) {
+    const field = item.fields.find(([name]) => name === "participant");
+    return field ? String(field[1]) : "";
+  }
+
+  function actionOf(item) {
+    const field = item.fields.find(([name]) => name === "action");
+    return field ? field[1] : "mark";
+  }
+
+  function reload() {
+    return Queue.list().then((items) => {
+      queue = items.filter((item) => isMine(item) && item.state !== "refused");
+      updatePending();
+      return queue;
+    });
+  }
+
+  function onSent(item, answer) {
+    const participant = participantOf(item);
+    const state = {
+      marked: answer.marked,
+      by: answer.by || "",
+      at: answer.at || "",
+      serverTime: answer.server_time,
+    };
+    confirmed[participant] = state;
+    save(stateKey, confirmed);
+    reload().then(() => {
+      const row = byId.get(participant);
+      const later = queue.some((next) => participantOf(next) === participant);
+      if (row && !later) setRow(row, state.marked, state);
+      showError("");
+      updateCounts();
+    });
+  }
+
+  function onRefused(item, reason) {
+    const participant = participantOf(item);
+    const row = byId.get(participant);
+    // Refused for good (for example the person was removed from the list): undo on screen;
+    // the queue keeps the item, with the reason, until it is discarded.
+    if (row) setRow(row, actionOf(item) !== "mark", confirmed[participant] || {});
+    showError(reason);
+    reload().then(updateCounts);
+  }
+
+  function flush() {
+    return Queue.flush();
+  }
+
+  Queue.on((type, detail) => {
+    if (type === "sent" && detail.item && detail.item.kind === "walkin" && detail.item.group === group) {
+      showNotice(`${(detail.answer && detail.answer.name) || detail.item.label}: ${data.labelWalkInSent}`);
+    } else if (type === "refused" && detail.item && detail.item.kind === "walkin" && detail.item.group === group) {
+      showError(`${detail.item.label}: ${detail.reason || ""}`);
+    } else if (type === "sent" && detail.item && isMine(detail.item)) {
+      onSent(detail.item, detail.answer || {});
+    } else if (type === "refused" && detail.item && isMine(detail.item)) {
+      onRefused(detail.item, detail.reason || "");
+    } else if (type === "signed-out") {
+      showError(data.labelSignIn);
+      reload();
+    } else if (type === "change") {
+      reload();
     }
-  }
+  });
 
   const lastTap = new Map();
   const notice = document.getElementById("roster-notice");
@@ -258,10 +253,32 @@
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.id === "walk-in-form") {
-      if (!navigator.onLine) {
-        event.preventDefault();
-        showError(data.labelOfflineWalkIn);
+      // With a connection the form is posted as it is (errors shown by field). Without one
+      // the walk-in waits in the queue with its own id, so it is added once, and keeps the
+      // time it was made.
+      if (navigator.onLine) return;
+      event.preventDefault();
+      const fields = [];
+      for (const [name, value] of new FormData(form).entries()) {
+        if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
       }
+      fields.push(["walkin-marked_on_device", new Date().toISOString()]);
+      const name = (form.elements["walkin-name"] && form.elements["walkin-name"].value.trim()) || "";
+      const idInput = form.elements["walkin-client_id"];
+      Queue.add({
+        id: idInput ? idInput.value : undefined,
+        kind: "walkin",
+        group,
+        url: form.getAttribute("action"),
+        label: name,
+        fields,
+      })
+        .then(() => {
+          form.reset();
+          if (idInput) idInput.value = Queue.newId();
+          showNotice(`${name}: ${data.labelWalkInKept}`);
+        })
+        .catch((error) => showError(String(error)));
       return;
     }
     const undo = form.classList.contains("roster-undo-form");
@@ -279,12 +296,25 @@
     if (now - (lastTap.get(`${action}:${id}`) || 0) < DOUBLE_TAP_MS) return;
     lastTap.set(`${action}:${id}`, now);
     row.classList.remove("is-repeated");
-    queue.push({ id: newId(), participant: id, action, queued: !navigator.onLine });
-    save(queueKey, queue);
+    const name = row.dataset.name || "";
     setRow(row, action === "mark", { pending: true });
     updateCounts();
-    updatePending();
-    flush();
+    Queue.add({
+      kind: "mark",
+      group,
+      url: markUrl,
+      label: `${name || id}: ${action === "mark" ? data.labelMarked : data.labelUndo}`,
+      fields: [
+        ["participant", id],
+        ["client_id", Queue.newId()],
+        ["action", action],
+        ["queued", navigator.onLine ? "" : "on"],
+        ["marked_on_device", new Date().toISOString()],
+      ],
+    })
+      .then(() => reload())
+      .then(() => flush())
+      .catch((error) => showError(String(error)));
   });
 
   // Search as you type, over the roster already on the page.
@@ -317,28 +347,40 @@
     });
   }
 
-  window.addEventListener("online", flush);
-  window.addEventListener("pageshow", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") flush();
-  });
-
-  if ("serviceWorker" in navigator && data.swUrl) {
-    const uncontrolled = !navigator.serviceWorker.controller;
-    navigator.serviceWorker
-      .register(data.swUrl, { scope: "/" })
-      .then(() => navigator.serviceWorker.ready)
-      .then(() => {
-        // On the first visit this page came from the network before the worker ran: keep a
-        // copy now, so that a reload without connection still opens it.
-        if (uncontrolled && navigator.onLine && window.caches && data.filtered !== "1") {
-          return caches.open(data.swCache).then((cache) => cache.add(location.pathname));
-        }
-        return undefined;
-      })
-      .catch(() => {});
+  // Marks queued by the page before the portal had one queue (localStorage) move into it.
+  function adoptLegacyQueue() {
+    const legacy = load(legacyQueueKey, []);
+    if (!legacy.length) return Promise.resolve();
+    return Promise.all(
+      legacy.map((op, index) =>
+        Queue.add({
+          id: op.id,
+          kind: "mark",
+          group,
+          url: markUrl,
+          created: Date.now() - legacy.length + index,
+          label: String(op.participant),
+          fields: [
+            ["participant", String(op.participant)],
+            ["client_id", op.id],
+            ["action", op.action],
+            ["queued", "on"],
+          ],
+        })
+      )
+    ).then(() => localStorage.removeItem(legacyQueueKey));
   }
 
-  applyStored();
-  flush();
+  if (!Queue) return;
+  // A page opened from the offline copy carries the walk-in id it was rendered with: each
+  // walk-in needs its own.
+  const walkInId = document.querySelector("#walk-in-form [name='walkin-client_id']");
+  if (walkInId) walkInId.value = Queue.newId();
+  adoptLegacyQueue()
+    .catch(() => {})
+    .then(reload)
+    .then(() => {
+      applyStored();
+      flush();
+    });
 })();

@@ -62,6 +62,10 @@
       }
       markErrors({});
       form.elements.version.value = body.version;
+      if (isNew && window.TpbisQueue && form.elements.draft_key) {
+        // The portal has the draft now: a copy kept offline must not overwrite it later.
+        window.TpbisQueue.remove(form.elements.draft_key.value).catch(function () {});
+      }
       if (isNew) {
         isNew = false;
         url = body.autosave_url;
@@ -72,6 +76,7 @@
     }).catch(function () {
       dirty = true;
       say(form.dataset.msgOffline);
+      keepOnDevice();
     }).then(function () {
       saving = false;
       // A button pressed during the save is pressed again, now with the new version.
@@ -81,6 +86,26 @@
         if (form.requestSubmit) form.requestSubmit(button); else button.click();
       }
     });
+  }
+
+  // No connection: a new draft is kept on the device (the portal's offline queue), so a
+  // reload or a closed browser loses nothing; it is sent by itself when the connection returns.
+  function keepOnDevice() {
+    var queue = window.TpbisQueue;
+    var key = form.elements.draft_key && form.elements.draft_key.value;
+    if (!isNew || !queue || !queue.user || !key) return;
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && !(value instanceof File)) fields.push([name, value]);
+    });
+    queue.add({
+      id: key,
+      kind: "story",
+      url: form.getAttribute("action"),
+      editUrl: location.pathname,
+      label: form.elements.title.value.trim(),
+      fields: fields
+    }).then(function () { say(form.dataset.msgKept); }).catch(function () {});
   }
 
   form.addEventListener("input", function () { dirty = true; });

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from libraries.http import wants_json
 from libraries.imports import PendingImports, refused_response
 from libraries.models import Activity, ActivityEvidence, Library
 from libraries.paging import forward_page
@@ -36,6 +37,7 @@ from libraries.reporting.services import (
 from libraries.reporting.views.common import (
     PAGE_SIZE,
     add_form_errors,
+    form_errors_json,
     query_without_page,
     require_reporter,
     serve_file,
@@ -105,6 +107,19 @@ def activity_create(request):
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            if wants_json(request):
+                # The offline queue sending a kept activity: it needs to know it arrived; the
+                # next page says so too.
+                if created:
+                    messages.success(request, _("The activity was recorded. Thank you!"))
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "created": created,
+                        "id": activity.pk,
+                        "url": reverse("reporting:activity-detail", args=[activity.pk]),
+                    }
+                )
             if created:
                 messages.success(request, _("The activity was recorded. Thank you!"))
             else:
@@ -112,6 +127,8 @@ def activity_create(request):
             if "another" in request.POST:
                 return redirect("reporting:activity-create")
             return redirect("reporting:activity-detail", pk=activity.pk)
+    if request.method == "POST" and wants_json(request):
+        return form_errors_json(form)
     return render(request, "reporting/activity_form.html", {"form": form})
 
 

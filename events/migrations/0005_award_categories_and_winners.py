@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_attendance_certificates'),
-        ('libraries', '0007_publications_and_report_card'),
+        ('events', '0004_attendance_marked_on_device_at'),
+        ('libraries', '0008_publications_and_report_card'),
     ]
 
     operations = [

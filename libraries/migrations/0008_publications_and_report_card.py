@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('libraries', '0006_skills_catalogue'),
+        ('libraries', '0007_activity_idempotency_key_per_user'),
     ]
 
     operations = [
