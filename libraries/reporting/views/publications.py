@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from libraries.models import Library, Publication
+from libraries.paging import forward_page
 from libraries.reporting import services
 from libraries.reporting.forms import PeriodForm, PublicationForm
 from libraries.reporting.services import (
@@ -43,7 +43,7 @@ def publication_list(request):
     if library and library.isdigit():
         publications = publications.filter(library=library)
     publications = publications.select_related("library").order_by("-published_on", "-pk")
-    page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = forward_page(publications, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "reporting/publication_list.html",
