@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from libraries.filtering import ListFilterSet
 from libraries.models import Activity, Library, Strategy
 from libraries.reporting.forms import PeriodForm
 
@@ -15,7 +16,7 @@ class ActivityPeriodForm(PeriodForm):
         super().__init__(data, all_years=True, **kwargs)
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(ListFilterSet):
     strategi = django_filters.ChoiceFilter(
         field_name="strategy",
         choices=Strategy.choices,

@@ -49,6 +49,5 @@ def ranking(request, code: str, fmt: str = ""):
             "period": period,
             "indicator": Indicator(indicator),
             "ranked": ranked,
-            "query": request.GET.urlencode(),
         },
     )
