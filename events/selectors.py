@@ -103,12 +103,13 @@ class Counts:
     by_regency: list[tuple[str, int]] = field(default_factory=list)
 
 
-def roster(session: EventSession) -> list[RosterRow]:
-    """Everyone on the event's list with their active mark at this session (two queries)."""
-    registrations = (
-        Registration.objects.filter(event_id=session.event_id)
-        .select_related("participant__library__regency")
-        .order_by("participant__name", "participant_id")
+def roster(session: EventSession, registrations=None) -> list[RosterRow]:
+    """Everyone on the event's list (or the filtered ``registrations`` of it) with their active
+    mark at this session (two queries)."""
+    if registrations is None:
+        registrations = Registration.objects.filter(event_id=session.event_id)
+    registrations = registrations.select_related("participant__library__regency").order_by(
+        "participant__name", "participant_id"
     )
     marks = {
         mark.participant_id: mark

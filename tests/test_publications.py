@@ -230,3 +230,21 @@ def test_list_keeps_its_query_count_as_data_grows(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 11
+
+
+def test_list_filters_by_channel_and_library_and_refuses_unreadable_filters(
+    client_for, consultant, publication, kepri_library
+):
+    client = client_for(consultant)
+    library = publication.library.pk
+
+    assert "rawa-makmur" in client.get(LIST, {"saluran": "news"}).content.decode()
+    assert "rawa-makmur" not in client.get(LIST, {"saluran": "video"}).content.decode()
+    assert "rawa-makmur" in client.get(LIST, {"perpustakaan": library}).content.decode()
+    # A channel that does not exist, or a library outside the scope, shows an empty list with
+    # the form's message, never every publication and never a 500.
+    for bad in ({"saluran": "fax"}, {"perpustakaan": kepri_library.pk}, {"perpustakaan": "x"}):
+        response = client.get(LIST, bad)
+        assert response.status_code == 200
+        assert "rawa-makmur" not in response.content.decode()
+        assert response.context["form"].errors

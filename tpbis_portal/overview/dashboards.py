@@ -292,7 +292,7 @@ def dashboard_breakdown(area: DashboardArea) -> Section | None:
             slug="perpustakaan",
             title=_("Libraries of %(area)s") % {"area": area.regency.name},
             template="sections/dashboard_libraries.html",
-            context={"page": result, "query": "", "regency": area.regency},
+            context={"page": result, "regency": area.regency},
         )
     if area.province is not None:
         rows = area.province_summary.regencies

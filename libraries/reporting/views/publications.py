@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from libraries.models import Library, Publication
 from libraries.paging import forward_page
 from libraries.reporting import services
-from libraries.reporting.forms import PeriodForm, PublicationForm
+from libraries.reporting.filters import PublicationFilter
+from libraries.reporting.forms import PublicationForm
 from libraries.reporting.services import (
     EditConflict,
     get_for_report_or_404,
@@ -23,7 +24,6 @@ from libraries.reporting.services import (
 from libraries.reporting.views.common import (
     PAGE_SIZE,
     add_form_errors,
-    query_without_page,
     require_reporter,
 )
 
@@ -31,29 +31,17 @@ from libraries.reporting.views.common import (
 @login_required
 @require_GET
 def publication_list(request):
-    form = PeriodForm(request.GET or None, all_years=True)
-    publications = Publication.objects.visible_to(request.user)
-    period = form.period() if form.is_valid() else None
-    if period is not None:
-        publications = publications.between(period.start, period.end, "published_on")
-    channel = request.GET.get("saluran")
-    if channel in Publication.Channel.values:
-        publications = publications.filter(channel=channel)
-    library = request.GET.get("perpustakaan")
-    if library and library.isdigit():
-        publications = publications.filter(library=library)
-    publications = publications.select_related("library").order_by("-published_on", "-pk")
+    publication_filter = PublicationFilter(
+        request.GET or None,
+        queryset=Publication.objects.visible_to(request.user),
+        user=request.user,
+    )
+    publications = publication_filter.qs.select_related("library").order_by("-published_on", "-pk")
     page = forward_page(publications, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "reporting/publication_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query_without_page(request),
-            "channels": Publication.Channel.choices,
-            "channel": channel,
-        },
+        {"form": publication_filter.form, "page": page},
     )
 
 

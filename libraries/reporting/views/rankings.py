@@ -56,7 +56,6 @@ def ranking(request, code: str, fmt: str = ""):
                 "ranked": ranked_cards,
                 "unscored": sum(1 for library in scores if library.score is None),
                 "rules": Rules.from_settings(),
-                "query": request.GET.urlencode(),
             },
         )
     ranked = library_ranking(
@@ -73,6 +72,5 @@ def ranking(request, code: str, fmt: str = ""):
             "period": period,
             "indicator": Indicator(indicator),
             "ranked": ranked,
-            "query": request.GET.urlencode(),
         },
     )

@@ -109,7 +109,6 @@ def report_card(request, level: str | None = None, key: str | None = None):
         "rules": rules,
         "strand_labels": [(key, STRAND_LABELS[key], rules.weights[key]) for key in STRANDS],
         "colours": Colour.LABELS,
-        "query": request.GET.urlencode(),
     }
     if not form.is_valid():
         return render(request, "reporting/report_card.html", context, status=400)
