@@ -32,6 +32,7 @@ from events.forms import (
 from events.models import Attendance, Award, Event, Facilitator, Participant, Problem, Registration
 from events.selectors import (
     counts,
+    engagement_award_suggestion,
     event_for,
     mark_time_text,
     participant_library_filter,
@@ -161,6 +162,7 @@ def event_detail(request, pk: int):
         if event.is_plm
         else None,
         "awards": event.awards.select_related("library") if event.is_plm else None,
+        "award_suggestion": engagement_award_suggestion(event) if manage else None,
     }
     if event.is_shm:
         shm_problems = list(
