@@ -171,7 +171,7 @@ class ProblemAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Award)
 class AwardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["event", "category", "rank", "library"]
+    list_display = ["event", "category", "rank", "library", "winner"]
     list_filter = ["category"]
     list_select_related = ["event", "library"]
     autocomplete_fields = ["event", "library"]

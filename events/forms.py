@@ -357,11 +357,16 @@ class ProblemFollowUpForm(forms.ModelForm):
 
 
 class AwardForm(forms.ModelForm):
-    library = LibraryChoiceField(queryset=Library.objects.none(), label=_("Library"))
+    library = LibraryChoiceField(
+        queryset=Library.objects.none(),
+        label=_("Library"),
+        required=False,
+        help_text=_("The winning library, or the library of the winning person or story."),
+    )
 
     class Meta:
         model = Award
-        fields = ["category", "rank", "library", "note"]
+        fields = ["category", "rank", "library", "winner", "note"]
 
     def __init__(self, *args, user, event, **kwargs):
         super().__init__(*args, **kwargs)

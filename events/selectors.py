@@ -103,12 +103,13 @@ class Counts:
     by_regency: list[tuple[str, int]] = field(default_factory=list)
 
 
-def roster(session: EventSession) -> list[RosterRow]:
-    """Everyone on the event's list with their active mark at this session (two queries)."""
-    registrations = (
-        Registration.objects.filter(event_id=session.event_id)
-        .select_related("participant__library__regency")
-        .order_by("participant__name", "participant_id")
+def roster(session: EventSession, registrations=None) -> list[RosterRow]:
+    """Everyone on the event's list (or the filtered ``registrations`` of it) with their active
+    mark at this session (two queries)."""
+    if registrations is None:
+        registrations = Registration.objects.filter(event_id=session.event_id)
+    registrations = registrations.select_related("participant__library__regency").order_by(
+        "participant__name", "participant_id"
     )
     marks = {
         mark.participant_id: mark
@@ -177,3 +178,34 @@ def public_event_summaries(
     for event in found:
         event.upcoming = event.starts_at > now
     return found, (found[0].total if found else 0)
+
+
+@dataclass(frozen=True)
+class AwardSuggestion:
+    """The report card's ranking for a PLM's community-engagement award."""
+
+    period: object
+    libraries: list
+
+
+def engagement_award_suggestion(event: Event, limit: int = 3) -> AwardSuggestion | None:
+    """The libraries of the PLM's province (every province for a national PLM) with the best
+    community-engagement strand of the report card, from January to the PLM's month.
+
+    Libraries the consultant does not cover never appear: a provincial PLM ranks its own
+    province, and only those who manage the event see the suggestion.
+    """
+    from libraries.models import Province
+    from libraries.reporting.indicators import Period
+    from libraries.reporting.reportcard import library_scores, rank_by_engagement
+
+    if not event.is_plm:
+        return None
+    day = timezone.localtime(event.starts_at).date()
+    period = Period.between(day.replace(month=1), day)
+    if event.kind == Event.Kind.PLM_NATIONAL:
+        codes = list(Province.objects.values_list("code", flat=True))
+    else:
+        codes = [event.province_id]
+    ranked = rank_by_engagement(library_scores(period, codes), limit=limit)
+    return AwardSuggestion(period, ranked)

@@ -638,9 +638,20 @@ def problem_update(*, actor: User, problem: Problem, version: int, **changes) ->
 
 
 @transaction.atomic
-def award_add(*, actor: User, event: Event, category: str, rank: int, library, note="") -> Award:
+def award_add(
+    *,
+    actor: User,
+    event: Event,
+    category: str,
+    rank: int,
+    library=None,
+    winner: str = "",
+    note: str = "",
+) -> Award:
     check_manages(actor, event)
-    award = Award(event=event, category=category, rank=rank, library=library, note=note)
+    award = Award(
+        event=event, category=category, rank=rank, library=library, winner=winner, note=note
+    )
     award.full_clean()
     award.save()
     return award

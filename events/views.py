@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import exports, imports, services
-from events.filters import EventFilter
+from events.filters import EventFilter, RosterFilter
 from events.forms import (
     AwardForm,
     EventForm,
@@ -32,6 +32,7 @@ from events.forms import (
 from events.models import Attendance, Award, Event, Facilitator, Participant, Problem, Registration
 from events.selectors import (
     counts,
+    engagement_award_suggestion,
     event_for,
     mark_time_text,
     participant_library_filter,
@@ -161,6 +162,7 @@ def event_detail(request, pk: int):
         if event.is_plm
         else None,
         "awards": event.awards.select_related("library") if event.is_plm else None,
+        "award_suggestion": engagement_award_suggestion(event) if manage else None,
     }
     if event.is_shm:
         shm_problems = list(
@@ -314,8 +316,11 @@ def facilitator_remove(request, pk: int, facilitator_pk: int):
 def _attendance_context(request, session, *, walk_in_form=None):
     event = session.event
     rows = roster(session)
-    query = (request.GET.get("q") or "").strip()
-    shown = [row for row in rows if query.lower() in row.search_text] if len(query) >= 2 else rows
+    roster_filter = RosterFilter(request.GET or None, session=session)
+    shown = rows
+    if roster_filter.narrows:
+        found = set(roster_filter.qs.values_list("pk", flat=True))
+        shown = [row for row in rows if row.registration.pk in found]
     for row in shown:
         row.client_id = uuid.uuid4()
         row.undo_client_id = uuid.uuid4()
@@ -327,7 +332,8 @@ def _attendance_context(request, session, *, walk_in_form=None):
         "mark_url": reverse("events:mark", args=[session.pk]),
         "roster_size": len(rows),
         "counts": counts(rows),
-        "query": query,
+        "query": roster_filter.query,
+        "roster_form": roster_filter.form,
         "walk_in_form": walk_in_form
         or WalkInForm(
             user=request.user, event=event, initial={"client_id": uuid.uuid4()}, prefix="walkin"
@@ -486,13 +492,17 @@ def walk_in(request, pk: int):
 @require_GET
 def sign_sheet(request, pk: int):
     session = session_for(request.user, pk, manage=True)
-    rows = roster(session)
-    if request.GET.get("hadir") == "1":
-        rows = [row for row in rows if row.mark is not None]
+    sheet_filter = RosterFilter(request.GET or None, session=session)
     return render(
         request,
         "events/sign_sheet.html",
-        {"session": session, "event": session.event, "rows": rows, "blank_rows": range(8)},
+        {
+            "session": session,
+            "event": session.event,
+            "rows": roster(session, sheet_filter.qs),
+            "form": sheet_filter.form,
+            "blank_rows": range(8),
+        },
     )
 
 

@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from impact.models import Consent, Product, SelectionDecision, Story
-from libraries.models import Library, Province, Village
-from libraries.scope import Scope
+from libraries.models import Library, Village
 from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
 from libraries.widgets import DatePickerInput
 
@@ -289,39 +288,3 @@ class BulkActionForm(forms.Form):
         """The version the queue showed next to the story's checkbox (``version-<pk>``)."""
         value = self.data.get(f"version-{story.pk}", "")
         return int(value) if value.isdigit() else None
-
-
-class StoryFilterForm(forms.Form):
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Province.objects.none(),
-        required=False,
-        empty_label=_("All provinces"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *Story.Status.choices], required=False
-    )
-    domain = forms.ChoiceField(
-        label=_("Domain of change"),
-        choices=[("", _("All domains")), *Story.Domain.choices],
-        required=False,
-    )
-    cohort = forms.IntegerField(label=_("Cohort year"), required=False, min_value=2018)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Scope.for_user(user).provinces().order_by("code")
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset.none()
-        data = self.cleaned_data
-        if data["province"]:
-            queryset = queryset.filter(library__province=data["province"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["domain"]:
-            queryset = queryset.filter(domain=data["domain"])
-        if data["cohort"]:
-            queryset = queryset.filter(library__cohort_year=data["cohort"])
-        return queryset

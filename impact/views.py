@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from impact import selectors, services
+from impact.filters import StoryFilter
 from impact.forms import (
     BulkActionForm,
     ConsentForm,
     PhotoForm,
     SelectionForm,
-    StoryFilterForm,
     StoryForm,
     TransitionForm,
     WithdrawForm,
@@ -57,21 +57,19 @@ def _errors_text(exc: ValidationError) -> list[str]:
 @require_GET
 def story_list(request):
     """The user's stories; for consultants and staff, the moderation queue."""
-    filters = StoryFilterForm(request.GET or None, user=request.user)
-    stories = Story.objects.visible_to(request.user)
-    if filters.is_bound:
-        stories = filters.filter(stories)
-    stories = selectors.stories_with_thumbnails(stories).order_by("-updated_at", "-pk")
+    story_filter = StoryFilter(
+        request.GET or None,
+        queryset=Story.objects.visible_to(request.user),
+        scope=Scope.for_user(request.user),
+    )
+    stories = selectors.stories_with_thumbnails(story_filter.qs).order_by("-updated_at", "-pk")
     page = forward_page(stories, request.GET.get("page"), PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "impact/story_list.html",
         {
-            "filters": filters,
+            "form": story_filter.form,
             "page": page,
-            "query": query.urlencode(),
             "bulk_actions": BulkActionForm.ACTIONS,
         },
     )

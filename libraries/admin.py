@@ -29,8 +29,10 @@ from libraries.models import (
     LibraryManager,
     Partner,
     Province,
+    Publication,
     Regency,
     Regulation,
+    ReportCardSettings,
     Skill,
     Target,
     Threshold,
@@ -786,6 +788,52 @@ class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 @admin.register(Threshold)
 class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(
+    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
+    list_display = ["__str__", "channel", "library", "published_on"]
+    list_filter = ["channel", "library__province"]
+    list_select_related = ["library"]
+    search_fields = ["title", "url", "library__name"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["library"]
+    readonly_fields = ["recorded_by", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+@admin.register(ReportCardSettings)
+class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+    """One row: the weights and cut-offs of every report card."""
+
+    list_display = [
+        "__str__",
+        "weight_engagement",
+        "weight_publication",
+        "weight_advocacy",
+        "green_above",
+        "yellow_from",
+    ]
+    readonly_fields = ["updated_by"]
+
+    def has_add_permission(self, request, *args):
+        # There is one row (number 1); the list makes it with the defaults when missing, so
+        # that staff only ever change it, and no admin page pays a query to ask.
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if self._changes(request):
+            ReportCardSettings.objects.get_or_create(pk=ReportCardSettings.current().pk)
+        return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Skill)

@@ -59,3 +59,11 @@ def _renew(codes: Iterable[str], *, committed: bool = False) -> None:
     if committed:
         for hook in _after_change:
             hook(set(codes))
+
+
+def data_versions(province_codes: Iterable[str]) -> dict[str, str]:
+    """The current tokens of several provinces, in one round trip when they all exist."""
+    codes = list(province_codes)
+    keys = {code: _KEY.format(code) for code in codes}
+    found = cache.get_many(list(keys.values()))
+    return {code: found[key] if key in found else data_version(code) for code, key in keys.items()}

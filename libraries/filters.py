@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from libraries.models import Library, Province, Regency
+from libraries.filtering import ListFilterSet
+from libraries.models import FIRST_COHORT_YEAR, Library, Province, Regency
 
 
-class LibraryFilter(django_filters.FilterSet):
+class LibraryFilter(ListFilterSet):
     """Filters of the registry list and its exports; the choices follow the user's scope."""
 
     # Bounded: SQLite refuses a LIKE pattern above 50,000 bytes (a 500, not an empty list).
@@ -23,7 +24,9 @@ class LibraryFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=Library.Level.choices, label=_("Level"), empty_label=_("All levels")
     )
-    cohort_year = django_filters.NumberFilter(label=_("Cohort year"))
+    cohort_year = django_filters.NumberFilter(
+        label=_("Cohort year"), min_value=FIRST_COHORT_YEAR, max_value=2100
+    )
     support_tier = django_filters.ChoiceFilter(
         choices=Library.SupportTier.choices, label=_("Support tier"), empty_label=_("All tiers")
     )

@@ -23,5 +23,13 @@ def format_number(value) -> str:
     return number_format(int(value), use_l10n=True, force_grouping=True)
 
 
+def format_score(value) -> str:
+    """A report-card score with two decimals (81,00 in Indonesian); "-" for no score."""
+    if value is None or value == "":
+        return "-"
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def format_rupiah(value) -> str:
     return "Rp " + format_number(value)

@@ -29,15 +29,12 @@ def _filtered_libraries(request):
 def library_list(request):
     library_filter = _filtered_libraries(request)
     page = Paginator(library_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "libraries/library_list.html",
         {
             "filter": library_filter,
             "page": page,
-            "query": query.urlencode(),
             "scope": Scope.for_user(request.user),
         },
     )

@@ -87,3 +87,13 @@ def wait_until(page, expression: str, timeout: int = WAIT_MS) -> None:
 SERVICE_WORKER_READY = (
     "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))"
 )
+
+
+def wait_for_server(page, check, timeout: int = WAIT_MS) -> None:
+    """Wait until ``check()`` (a look at the database) is true: for what the server must have
+    recorded once the page's queue has sent it, which the screen may show before it arrives."""
+    deadline = time.monotonic() + timeout / 1000
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"The server did not record it within {timeout} ms")
+        page.wait_for_timeout(100)

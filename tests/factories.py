@@ -16,7 +16,9 @@ from libraries.models import (
     Library,
     LibraryManager,
     Province,
+    Publication,
     Regency,
+    ReportCardSettings,
     User,
     Village,
     reporting,
@@ -398,6 +400,10 @@ def one_of_each_model(*, perpusnas, library, event) -> dict:
         indicator=Indicator.ACTIVITIES, level=library.level, year=2024, per_month=2
     )
     made["Threshold"] = Threshold.objects.create(indicator=Indicator.ACTIVITIES)
+    made["Publication"] = Publication.objects.create(
+        library=library, url="https://desa.example.id/berita/1", published_on="2024-01-06"
+    )
+    made["ReportCardSettings"] = ReportCardSettings.objects.create(pk=1)
     session = event.sessions.first()
     made["Participant"] = person = Participant.objects.create(
         name="Budi", gender="M", province=library.province, library=library

@@ -1,6 +1,6 @@
 """The figures issue 12 asks for, measured in headless Chromium and printed (run with -s):
 
-    .venv/bin/python -m pytest -q -n0 -s tests/test_browser_offline_measurements.py
+    .venv/bin/python -m pytest -q -n0 -s -m measurements tests/test_browser_offline_measurements.py
 
 - the activity form kept on the phone, offline, after the tap: at most 200 ms;
 - three 12 MP camera photos shrunk and kept: at most 3 s;
@@ -21,7 +21,11 @@ from tests import factories
 from tests.browser import sign_in, wait_until
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.measurements,
+    pytest.mark.django_db(transaction=True),
+]
 
 SLOW_3G = {
     "offline": False,

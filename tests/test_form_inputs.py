@@ -22,10 +22,12 @@ from django.utils.translation import override
 
 from events import forms as event_forms
 from events.certificates import views as certificate_views
-from events.filters import EventFilter
+from events.filters import EventFilter, RosterFilter
 from impact import forms as impact_forms
+from impact.filters import StoryFilter
 from impact.models import Product
 from impact.products import forms as product_forms
+from impact.products.filters import OfferFilter, ProductFilter
 from impact.testimonies import forms as testimony_forms
 from libraries import forms as library_forms
 from libraries.admin import ActivityAdminForm, LibraryAdminForm
@@ -141,7 +143,8 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.TransitionForm(),
         impact_forms.SelectionForm(),
         impact_forms.BulkActionForm(user=consultant),
-        impact_forms.StoryFilterForm(user=consultant),
+        StoryFilter(scope=Scope.for_user(consultant)).form,
+        StoryFilter({"cohort": "2022"}, scope=Scope.for_user(consultant)).form,
         testimony_forms.TestimonyForm(user=consultant),
         testimony_forms.TestimonyForm(instance=world["Testimony"], user=consultant),
         testimony_forms.TestimonyConsentForm(testimony=world["Testimony"]),
@@ -162,6 +165,9 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         reporting_forms.TargetForm(),
         reporting_forms.TargetForm(instance=world["Target"]),
         reporting_forms.ThresholdForm(),
+        reporting_forms.PublicationForm(libraries=libraries),
+        reporting_forms.PublicationForm(instance=world["Publication"], libraries=libraries),
+        reporting_forms.ReportCardSettingsForm(),
         reporting_forms.PeriodForm({"tahun": "2024"}),
         reporting_forms.RankingForm({"tahun": "2024"}),
         library_forms.LibraryEditForm(instance=library),
@@ -186,6 +192,7 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         ActivityFilter(user=consultant).form,
         ActivityFilter({"tahun": "2024", "strategi": "engagement"}, user=consultant).form,
         EventFilter({"year": "2022"}).form,
+        RosterFilter({"q": "Siti"}, session=world["EventSession"]).form,
         product_forms.ProductForm(user=world["User"]),
         product_forms.ProductForm(instance=world["Product"], user=world["User"]),
         product_forms.ProductPhotoForm(),
@@ -194,8 +201,8 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         product_forms.ExhibitionForm(candidates=Product.objects.all()),
         product_forms.OfferForm(),
         product_forms.OfferFollowUpForm(instance=world["ProductOffer"]),
-        product_forms.ProductFilter({"kind": "food"}, scope=Scope.for_user(consultant)).form,
-        product_forms.OfferFilter({"status": "done"}, scope=Scope.for_user(consultant)).form,
+        ProductFilter({"kind": "food"}, scope=Scope.for_user(consultant)).form,
+        OfferFilter({"status": "done"}, scope=Scope.for_user(consultant)).form,
     ]
     return [_with_values(form) for form in made]
 

@@ -60,3 +60,76 @@ def test_the_guard_reads_real_code():
     assert "libraries/reporting/services.py" in names
     assert "templates/base.html" in names
     assert _offences(r"\bScope\.for_user\b")
+
+
+# Lists filter with django-filter (a FilterSet in the app's ``filters.py``) and page with
+# ``{% querystring %}``: reading a filter straight from the address is the mechanism that must
+# not come back. Reads of the address that are not a list's filter are named here, with why.
+NOT_A_FILTER = {
+    "page": "the page number, read by libraries.paging or Django's Paginator",
+    "token": "an import's refused rows, kept in the session under this token",
+    "bahasa": "the language a certificate is printed in",
+    "kind": "the initial value of a create form (a testimony's or a story's kind)",
+    "photo": "the initial value of the story form",
+    "province__code__exact": "the admin's own list filter, which narrows the kab/kota filter",
+}
+# Reads that are not a filter in one file only (the same name elsewhere would be one).
+NOT_A_FILTER_IN = {
+    ("tpbis_portal/exports/views.py", "province"): "the initial province of the export form",
+}
+_GET_READ = re.compile(
+    r"\bGET(?:\.get|\.getlist|\.pop)?\(\s*[\"']([^\"']+)[\"']|\bGET\[\s*[\"']([^\"']+)[\"']\]"
+    r"|\bGET\[\s*(\w+)\s*\]"
+)
+
+
+def _filter_reads(sources) -> list[str]:
+    offences = []
+    for name, text in sources:
+        if name.endswith("filters.py") or not name.endswith(".py"):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in _GET_READ.finditer(line):
+                key = match.group(1) or match.group(2)
+                if key is None:
+                    # ``request.GET[key]``: a variable key is allowed only over named keys.
+                    if not re.search(r"for \w+ in \(([\"']\w+[\"'],?\s*)+\)", line):
+                        offences.append(f"{name}:{number}: {line.strip()}")
+                    continue
+                if key not in NOT_A_FILTER and (name, key) not in NOT_A_FILTER_IN:
+                    offences.append(f"{name}:{number}: {line.strip()}")
+            if re.search(r"\bGET\.(copy|dict|items|keys|urlencode|lists)\(", line):
+                offences.append(f"{name}:{number}: {line.strip()}")
+    return offences
+
+
+def test_lists_read_their_filters_through_a_filterset():
+    offences = _filter_reads(_sources())
+    assert not offences, (
+        "Filter a list with a django-filter FilterSet in the app's filters.py "
+        "(libraries.filtering.ListFilterSet) and keep filters in links with {% querystring %}; "
+        "or, if this read is not a filter, name it in NOT_A_FILTER:\n" + "\n".join(offences)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'query = (request.GET.get("q") or "").strip()',
+        'if request.GET.get("hadir") == "1":',
+        'status = request.GET["status"]',
+        "query = request.GET.copy()",
+        '"query": request.GET.urlencode(),',
+    ],
+)
+def test_the_filter_guard_catches_a_hand_written_filter(line):
+    assert _filter_reads([("events/views.py", f"def view(request):\n    {line}\n")])
+
+
+def test_the_filter_guard_lets_pages_and_filtersets_through():
+    assert not _filter_reads(
+        [
+            ("events/views.py", 'page = forward_page(qs, request.GET.get("page"), 25)'),
+            ("events/filters.py", 'value = request.GET.get("q")'),
+        ]
+    )

@@ -643,7 +643,7 @@ def test_dashboard_library_level_is_scoped(
     assert client_for(consultant).post(url).status_code == 405
     response = client_for(consultant).get(url)
     assert response.status_code == 200
-    assert [s.slug for s in response.context["sections"]] == ["indikator"]
+    assert [s.slug for s in response.context["sections"]] == ["indikator", "rapor"]
 
 
 def test_dashboard_year_with_bad_input_says_so_and_shows_this_year(client_for, perpusnas, kepri):
@@ -683,9 +683,10 @@ def test_province_page_queries_stay_fixed_as_stories_activities_and_events_grow(
                 actor=perpusnas, province_code="21", title=f"SHM {number}", kind="shm_province"
             )
         cache.clear()
-        # 17: the trend by year and the community products' figures are one query each.
-        with django_assert_num_queries(17):
+        # 18: the indicators count publications; the trend by year and the community products'
+        # figures are one query each.
+        with django_assert_num_queries(18):
             assert client.get(KEPRI).status_code == 200
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert client.get("/provinsi/").status_code == 200
     assert Event.objects.filter(province="21").count() == 6

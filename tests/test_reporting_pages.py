@@ -121,16 +121,16 @@ def test_province_page_keeps_a_fixed_number_of_queries(
     client = client_for(consultant)
     client.get(PROVINCE, YEAR)
 
-    # session, user, consultant's provinces, the province, nine for the indicators, two for
+    # session, user, consultant's provinces, the province, ten for the indicators, two for
     # the skills taught
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(PROVINCE, YEAR)
     for code in ["64.72.01.1002", "64.72.02.1001"]:
         library = factories.village_library(code)
         for day in range(1, 6):
             factories.ActivityFactory(library=library, date=datetime.date(2024, 3, day))
         factories.VisitorCountFactory(library=library)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(PROVINCE, YEAR)
 
 

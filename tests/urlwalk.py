@@ -196,6 +196,8 @@ PK = {
     "libraries.evidence_file": "photo_evidence",
     "libraries.evidence_delete": "photo_evidence",
     "libraries.visitor_count_delete": "visitor_count",
+    "libraries.publication_edit": "publication",
+    "libraries.publication_delete": "publication",
     "libraries.target_edit": "target",
     "libraries.target_delete": "target",
     "impact.product_detail": "product",

@@ -63,7 +63,9 @@ from libraries.models import (
     LibraryManager,
     Partner,
     Province,
+    Publication,
     Regulation,
+    ReportCardSettings,
     Skill,
     Strategy,
     Target,
@@ -108,8 +110,10 @@ class World:
     agreement: Agreement
     regulation: Regulation
     budget: BudgetAllocation
+    publication: Publication
     target: Target
     threshold: Threshold
+    report_card_settings: ReportCardSettings
     story: Story
     photo: Photo
     consent: Consent
@@ -270,11 +274,23 @@ def build_world() -> World:
         purpose=f"Buku {SECRET}",
         decided_on=datetime.date(2024, 1, 3),
     )
+    publication, _created = reporting_services.publication_record(
+        actor=village_librarian,
+        library=library,
+        idempotency_key=uuid.uuid4(),
+        channel="news",
+        url="https://kaltim.example.id/berita/perpustakaan-rawa-makmur",
+        published_on=datetime.date(2024, 1, 20),
+        title=f"Berita {SECRET} perpustakaan",
+    )
     target = reporting_services.target_save(
         actor=perpusnas, indicator="activities", level="village", year=2024, per_month=2
     )
     threshold = reporting_services.threshold_save(
         actor=perpusnas, indicator="activities", yellow_from=50, green_from=75
+    )
+    report_card_settings = reporting_services.report_card_settings_save(
+        actor=perpusnas, weight_engagement=50, weight_publication=30, weight_advocacy=20
     )
 
     # Impact stories: verified (so reviews and a selection exist), not published.
@@ -444,8 +460,10 @@ def build_world() -> World:
         agreement=agreement,
         regulation=regulation,
         budget=budget,
+        publication=publication,
         target=target,
         threshold=threshold,
+        report_card_settings=report_card_settings,
         story=story,
         photo=photo,
         consent=consent,

@@ -134,9 +134,15 @@ class Award(models.Model):
     class Category(models.TextChoices):
         MOST_ACTIVE = "most_active", _("Most engagement activities entered")
         ADVOCACY = "advocacy", _("Advocacy and partnership innovation")
-        ENGAGEMENT = "engagement", _("Community engagement")
+        ENGAGEMENT = "engagement", _("Best community engagement")
         BEST_PIC = "best_pic", _("Best PIC")
+        MASTER_TRAINER = "master_trainer", _("Best Master Trainer")
+        STORY_WRITTEN = "story_written", _("Impact story contest (written)")
+        STORY_VIDEO = "story_video", _("Impact story contest (video)")
         OTHER = "other", _("Other")
+
+    #: Categories won by a person, named in ``winner``, whatever library they work for.
+    PERSON_CATEGORIES = ("master_trainer",)
 
     event = models.ForeignKey(
         Event,
@@ -145,12 +151,27 @@ class Award(models.Model):
         verbose_name=_("PLM"),
         limit_choices_to={"kind__in": Event.PLM_KINDS},
     )
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     rank = models.PositiveSmallIntegerField(
         _("rank"), validators=[MinValueValidator(1)], help_text=_("1 for the winner.")
     )
     library = models.ForeignKey(
-        Library, on_delete=models.PROTECT, related_name="awards", verbose_name=_("library")
+        Library,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("library"),
+        help_text=_("The winning library, or the library of the winning person or story."),
+    )
+    winner = models.CharField(
+        _("winner"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The person (a PIC, a Master Trainer) or the story (title and teller) that won; "
+            "leave empty when the library itself won."
+        ),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -169,20 +190,41 @@ class Award(models.Model):
                 name="award_once_per_library_and_category",
                 violation_error_message=_("This library already has an award in this category."),
             ),
+            models.UniqueConstraint(
+                fields=["event", "category", "winner"],
+                condition=~Q(winner=""),
+                name="award_once_per_winner_and_category",
+                violation_error_message=_("This winner already has an award in this category."),
+            ),
             models.CheckConstraint(
                 condition=Q(rank__gte=1),
                 name="award_rank_positive",
                 violation_error_message=_("The rank is 1 or more."),
             ),
+            models.CheckConstraint(
+                condition=Q(library__isnull=False) | ~Q(winner=""),
+                name="award_names_a_winner",
+                violation_error_message=_("Name the winning library, person or story."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} #{self.rank}: {self.library}"
+        return f"{self.get_category_display()} #{self.rank}: {self.winner_label}"
+
+    @property
+    def winner_label(self) -> str:
+        if self.winner and self.library_id:
+            return f"{self.winner} ({self.library})"
+        return self.winner or str(self.library or "")
 
     def clean(self) -> None:
         errors = {}
         if self.event_id and not self.event.is_plm:
             errors["event"] = _("Awards are given at a PLM.")
+        if self.category in self.PERSON_CATEGORIES and not self.winner:
+            errors["winner"] = _("Name the person who won this award.")
+        elif not self.library_id and not self.winner:
+            errors["library"] = _("Name the winning library, person or story.")
         if (
             self.event_id
             and self.library_id

@@ -21,13 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events.selectors import event_for
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from impact.products import exports, services
+from impact.products.filters import OfferFilter, ProductFilter
 from impact.products.forms import (
     ExhibitionForm,
-    OfferFilter,
     OfferFollowUpForm,
     OfferForm,
     ProductConsentForm,
-    ProductFilter,
     ProductForm,
     ProductPhotoForm,
     ProductWithdrawForm,
@@ -63,18 +62,20 @@ def _local_today(product: Product):
 # Lists and exports ---------------------------------------------------------------------------
 
 
-def _filtered(filterset, queryset):
-    """The filtered rows; none when a filter is malformed (never all of them by mistake)."""
-    if not filterset.is_bound:
-        return queryset
-    return filterset.qs if filterset.is_valid() else queryset.none()
-
-
 def _filtered_products(request):
-    scope = Scope.for_user(request.user)
     products = Product.objects.visible_to(request.user)
-    product_filter = ProductFilter(request.GET or None, queryset=products, scope=scope)
-    return product_filter, _filtered(product_filter, products)
+    product_filter = ProductFilter(
+        request.GET or None, queryset=products, scope=Scope.for_user(request.user)
+    )
+    return product_filter, product_filter.qs
+
+
+def _filtered_offers(request):
+    offers = ProductOffer.objects.visible_to(request.user)
+    offer_filter = OfferFilter(
+        request.GET or None, queryset=offers, scope=Scope.for_user(request.user)
+    )
+    return offer_filter, offer_filter.qs
 
 
 @login_required
@@ -91,38 +92,19 @@ def product_list(request):
         .order_by("library__province", "library__regency", "name", "pk")
     )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "impact/product_list.html",
-        {
-            "filter": product_filter,
-            "page": page,
-            "query": query.urlencode(),
-        },
-    )
+    return render(request, "impact/product_list.html", {"filter": product_filter, "page": page})
 
 
 @login_required
 @require_GET
 def offer_list(request):
     """Stakeholders' offers and their follow-ups, per province and kab/kota."""
-    scope = Scope.for_user(request.user)
-    offers = ProductOffer.objects.visible_to(request.user)
-    offer_filter = OfferFilter(request.GET or None, queryset=offers, scope=scope)
-    offers = _filtered(offer_filter, offers)
+    offer_filter, offers = _filtered_offers(request)
     offers = offers.select_related(
         "product__library__province", "product__library__regency", "event"
     ).order_by("product__library__province", "product__library__regency", "-created_at", "pk")
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "impact/offer_list.html",
-        {"filter": offer_filter, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "impact/offer_list.html", {"filter": offer_filter, "page": page})
 
 
 @login_required
@@ -139,10 +121,7 @@ def product_export(request, fmt: str):
 def offer_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    scope = Scope.for_user(request.user)
-    offers = ProductOffer.objects.visible_to(request.user)
-    offer_filter = OfferFilter(request.GET or None, queryset=offers, scope=scope)
-    offers = _filtered(offer_filter, offers)
+    _filter, offers = _filtered_offers(request)
     return exports.offers_response(offers, fmt)
 
 

@@ -6,6 +6,7 @@ published password. Every function is idempotent.
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from libraries.models import (
     LibraryManager,
     Partner,
     Province,
+    Publication,
     Regency,
     Regulation,
     Skill,
@@ -62,6 +64,16 @@ DEMO_TARGETS = [
     (Indicator.ACTIVITIES, Library.Level.REGENCY, 3),
     (Indicator.PARTICIPANTS, Library.Level.VILLAGE, 30),
     (Indicator.VISITORS, Library.Level.VILLAGE, 150),
+    (Indicator.PUBLICATIONS, Library.Level.VILLAGE, 1),
+    (Indicator.PUBLICATIONS, Library.Level.REGENCY, 2),
+    (Indicator.ADVOCACY, Library.Level.REGENCY, 1),
+    (Indicator.AGREEMENTS, Library.Level.REGENCY, Decimal("0.1")),
+]
+# Where a library's publicity appears: channel and address pattern.
+DEMO_PUBLICATIONS = [
+    (Publication.Channel.SOCIAL_MEDIA, "https://www.instagram.com/p/demo-{library}-{month}/"),
+    (Publication.Channel.VILLAGE_WEBSITE, "https://desa.example.id/{library}/berita/{month}"),
+    (Publication.Channel.NEWS, "https://berita.example.id/perpustakaan-{library}-{month}"),
 ]
 # Title, kind, strategy, other skills (what the catalogue lacks): in Indonesian, as a
 # librarian would type them.
@@ -342,7 +354,7 @@ def create_demo_reporting() -> int:
         months.append(month)
         month = (month - datetime.timedelta(days=1)).replace(day=1)
     namespace = uuid.UUID("6f1c2a34-5b1e-4c8e-9a51-7d2f0e3b9c10")
-    activities, counts = [], []
+    activities, counts, publications = [], [], []
     libraries = Library.objects.exclude(level=Library.Level.PROVINCE).order_by("pk")
     for index, library in enumerate(libraries):
         for number, month in enumerate(months):
@@ -351,6 +363,18 @@ def create_demo_reporting() -> int:
                     library=library, month=month, visitors=80 + (index * 37 + number * 11) % 240
                 )
             )
+            if (index + number) % 3 and month.replace(day=10) <= today:
+                channel, address = DEMO_PUBLICATIONS[(index + number) % len(DEMO_PUBLICATIONS)]
+                publications.append(
+                    Publication(
+                        library=library,
+                        channel=channel,
+                        url=address.format(library=library.pk, month=f"{month:%Y%m}"),
+                        published_on=month.replace(day=10),
+                        title=DEMO_ACTIVITIES[(index + number) % len(DEMO_ACTIVITIES)][0],
+                        idempotency_key=uuid.uuid5(namespace, f"pub-{library.pk}-{month:%Y%m}"),
+                    )
+                )
             # Some libraries report more than others, so that colours and ranks differ.
             for slot in range((index + number) % 4 + (library.level == Library.Level.REGENCY)):
                 title, kind, strategy, skills = DEMO_ACTIVITIES[
@@ -380,6 +404,7 @@ def create_demo_reporting() -> int:
     Activity.objects.bulk_create(activities, ignore_conflicts=True)
     _skills_taught([activity.idempotency_key for activity in activities])
     VisitorCount.objects.bulk_create(counts, ignore_conflicts=True)
+    Publication.objects.bulk_create(publications, ignore_conflicts=True)
     _partnership()
     return Activity.objects.count() - before
 

@@ -16,9 +16,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from libraries.models import Activity, Indicator, Library, Strategy, Target, VisitorCount
+from libraries.models import (
+    Activity,
+    Indicator,
+    Library,
+    Publication,
+    Strategy,
+    Target,
+    VisitorCount,
+)
 
 ACTIVITIES = 100_000
+PUBLICATIONS = 20_000
+CHANNELS = [
+    (Publication.Channel.SOCIAL_MEDIA, "https://www.instagram.com/p/{}/"),
+    (Publication.Channel.NEWS, "https://berita.example.id/perpustakaan/{}"),
+    (Publication.Channel.VILLAGE_WEBSITE, "https://desa.example.id/berita/{}"),
+]
 _BATCH = 2_000
 STRATEGY_WEIGHTS = {Strategy.ENGAGEMENT: 70, Strategy.INFORMATION: 20, Strategy.ADVOCACY: 10}
 KINDS = {
@@ -53,6 +67,8 @@ TARGETS = {
     (Indicator.ENGAGEMENT, Library.Level.VILLAGE): Decimal("1.5"),
     (Indicator.PARTICIPANTS, Library.Level.VILLAGE): Decimal(25),
     (Indicator.VISITORS, Library.Level.VILLAGE): Decimal(150),
+    (Indicator.PUBLICATIONS, Library.Level.VILLAGE): Decimal("0.5"),
+    (Indicator.ADVOCACY, Library.Level.VILLAGE): Decimal("0.2"),
 }
 
 
@@ -75,7 +91,32 @@ def generate(*, rng: random.Random, scale: float, write: Callable[[str], None]) 
             batch = []
     Activity.objects.bulk_create(batch)
     visitors = _visitor_counts(rng, libraries, today, scale)
-    write(f"Reporting: {count} activities, {visitors} monthly visitor counts, {targets} targets.")
+    publications = _publications(rng, libraries, today, round(PUBLICATIONS * scale))
+    write(
+        f"Reporting: {count} activities, {visitors} monthly visitor counts, "
+        f"{publications} publications, {targets} targets."
+    )
+
+
+def _publications(rng: random.Random, libraries, today: datetime.date, count: int) -> int:
+    rows = []
+    for _number in range(count):
+        pk, cohort, _level = rng.choice(libraries)
+        start = datetime.date(cohort, 1, 1)
+        channel, address = rng.choice(CHANNELS)
+        rows.append(
+            Publication(
+                library_id=pk,
+                channel=channel,
+                url=address.format(uuid.uuid4().hex[:12]),
+                published_on=start
+                + datetime.timedelta(days=rng.randrange(max(1, (today - start).days))),
+                title=f"Kegiatan perpustakaan: {rng.choice(TOPICS)}",
+                idempotency_key=uuid.uuid4(),
+            )
+        )
+    Publication.objects.bulk_create(rows, batch_size=_BATCH)
+    return len(rows)
 
 
 def _activity(rng: random.Random, library: int, cohort: int, today: datetime.date) -> Activity:

@@ -1,6 +1,8 @@
 from .accounts import User
+from .publicity import Publication
 from .regions import District, Province, Regency, TimeZone, Village, time_zone_for_province
 from .registry import FIRST_COHORT_YEAR, AidItem, Library, LibraryManager
+from .reportcard import ReportCardSettings
 from .reporting import (
     Activity,
     ActivityEvidence,
@@ -29,8 +31,10 @@ __all__ = [
     "LibraryManager",
     "Partner",
     "Province",
+    "Publication",
     "Regency",
     "Regulation",
+    "ReportCardSettings",
     "Skill",
     "Strategy",
     "Target",

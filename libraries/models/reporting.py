@@ -633,6 +633,7 @@ class Indicator(models.TextChoices):
     AGREEMENTS = "agreements", _("MoUs and agreements signed")
     REGULATIONS = "regulations", _("Regulations issued")
     BUDGET = "budget", _("Budget allocated (Rp)")
+    PUBLICATIONS = "publications", _("Publications (posts, news, web pages)")
 
 
 class Target(models.Model):

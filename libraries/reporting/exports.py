@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from libraries.exports import XLSX_CONTENT_TYPE, stream_csv, xlsx_response
 from libraries.models import Indicator
 from libraries.reporting.indicators import AreaIndicators
+from libraries.reporting.reportcard import ADVOCACY, ENGAGEMENT, PUBLICATION, Colour
 
 __all__ = ["XLSX_CONTENT_TYPE"]
 
@@ -228,3 +229,32 @@ def ranking_export(fmt: str, province, period, indicator: str, ranked):
     ]
     name = f"peringkat-{province.code}-{period.start:%Y%m}-{period.end:%Y%m}-{indicator}"
     return _respond(fmt, name, _("Ranking"), header, rows)
+
+
+def report_card_ranking_export(fmt: str, province, period, ranked):
+    """The report card ranking of a province: rank, score, colour and the three sub-scores."""
+    header = [
+        _("Rank"),
+        _("Tied"),
+        _("Library"),
+        _("Score"),
+        _("Colour"),
+        _("Community engagement"),
+        _("Publication"),
+        _("Advocacy and partnerships"),
+    ]
+    rows = [
+        [
+            rank,
+            _("yes") if tied else "",
+            library.name,
+            library.score,
+            str(Colour.LABELS[library.colour]),
+            library.sub_scores.get(ENGAGEMENT),
+            library.sub_scores.get(PUBLICATION),
+            library.sub_scores.get(ADVOCACY),
+        ]
+        for rank, tied, library in ranked
+    ]
+    name = f"peringkat-rapor-{province.code}-{period.start:%Y%m}-{period.end:%Y%m}"
+    return _respond(fmt, name, _("Report card ranking"), header, rows)

@@ -24,13 +24,15 @@ from libraries.models import (
     Indicator,
     Library,
     Partner,
+    Publication,
     Regulation,
+    ReportCardSettings,
     Skill,
     Target,
 )
 from libraries.reporting.indicators import Period
 from libraries.reporting.rankings import RANKING_INDICATORS
-from libraries.reporting.services import ACTIVITY_EDITABLE_FIELDS
+from libraries.reporting.services import ACTIVITY_EDITABLE_FIELDS, PUBLICATION_EDITABLE_FIELDS
 from libraries.uploads import (
     MAX_PDF_BYTES,
     PdfUpload,
@@ -213,6 +215,67 @@ class EvidenceForm(_Helper, forms.Form):
         ):
             self.add_error("file", _("A photo must be an image; a PDF is an attendance sheet."))
         return cleaned
+
+
+class PublicationForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
+    """Records or edits a publication: the link, its date and channel, a title if wanted."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    url = forms.URLField(
+        label=_("Link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The address of the post, article or page, starting with https://."),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+
+    class Meta:
+        model = Publication
+        fields = ["library", *PUBLICATION_EDITABLE_FIELDS]
+        widgets = {"published_on": DatePickerInput}
+
+    submit_label = _("Save publication")
+
+    def __init__(self, *args, libraries, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["library"]
+            del self.fields["idempotency_key"]
+            self.initial["version"] = self.instance.version
+        else:
+            choices = self._setup_library(libraries.select_related("province"))
+            del self.fields["version"]
+            if not self.is_bound:
+                self.initial["idempotency_key"] = uuid.uuid4()
+                self.initial["published_on"] = library_today(choices[0] if choices else None)
+        self.helper = self._helper()
+
+    def clean_url(self):
+        return self.cleaned_data["url"].strip()
+
+    def fields_for_service(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PUBLICATION_EDITABLE_FIELDS}
+
+
+class ReportCardSettingsForm(_Helper, forms.ModelForm):
+    class Meta:
+        model = ReportCardSettings
+        fields = [
+            "weight_engagement",
+            "weight_publication",
+            "weight_advocacy",
+            "green_above",
+            "yellow_from",
+        ]
+
+    submit_label = _("Save report card settings")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.update({"inputmode": "numeric", "min": 0, "max": 100})
+        self.helper = self._helper()
 
 
 class MonthField(forms.DateField):
@@ -426,11 +489,18 @@ class PeriodForm(forms.Form):
         return Period.for_year(year)
 
 
+#: The ranking measure that sorts libraries by their report card (see ``reportcard.py``).
+REPORT_CARD = "rapor"
+
+
 class RankingForm(PeriodForm):
     ukuran = forms.ChoiceField(
         label=_("Ranked by"),
         required=False,
-        choices=[(value, Indicator(value).label) for value in RANKING_INDICATORS],
+        choices=[
+            *[(value, Indicator(value).label) for value in RANKING_INDICATORS],
+            (REPORT_CARD, _("Report card score")),
+        ],
     )
     tingkat = forms.ChoiceField(
         label=_("Libraries"),

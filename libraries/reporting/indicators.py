@@ -45,6 +45,7 @@ from libraries.models import (
     Indicator,
     Library,
     Province,
+    Publication,
     Regency,
     Regulation,
     Strategy,
@@ -58,6 +59,9 @@ from libraries.models.reporting import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM
 GENDER_KEYS = ("participants_male", "participants_female")
 AGE_KEYS = ("age_children", "age_youth", "age_adults", "age_elderly")
 BREAKDOWN_KEYS = (*GENDER_KEYS, *AGE_KEYS, "participants_age_known", "information")
+# Read once: ``Indicator.values`` rebuilds its list (with the labels) on every access, which
+# counts when the report card combines the indicators of thousands of libraries.
+INDICATORS: tuple[str, ...] = tuple(member.value for member in Indicator)
 
 
 # Periods
@@ -227,7 +231,7 @@ class ThresholdRule:
 
 
 def thresholds() -> dict[str, ThresholdRule]:
-    rules = {indicator: ThresholdRule() for indicator in Indicator.values}
+    rules = {indicator: ThresholdRule() for indicator in INDICATORS}
     for row in Threshold.objects.all():
         rules[row.indicator] = ThresholdRule(row.yellow_from, row.green_from, is_default=False)
     return rules
@@ -340,10 +344,13 @@ def _key(row: dict, child: str | None, prefix: str = "library__") -> _Bucket:
     )
 
 
-def _actuals(area: Area, period: Period, child: str | None) -> dict[_Bucket, dict[str, int]]:
-    """Five grouped queries: activities, visitors, agreements, regulations, budgets."""
+def _actuals(
+    area: Area, period: Period, child: str | None, where: Q | None = None
+) -> dict[_Bucket, dict[str, int]]:
+    """Six grouped queries: activities, visitors, agreements, regulations, budgets and
+    publications. ``where`` (a filter on libraries) replaces the area's when given."""
     sums: dict[_Bucket, dict[str, int]] = defaultdict(_empty)
-    where = area.library_q("library__")
+    where = area.library_q("library__") if where is None else where
     fields = _bucket_fields(child)
 
     def count_where(**lookup):
@@ -392,6 +399,11 @@ def _actuals(area: Area, period: Period, child: str | None) -> dict[_Bucket, dic
             Indicator.BUDGET,
             Sum("amount"),
         ),
+        (
+            Publication.objects.filter(where).between(period.start, period.end, "published_on"),
+            Indicator.PUBLICATIONS,
+            Count("pk"),
+        ),
     ]
     for row in activities:
         bucket = sums[_key(row, child)]
@@ -404,12 +416,12 @@ def _actuals(area: Area, period: Period, child: str | None) -> dict[_Bucket, dic
     return sums
 
 
-def _library_buckets(area: Area, child: str | None) -> dict[_Bucket, int]:
+def _library_buckets(area: Area, child: str | None, where: Q | None = None) -> dict[_Bucket, int]:
     fields = ["level", "cohort_year", "status"]
     if child:
         fields.insert(0, child)
     rows = (
-        Library.objects.filter(area.library_q())
+        Library.objects.filter(area.library_q() if where is None else where)
         .values(*fields)
         .annotate(libraries=Count("pk"))
         .order_by()
@@ -458,7 +470,7 @@ def _combine(
     rules: dict[str, ThresholdRule],
 ) -> AreaIndicators:
     values = {}
-    for indicator in Indicator.values:
+    for indicator in INDICATORS:
         actual = measured = with_target = without_target = 0
         target_sum, has_target = Decimal(0), False
         for bucket in set(actuals) | set(libraries):
@@ -497,8 +509,42 @@ def _combine(
     return AreaIndicators(area, period, values, breakdown, active_libraries)
 
 
+def indicators_by_library(
+    period: Period, province_codes: list[str]
+) -> dict[int, tuple[AreaIndicators, dict]]:
+    """Every indicator of every library in ``province_codes``, with the library's own row
+    (``pk``, ``name``, ``province``, ``regency``, ``level``), in a fixed number of queries
+    (nine) however many libraries and records there are. Used by the report card roll-ups."""
+    where = Q(province__in=province_codes)
+    actuals = _actuals(Area.nation(), period, "pk", Q(library__province__in=province_codes))
+    buckets = _library_buckets(Area.nation(), "pk", where)
+    targets, rules = _Targets(period), thresholds()
+    per_library_actuals: defaultdict[int, dict[_Bucket, dict[str, int]]] = defaultdict(dict)
+    for bucket, sums in actuals.items():
+        per_library_actuals[bucket[0]][bucket] = sums
+    per_library_buckets: defaultdict[int, dict[_Bucket, int]] = defaultdict(dict)
+    for bucket, count in buckets.items():
+        per_library_buckets[bucket[0]][bucket] = count
+    result: dict[int, tuple[AreaIndicators, dict]] = {}
+    for row in Library.objects.filter(where).values("pk", "name", "province", "regency", "level"):
+        pk = row["pk"]
+        area = Area(Area.LIBRARY, str(pk), row["name"])
+        result[pk] = (
+            _combine(
+                area,
+                period,
+                per_library_actuals.get(pk, {}),
+                per_library_buckets.get(pk, {}),
+                targets,
+                rules,
+            ),
+            dict(row),
+        )
+    return result
+
+
 def area_indicators(area: Area, period: Period) -> AreaIndicators:
-    """Every indicator of ``area`` over ``period`` (eight queries)."""
+    """Every indicator of ``area`` over ``period`` (nine queries)."""
     actuals = _actuals(area, period, None)
     libraries = _library_buckets(area, None)
     return _combine(area, period, actuals, libraries, _Targets(period), thresholds())

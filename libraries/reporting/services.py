@@ -31,7 +31,9 @@ from libraries.models import (
     Library,
     Partner,
     Province,
+    Publication,
     Regulation,
+    ReportCardSettings,
     Skill,
     Target,
     Threshold,
@@ -317,6 +319,64 @@ def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
     _indicators_changed(count.library)
 
 
+# Publication
+
+PUBLICATION_EDITABLE_FIELDS = ("channel", "url", "published_on", "title")
+
+
+def publication_record(
+    *, actor: User, library: Library, idempotency_key: uuid.UUID, **fields
+) -> tuple[Publication, bool]:
+    """Record a publication once. Returns ``(publication, created)``.
+
+    The same ``idempotency_key`` again (a double tap, a retried request) returns the record of
+    the first time; the same link for the same library is refused with a clear message.
+    """
+    _check_reporter(actor, library)
+    existing = Publication.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    publication = Publication(
+        library=library, idempotency_key=idempotency_key, recorded_by=actor, **fields
+    )
+    publication.full_clean()
+    try:
+        with transaction.atomic():
+            publication.save()
+    except IntegrityError:
+        # Two identical submissions raced each other; the other one won.
+        existing = Publication.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise ValidationError(_("This library has already recorded this link.")) from None
+        return existing, False
+    _indicators_changed(library)
+    return publication, True
+
+
+@transaction.atomic
+def publication_update(
+    *, actor: User, publication: Publication, version: int, **changes
+) -> Publication:
+    """Apply ``changes`` unless somebody saved the record since ``version`` was read."""
+    unknown = set(changes) - set(PUBLICATION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _check_reporter(actor, publication.library)
+    current = edit_versioned(
+        Publication.objects.all(), pk=publication.pk, version=version, changes=changes
+    )
+    _indicators_changed(current.library)
+    return current
+
+
+@transaction.atomic
+def publication_delete(*, actor: User, publication: Publication) -> None:
+    """Delete a publication, in the portal (its library's reporter) or the admin."""
+    _check_remover(actor, publication.library)
+    publication.delete()
+    _indicators_changed(publication.library)
+
+
 # Partnerships and advocacy
 
 
@@ -424,3 +484,20 @@ def threshold_save(*, actor: User, indicator: str, yellow_from: int, green_from:
     threshold.save()
     _targets_changed()
     return threshold
+
+
+@transaction.atomic
+def report_card_settings_save(*, actor: User, **fields) -> ReportCardSettings:
+    """Change the report card's weights and cut-offs; only Perpusnas staff set them."""
+    _check_perpusnas(actor)
+    settings = (
+        ReportCardSettings.objects.select_for_update().filter(pk=1).first()
+        or ReportCardSettings.current()
+    )
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.updated_by = actor
+    settings.full_clean()
+    settings.save()
+    _targets_changed()
+    return settings

@@ -5,7 +5,9 @@ from libraries.reporting.views import (
     exports,
     indicators,
     partnerships,
+    publications,
     rankings,
+    reportcards,
     visitors,
 )
 
@@ -56,6 +58,31 @@ urlpatterns = [
         partnerships.partnership_document,
         name="partnership-document",
     ),
+    path("publikasi/", publications.publication_list, name="publications"),
+    path("publikasi/baru/", publications.publication_create, name="publication-create"),
+    path("publikasi/<int:pk>/ubah/", publications.publication_edit, name="publication-edit"),
+    path("publikasi/<int:pk>/hapus/", publications.publication_delete, name="publication-delete"),
+    path("rapor/", reportcards.report_card_home, name="report-card"),
+    path("rapor/nasional/", reportcards.report_card, name="report-card-nation"),
+    path(
+        "rapor/provinsi/<str:key>/",
+        reportcards.report_card,
+        {"level": "province"},
+        name="report-card-province",
+    ),
+    path(
+        "rapor/kab-kota/<str:key>/",
+        reportcards.report_card,
+        {"level": "regency"},
+        name="report-card-regency",
+    ),
+    path(
+        "rapor/perpustakaan/<int:key>/",
+        reportcards.report_card,
+        {"level": "library"},
+        name="report-card-library",
+    ),
+    path("rapor/pengaturan/", reportcards.report_card_settings, name="report-card-settings"),
     path("indikator/", indicators.indicators_home, name="indicators"),
     path("indikator/nasional/", indicators.indicators, name="indicators-nation"),
     path(

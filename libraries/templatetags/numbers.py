@@ -2,7 +2,7 @@
 
 from django import template
 
-from libraries.formatting import format_number, format_rupiah
+from libraries.formatting import format_number, format_rupiah, format_score
 
 register = template.Library()
 
@@ -15,3 +15,8 @@ def thousands(value) -> str:
 @register.filter
 def rupiah(value) -> str:
     return format_rupiah(value)
+
+
+@register.filter
+def score(value) -> str:
+    return format_score(value)

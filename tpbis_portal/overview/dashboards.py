@@ -25,6 +25,14 @@ from libraries.data_version import NATIONAL
 from libraries.models import Indicator, Library, Province, Regency
 from libraries.models.registry import FIRST_COHORT_YEAR
 from libraries.reporting.indicators import Area, Period
+from libraries.reporting.reportcard import (
+    STRAND_LABELS,
+    STRANDS,
+    Rules,
+    library_scores,
+    national_roll_up,
+    roll_up,
+)
 from libraries.scope import Scope, get_in_scope_or_404
 from tpbis_portal.overview.aggregates import (
     NATIONAL_ZONE,
@@ -206,6 +214,62 @@ def dashboard_indicators(area: DashboardArea) -> Section:
     )
 
 
+def dashboard_report_card(area: DashboardArea) -> Section | None:
+    """The report card of the area: the mean score of its libraries, and one row per region
+    one level down (or per library of a kab/kota), each linked to its explained breakdown."""
+    rules = Rules.from_settings()
+    period = area.period
+    query = f"?tahun={period.start.year}"
+    scores = library_scores(period, [area.province.code]) if area.province is not None else []
+    if area.library is not None:
+        scores = [library for library in scores if library.pk == area.library.pk]
+        total, rows = roll_up(scores, lambda library: library.pk, rules=rules)
+        rows = []
+        card_url = reverse("reporting:report-card-library", args=[area.library.pk])
+    elif area.regency is not None:
+        scores = [
+            library
+            for library in scores
+            if library.regency == area.regency.code and library.level != Library.Level.PROVINCE
+        ]
+        total, rows = roll_up(
+            scores, lambda library: library.pk, lambda _key, library: library.name, rules=rules
+        )
+        for row in rows:
+            row.url = reverse("reporting:report-card-library", args=[row.key])
+        card_url = reverse("reporting:report-card-regency", args=[area.regency.code])
+    elif area.province is not None:
+        names = dict(Regency.objects.filter(province=area.province).values_list("code", "name"))
+        total, rows = roll_up(
+            scores,
+            lambda library: library.regency or "",
+            lambda key, library: names.get(key, key) if key else library.name,
+            rules=rules,
+        )
+        for row in rows:
+            row.url = reverse("reporting:report-card-regency", args=[row.key]) if row.key else None
+        card_url = reverse("reporting:report-card-province", args=[area.province.code])
+    else:
+        # The user's provinces: every province for national staff, a consultant's own.
+        total, rows = national_roll_up(period, area.provinces, rules)
+        card_url = reverse("reporting:report-card-nation") if area.scope.national else None
+    return Section(
+        slug="rapor",
+        title=_("Report card"),
+        template="sections/dashboard_report_card.html",
+        context={
+            # A consultant's national view has no national total to read.
+            "total": total if area.province is not None or area.scope.national else None,
+            "rows": rows,
+            "rules": rules,
+            "strand_labels": [(key, STRAND_LABELS[key], rules.weights[key]) for key in STRANDS],
+            "card_url": card_url,
+            "query": query,
+            "period": period,
+        },
+    )
+
+
 def dashboard_trend(area: DashboardArea) -> Section | None:
     return trend_section(
         trend_of(area.indicator_area, area.cache_code, area.scope_provinces), area.name
@@ -228,7 +292,7 @@ def dashboard_breakdown(area: DashboardArea) -> Section | None:
             slug="perpustakaan",
             title=_("Libraries of %(area)s") % {"area": area.regency.name},
             template="sections/dashboard_libraries.html",
-            context={"page": result, "query": "", "regency": area.regency},
+            context={"page": result, "regency": area.regency},
         )
     if area.province is not None:
         rows = area.province_summary.regencies
@@ -306,6 +370,7 @@ def dashboard_library_stories(area: DashboardArea) -> Section | None:
 
 DASHBOARD_SECTIONS: list[Callable[[DashboardArea], Section | None]] = [
     dashboard_indicators,
+    dashboard_report_card,
     dashboard_trend,
     dashboard_cohorts,
     dashboard_breakdown,

@@ -30,5 +30,5 @@ def province_products(request, code: str, slug: str = ""):
     return render_public(
         request,
         "public/province_products.html",
-        {"province": province, "page": page, "query": ""},
+        {"province": province, "page": page},
     )

@@ -327,8 +327,6 @@ def province_directory(page: ProvincePage) -> Section:
         .order_by("regency_id", "level", "name")
     )
     result = Paginator(libraries, DIRECTORY_PAGE_SIZE).get_page(page.request.GET.get("page"))
-    query = page.request.GET.copy()
-    query.pop("page", None)
     return Section(
         slug="perpustakaan",
         title=_("Participating libraries"),
@@ -336,7 +334,6 @@ def province_directory(page: ProvincePage) -> Section:
         context={
             "form": form,
             "page": result,
-            "query": query.urlencode(),
             "searching": bool(form.is_bound and any(form.cleaned_data.values())),
         },
     )
@@ -457,7 +454,7 @@ def regency_libraries(page: RegencyPage) -> Section:
         slug="perpustakaan",
         title=_("Participating libraries"),
         template="sections/regency_libraries.html",
-        context={"page": result, "query": "", "province": page.province},
+        context={"page": result, "province": page.province},
     )
 
 

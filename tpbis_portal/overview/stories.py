@@ -64,7 +64,7 @@ def province_stories(request, code: str, slug: str = ""):
     return render_public(
         request,
         "public/province_stories.html",
-        {"province": province, "page": page, "query": "", "as_of": timezone.now()},
+        {"province": province, "page": page, "as_of": timezone.now()},
     )
 
 

@@ -38,7 +38,6 @@ from libraries.reporting.views.common import (
     PAGE_SIZE,
     add_form_errors,
     form_errors_json,
-    query_without_page,
     require_reporter,
     serve_file,
 )
@@ -80,7 +79,6 @@ def activity_list(request):
         {
             "form": form,
             "page": page,
-            "query": query_without_page(request),
         },
     )
 

@@ -44,12 +44,6 @@ def form_errors_json(form) -> JsonResponse:
     )
 
 
-def query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def serve_file(field, content_type: str, filename: str):
     return file_response(
         field,

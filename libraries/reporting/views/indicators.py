@@ -98,7 +98,6 @@ def indicators(request, level: str | None = None, key: str | None = None, fmt: s
             "skills": skill_counts(area, period),
             "headline": [Indicator.ACTIVITIES, Indicator.PARTICIPANTS, Indicator.ADVOCACY],
             "statuses": Status.LABELS,
-            "query": request.GET.urlencode(),
             "crumbs": [
                 crumb
                 for crumb in _parents(area_object)

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 
 from libraries.models import Indicator, Province
 from libraries.reporting import exports as reporting_exports
-from libraries.reporting.forms import RankingForm
+from libraries.reporting.forms import REPORT_CARD, RankingForm
 from libraries.reporting.rankings import library_ranking
+from libraries.reporting.reportcard import Rules, library_scores, rank_by_score
 from libraries.scope import Scope, get_in_scope_or_404
 
 # Ranking
@@ -35,6 +36,28 @@ def ranking(request, code: str, fmt: str = ""):
             request, "reporting/ranking.html", {"form": form, "province": province}, status=400
         )
     period, indicator = form.period(), form.indicator()
+    if indicator == REPORT_CARD:
+        level = form.level()
+        scores = [
+            library
+            for library in library_scores(period, [province.code])
+            if level is None or library.level == level
+        ]
+        ranked_cards = rank_by_score(scores)
+        if fmt:
+            return reporting_exports.report_card_ranking_export(fmt, province, period, ranked_cards)
+        return render(
+            request,
+            "reporting/ranking_report_card.html",
+            {
+                "form": form,
+                "province": province,
+                "period": period,
+                "ranked": ranked_cards,
+                "unscored": sum(1 for library in scores if library.score is None),
+                "rules": Rules.from_settings(),
+            },
+        )
     ranked = library_ranking(
         province=province, period=period, indicator=indicator, level=form.level()
     )
@@ -49,6 +72,5 @@ def ranking(request, code: str, fmt: str = ""):
             "period": period,
             "indicator": Indicator(indicator),
             "ranked": ranked,
-            "query": request.GET.urlencode(),
         },
     )

@@ -7,6 +7,7 @@ from events.dev import benchmarks as events_benchmarks
 from impact.dev import benchmarks as impact_benchmarks
 from libraries.dev import benchmarks as libraries_benchmarks
 from tpbis_portal.dev import benchmarks as portal_benchmarks
+from tpbis_portal.dev import reportcard_benchmarks
 from tpbis_portal.dev.bench import Bench
 
 # The sections a run may name, each a module with ``run(bench)``, in the order they run.
@@ -16,6 +17,7 @@ SECTIONS = {
     "events": events_benchmarks,
     "impact": impact_benchmarks,
     "tpbis_portal": portal_benchmarks,
+    "reportcard": reportcard_benchmarks,
 }
 
 
@@ -40,7 +42,11 @@ class Command(BaseCommand):
         # A throwaway database like the test runner's: never the developer's own data.
         setup_test_environment()
         settings.DEBUG = False
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keepdb)
+        # serialize=False: the test runner's copy of the rows (for TransactionTestCase) is of
+        # no use here, and with --keepdb it would read every row of a national data set.
+        old_name = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False
+        )
         try:
             bench = Bench(repeat=repeat, write=self.stdout.write)
             self.stdout.write(f"Database: {connection.vendor}, {repeat} timed runs per figure")
