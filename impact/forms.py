@@ -111,6 +111,47 @@ class PhotoForm(forms.Form):
         self.fields["image"].widget.attrs.update({"data-shrink": "1600", "capture": "environment"})
 
 
+#: Photo slots on the new-story form; more are added on the story's edit page.
+FIRST_SCREEN_PHOTOS = 3
+
+
+class StoryPhotoForm(PhotoForm):
+    """One photo slot of the new-story form: optional, but a photo needs its description."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = False
+        self.fields["alt_text"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("image")
+        alt_text = (cleaned.get("alt_text") or "").strip()
+        if image and not alt_text and "alt_text" not in self.errors:
+            self.add_error(
+                "alt_text", _("Describe what the photo shows, for people who cannot see it.")
+            )
+        if alt_text and not image and "image" not in self.errors:
+            self.add_error("image", _("Choose the photo this description is for."))
+        return cleaned
+
+    def photo(self) -> dict | None:
+        """The photo to add with the story, or None for an empty slot."""
+        if not self.cleaned_data.get("image"):
+            return None
+        return {
+            "processed": self.cleaned_data["image"],
+            "alt_text": self.cleaned_data["alt_text"],
+            "shows_face": self.cleaned_data["shows_face"],
+        }
+
+
+def story_photo_forms(data=None, files=None) -> list[StoryPhotoForm]:
+    return [
+        StoryPhotoForm(data, files, prefix=f"photo-{index}") for index in range(FIRST_SCREEN_PHOTOS)
+    ]
+
+
 def check_consent_form(upload):
     """A scan or photo of the signed form (through the image pipeline) or a PDF."""
     checked = check_image_or_pdf(upload, max_bytes=CONSENT_FORM_MAX_BYTES)

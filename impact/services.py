@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -106,24 +108,76 @@ def _back_to_review(story: Story, actor: User, why: str) -> None:
         _set_status(story, actor, Status.SUBMITTED, why)
 
 
-@transaction.atomic
+class NewPhoto(TypedDict):
+    """A photo given with the story on its first screen (see ``story_create``)."""
+
+    processed: ProcessedImage
+    alt_text: str
+    shows_face: bool
+
+
 def story_create(
-    *, actor: User, library: Library, draft_key: uuid.UUID | None = None, **content
+    *,
+    actor: User,
+    library: Library,
+    draft_key: uuid.UUID | None = None,
+    photos: Sequence[NewPhoto] = (),
+    **content,
 ) -> Story:
-    """Start a draft. The same ``draft_key`` twice (a retried first save) updates that draft."""
+    """Start a draft, with the photos given on its first screen, all or nothing.
+
+    The same ``draft_key`` twice (a retried first save, or the save after an autosave) updates
+    that draft; its photos are added only while the draft has none, so a retried save that
+    carried photos does not add them twice.
+    """
+    stored: list[str] = []
+    try:
+        return _story_create(
+            actor=actor,
+            library=library,
+            draft_key=draft_key,
+            photos=photos,
+            stored=stored,
+            content=content,
+        )
+    except BaseException:
+        # The rows were rolled back; their files must go too.
+        _delete_files(*stored)
+        raise
+
+
+@transaction.atomic
+def _story_create(
+    *,
+    actor: User,
+    library: Library,
+    draft_key: uuid.UUID | None,
+    photos: Sequence[NewPhoto],
+    stored: list[str],
+    content: dict,
+) -> Story:
     _check_writer(actor, library)
     unknown = set(content) - set(Story.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"Not story content: {sorted(unknown)}")
+    existing = None
     if draft_key is not None:
         existing = (
             Story.objects.select_for_update().filter(draft_key=draft_key, author=actor).first()
         )
-        if existing is not None:
-            return story_update(story=existing, actor=actor, version=existing.version, **content)
-    story = Story(library=library, author=actor, draft_key=draft_key, **content)
-    story.full_clean()
-    story.save()
+    if existing is not None:
+        story = story_update(story=existing, actor=actor, version=existing.version, **content)
+        if story.photos.current().exists():
+            return story
+    else:
+        story = Story(library=library, author=actor, draft_key=draft_key, **content)
+        story.full_clean()
+        story.save()
+    for given in photos:
+        photo = photo_add(story=story, actor=actor, **given)
+        stored.extend(name for name in (photo.image.name, photo.thumbnail.name) if name)
+    if photos:
+        story.refresh_from_db()
     return story
 
 

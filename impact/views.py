@@ -22,6 +22,7 @@ from impact.forms import (
     StoryForm,
     TransitionForm,
     WithdrawForm,
+    story_photo_forms,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
 from impact.testimonies import services as testimony_services
@@ -79,13 +80,22 @@ def story_list(request):
 def story_create(request):
     Scope.for_user(request.user).require(Scope.for_user(request.user).can_report)
     form = StoryForm(request.POST or None, user=request.user)
+    # The first screen takes photos too: one submit, so none is lost to a missed second step.
+    photo_forms = story_photo_forms(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if form.is_valid():
+        # Every slot is checked (not just up to the first bad one) so each shows its errors.
+        photos_valid = [photo_form.is_valid() for photo_form in photo_forms]
+        if form.is_valid() and all(photos_valid):
             try:
                 story = services.story_create(
                     actor=request.user,
                     library=form.cleaned_data["library"],
                     draft_key=form.cleaned_data["draft_key"],
+                    photos=[
+                        photo
+                        for photo in (photo_form.photo() for photo_form in photo_forms)
+                        if photo
+                    ],
                     **form.content(),
                 )
             except services.EditConflict:
@@ -110,15 +120,24 @@ def story_create(request):
                 else " ".join(errors)
                 for name, errors in form.errors.items()
             ]
+            errors = form.errors.get_json_data()
+            for number, photo_form in enumerate(photo_forms, start=1):
+                for name, field_errors in photo_form.errors.items():
+                    label = photo_form.fields[name].label if name in photo_form.fields else ""
+                    messages_text.append(
+                        _("Photo %(number)d, %(field)s: %(why)s")
+                        % {"number": number, "field": label, "why": " ".join(field_errors)}
+                    )
+                    errors[photo_form.add_prefix(name)] = photo_form.errors[name].get_json_data()
             return JsonResponse(
-                {
-                    "ok": False,
-                    "error": " ".join(messages_text),
-                    "errors": form.errors.get_json_data(),
-                },
+                {"ok": False, "error": " ".join(messages_text), "errors": errors},
                 status=400,
             )
-    return render(request, "impact/story_form.html", {"form": form, "story": None})
+    return render(
+        request,
+        "impact/story_form.html",
+        {"form": form, "story": None, "photo_forms": photo_forms},
+    )
 
 
 def _saved_json(story: Story, *, data: bool = False):

@@ -137,6 +137,7 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.StoryForm(user=world["User"]),
         impact_forms.StoryForm(instance=story, user=world["User"]),
         impact_forms.PhotoForm(),
+        impact_forms.StoryPhotoForm(prefix="photo-0"),
         impact_forms.ConsentForm(story=story),
         impact_forms.WithdrawForm(),
         impact_forms.TransitionForm(),

@@ -77,6 +77,20 @@ def _photo_add(world: World):
     )
 
 
+def _story_first_screen(world: World):
+    return (
+        world.village_librarian,
+        reverse("impact:create"),
+        {
+            "library": world.library.pk,
+            "draft_key": str(uuid.uuid4()),
+            "title": "Cerita dengan foto",
+            "photo-0-alt_text": "Foto kegiatan",
+        },
+        "photo-0-image",
+    )
+
+
 def _evidence(world: World):
     return (
         world.village_librarian,
@@ -198,6 +212,7 @@ def _activities(world: World):
 
 ENDPOINTS = {
     "story photo": _photo_add,
+    "new story's photo": _story_first_screen,
     "activity evidence": _evidence,
     "activity photos": functools.partial(_activity, field="photos"),
     "activity attendance sheet": functools.partial(_activity, field="attendance"),
@@ -214,6 +229,7 @@ ENDPOINTS = {
 #: Every file field of the portal's forms, and the endpoint above that posts to it.
 FILE_FIELDS = {
     ("PhotoForm", "image"): "story photo",
+    ("StoryPhotoForm", "image"): "new story's photo",
     ("EvidenceForm", "file"): "activity evidence",
     ("ActivityForm", "photos"): "activity photos",
     ("ActivityForm", "attendance"): "activity attendance sheet",

@@ -39,6 +39,9 @@
     dirty = false;
     say(form.dataset.msgSaving);
     var data = new FormData(form);
+    // Photos of the first screen go with a real save only (they are large, and half-filled
+    // photo slots would refuse the draft).
+    dropPhotos(data);
     fetch(url, {
       method: "POST",
       body: data,
@@ -69,7 +72,9 @@
       if (isNew) {
         isNew = false;
         url = body.autosave_url;
-        form.action = body.edit_url;
+        // A first screen with photo slots keeps posting to "new story": the same draft key
+        // updates this draft and adds the photos chosen, once.
+        if (!form.querySelector("input[type=file]")) form.action = body.edit_url;
         if (window.history && history.replaceState) history.replaceState(null, "", body.edit_url);
       }
       say(form.dataset.msgSaved + " " + body.saved_at);
@@ -88,15 +93,27 @@
     });
   }
 
+  function dropPhotos(data) {
+    var names = [];
+    data.forEach(function (value, name) { if (name.indexOf("photo-") === 0) names.push(name); });
+    names.forEach(function (name) { data.delete(name); });
+  }
+
   // No connection: a new draft is kept on the device (the portal's offline queue), so a
   // reload or a closed browser loses nothing; it is sent by itself when the connection returns.
   function keepOnDevice() {
     var queue = window.TpbisQueue;
     var key = form.elements.draft_key && form.elements.draft_key.value;
     if (!isNew || !queue || !queue.user || !key) return;
+    if (stopped) {
+      // After a real save the offline form keeps the whole form, photos included: this
+      // text-only copy, from an autosave that failed meanwhile, must not replace it.
+      say(form.dataset.msgKept);
+      return;
+    }
     var fields = [];
     new FormData(form).forEach(function (value, name) {
-      if (name !== "csrfmiddlewaretoken" && !(value instanceof File)) fields.push([name, value]);
+      if (name !== "csrfmiddlewaretoken" && name.indexOf("photo-") !== 0) fields.push([name, value]);
     });
     queue.add({
       id: key,
