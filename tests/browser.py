@@ -67,6 +67,10 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").last.click()
     page.wait_for_url("**/beranda/")
+    # Every signed-in page installs the portal's service worker. Wait until it is active, as
+    # it is for anyone who opened the portal once: a page opened while it was still installing
+    # would stay outside its control (no offline copy) until the next navigation.
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
 
 
 def wait_until(page, expression: str, timeout: int = WAIT_MS) -> None:

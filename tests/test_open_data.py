@@ -226,7 +226,7 @@ def _more_libraries(count: int, *, start: int) -> None:
         published_story(library=library, title=f"Cerita {number}")
 
 
-@pytest.mark.parametrize(("url", "cold", "warm"), [(NATIONAL_CSV, 24, 0), (PAGE, 3, 0)])
+@pytest.mark.parametrize(("url", "cold", "warm"), [(NATIONAL_CSV, 26, 0), (PAGE, 3, 0)])
 def test_open_data_query_counts_do_not_grow_with_data(
     client, kepri, django_assert_num_queries, url, cold, warm
 ):

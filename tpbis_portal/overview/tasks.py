@@ -15,6 +15,7 @@ from django_tasks import task
 from libraries.data_version import NATIONAL, data_version, on_data_changed
 from libraries.models import Province
 from libraries.reporting.indicators import Area
+from libraries.reporting.reportcard import province_totals
 from tpbis_portal.overview.aggregates import (
     area_product_figures,
     breakdown_of,
@@ -37,6 +38,8 @@ def rebuild_aggregates(*, province_codes: list[str], national_version: str) -> i
     breakdown_of(Area.nation(), NATIONAL, year_to_date())
     trend_of(Area.nation(), NATIONAL)
     area_product_figures(NATIONAL)
+    # The report cards of the changed provinces, over the national dashboard's year (WIB).
+    province_totals(year_to_date(), province_codes)
     built = 4
     for province in Province.objects.filter(code__in=province_codes):
         province_summary(province)
@@ -44,6 +47,8 @@ def rebuild_aggregates(*, province_codes: list[str], national_version: str) -> i
         breakdown_of(area, province.code, year_to_date(province.time_zone))
         trend_of(area, province.code)
         area_product_figures(province.code, province_codes=(province.code,))
+        # The province dashboard reads its report cards over the province's own year.
+        province_totals(year_to_date(province.time_zone), [province.code])
         built += 4
     return built
 
