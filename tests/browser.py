@@ -67,9 +67,13 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").last.click()
     page.wait_for_url("**/beranda/")
-    # Every signed-in page installs the portal's service worker. Wait until it is active, as
-    # it is for anyone who opened the portal once: a page opened while it was still installing
-    # would stay outside its control (no offline copy) until the next navigation.
+
+
+def sign_in_before(page, username: str, password: str) -> None:
+    """Sign in as someone who opened the portal before: its service worker is active when the
+    next page opens. (Every signed-in page installs it; a page opened while it is still
+    installing stays outside its control, with no offline copy, until the next navigation.)"""
+    sign_in(page, username, password)
     wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
 
 
@@ -85,12 +89,6 @@ def wait_until(page, expression: str, timeout: int = WAIT_MS) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"Still false after {timeout} ms: {expression}")
         page.wait_for_timeout(100)
-
-
-#: True once the page is controlled by the portal's service worker (its offline copy works).
-SERVICE_WORKER_READY = (
-    "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))"
-)
 
 
 def wait_for_server(page, check, timeout: int = WAIT_MS) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from events.models import Attendance
 from events.services import attendance_mark
 from tests import factories
-from tests.browser import sign_in, wait_for_server, wait_until
+from tests.browser import sign_in_before, wait_for_server, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def test_marks_survive_a_cut_connection_and_an_offline_reload_without_doubling(
     page = laptop_page
     context = page.context
     url = reverse("events:attendance", args=[plm_day_one.pk])
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(url)
     wait_until(
         page,
@@ -100,7 +100,7 @@ def test_a_tap_marks_without_reload_and_undo_is_kept_in_history(
     phone_page, live_server, consultant, plm, plm_day_one, roster
 ):
     page = phone_page
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
     person = roster[0]
 
@@ -123,7 +123,7 @@ def test_two_taps_apart_leave_the_person_marked_and_say_already_present(
     """Issue 9, item 10: "Hadir" used to turn into "Batalkan" in the same place, so two taps
     0.9 s apart marked and silently undid."""
     page = phone_page
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
     person = roster[0]
     row = page.locator(f"#p-{person.pk}")
@@ -156,7 +156,7 @@ def test_a_mark_made_elsewhere_shows_who_made_it(
         actor=perpusnas, session=plm_day_one, participant=roster[3], client_id=uuid.uuid4()
     )
     page = laptop_page
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
 
     row = page.locator(f"#p-{roster[3].pk}")

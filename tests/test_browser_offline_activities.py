@@ -13,7 +13,14 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from libraries.models import Activity, ActivityEvidence
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, WAIT_MS, sign_in, wait_until
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    WAIT_MS,
+    sign_in_before,
+    wait_until,
+)
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,7 +110,7 @@ def test_activities_recorded_offline_arrive_once_each_after_a_browser_restart(
     profile = tmp_path / "profile"
     today = timezone.localdate()
     context, page = _launch(chromium, profile, live_server.url)
-    sign_in(page, village_librarian.username, PASSWORD)
+    sign_in_before(page, village_librarian.username, PASSWORD)
     page.goto(FORM)
     wait_until(
         page,
@@ -183,7 +190,7 @@ def test_activities_recorded_offline_arrive_once_each_after_a_browser_restart(
     assert "1 item belum terkirim" in messages[0]
 
     # Another librarian on the same phone sees nothing of it and sends nothing of it.
-    sign_in(page, district_librarian.username, PASSWORD)
+    sign_in_before(page, district_librarian.username, PASSWORD)
     page.goto(FORM)
     expect(page.locator("#queue-toggle")).to_be_hidden()
     assert page.evaluate("TpbisQueue.list().then(items => items.length)") == 0
@@ -193,7 +200,7 @@ def test_activities_recorded_offline_arrive_once_each_after_a_browser_restart(
 
     # Back as the first librarian: the refused activity is still there; discarding asks first.
     _sign_out(page)
-    sign_in(page, village_librarian.username, PASSWORD)
+    sign_in_before(page, village_librarian.username, PASSWORD)
     page.goto(FORM)
     expect(page.locator("#queue-count")).to_have_text("1")
     page.locator("#queue-toggle").click()

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from libraries.models import Activity
 from tests import factories
-from tests.browser import sign_in, wait_until
+from tests.browser import sign_in_before, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -68,7 +68,7 @@ def test_activity_with_three_photos_kept_offline_and_sent(
 ):
     page = phone_page
     context = page.context
-    sign_in(page, village_librarian.username, PASSWORD)
+    sign_in_before(page, village_librarian.username, PASSWORD)
     page.goto(reverse("reporting:activity-create"))
     wait_until(
         page,
@@ -136,7 +136,7 @@ def test_attendance_page_of_sixty_people_usable_under_slow_3g(
         factories.participant(f"Peserta {number:02d}", village_library, event=plm)
     page = laptop_page
     url = reverse("events:attendance", args=[plm_day_one.pk])
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     # The consultant opened the portal before (the static files are kept on the device).
     page.goto(url)
     wait_until(

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from events.models import Attendance
 from tests import factories
-from tests.browser import sign_in, wait_until
+from tests.browser import sign_in_before, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_a_queued_mark_refused_for_good_is_shown_with_its_reason_and_not_retried
 ):
     page = laptop_page
     context = page.context
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
     wait_until(
         page,
@@ -113,7 +113,7 @@ def test_a_walk_in_and_a_mark_made_offline_arrive_once_with_the_time_they_were_m
 ):
     page = laptop_page
     context = page.context
-    sign_in(page, "konsultan.kaltim", PASSWORD)
+    sign_in_before(page, "konsultan.kaltim", PASSWORD)
     page.goto(reverse("events:attendance", args=[plm_day_one.pk]))
     wait_until(
         page,

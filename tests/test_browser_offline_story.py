@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from impact.models import Story
-from tests.browser import sign_in, wait_until
+from tests.browser import sign_in_before, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def test_a_story_draft_written_offline_survives_a_reload_and_arrives_later(
 ):
     page = phone_page
     context = page.context
-    sign_in(page, village_librarian.username, PASSWORD)
+    sign_in_before(page, village_librarian.username, PASSWORD)
     page.goto(FORM)
     wait_until(
         page,
