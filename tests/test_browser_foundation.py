@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import sign_in
+from tests.browser import sign_in, wait_until
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,6 +13,12 @@ def test_librarian_signs_in_on_a_phone_and_switches_to_english(
     page = phone_page
 
     sign_in(page, "pustakawan.samarinda", PASSWORD)
+    # The portal's service worker takes charge of the page first (as for anyone who has opened
+    # the portal before): a switch tapped while it is still taking over may go unheard.
+    wait_until(
+        page,
+        "navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller))",
+    )
 
     assert page.locator("html").get_attribute("lang") == "id"
     assert page.get_by_role("heading", name="Perpustakaan yang dapat Anda lihat").is_visible()
