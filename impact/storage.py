@@ -12,3 +12,21 @@ class PrivateStorage(storage.PrivateStorage):
 
 
 private_storage = PrivateStorage()
+
+
+def signed_form_response(consent, filename_stem: str):
+    """A consent's signed form (PDF or photo), for a reader whose scope the view has checked."""
+    from django.http import Http404
+
+    from libraries.storage import file_response
+
+    if not consent.signed_form:
+        raise Http404
+    is_pdf = consent.signed_form.name.endswith(".pdf")
+    return file_response(
+        consent.signed_form,
+        content_type="application/pdf" if is_pdf else "image/jpeg",
+        as_attachment=is_pdf,
+        filename=f"{filename_stem}-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
+        cache_control="private, no-store",
+    )

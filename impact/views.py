@@ -25,6 +25,7 @@ from impact.forms import (
     story_photo_forms,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
+from impact.storage import signed_form_response
 from impact.testimonies import services as testimony_services
 from libraries.paging import forward_page
 from libraries.scope import Scope, get_in_scope_or_404
@@ -540,16 +541,7 @@ def _testimony_consent_withdraw(request, consent: Consent):
 @require_GET
 def consent_file(request, pk: int):
     consent = get_in_scope_or_404(request.user, Consent, pk=pk)
-    if not consent.signed_form:
-        raise Http404
-    is_pdf = consent.signed_form.name.endswith(".pdf")
-    return file_response(
-        consent.signed_form,
-        content_type="application/pdf" if is_pdf else "image/jpeg",
-        as_attachment=is_pdf,
-        filename=f"persetujuan-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
-        cache_control="private, no-store",
-    )
+    return signed_form_response(consent, "persetujuan")
 
 
 @login_required

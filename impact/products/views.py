@@ -31,6 +31,7 @@ from impact.products.forms import (
     ProductPhotoForm,
     ProductWithdrawForm,
 )
+from impact.storage import signed_form_response
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
 
@@ -352,16 +353,7 @@ def product_consent_withdraw(request, pk: int):
 @require_GET
 def product_consent_file(request, pk: int):
     consent = get_in_scope_or_404(request.user, ProductConsent, pk=pk)
-    if not consent.signed_form:
-        raise Http404
-    is_pdf = consent.signed_form.name.endswith(".pdf")
-    return file_response(
-        consent.signed_form,
-        content_type="application/pdf" if is_pdf else "image/jpeg",
-        as_attachment=is_pdf,
-        filename=f"persetujuan-produk-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
-        cache_control="private, no-store",
-    )
+    return signed_form_response(consent, "persetujuan-produk")
 
 
 # Products at a PLM or an SHM -----------------------------------------------------------------
