@@ -18,10 +18,16 @@ from events.models import (
     Problem,
 )
 from events.models.people import normalise_institution, normalise_name
-from events.services import participant_merge
+from events.services import (
+    event_create,
+    event_update,
+    participant_merge,
+    problem_add,
+    problem_update,
+)
 from libraries.admin import ScopedAdminMixin, ScopedInlineMixin
 from libraries.scope import Scope
-from libraries.versioning import VersionedAdminMixin
+from libraries.versioning import ServiceAdminMixin
 
 
 class SessionInline(ScopedInlineMixin, admin.TabularInline):
@@ -45,7 +51,7 @@ class FacilitatorInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "province", "regency", "starts_at", "status"]
     list_filter = ["kind", "status", "province"]
     list_select_related = ["province", "regency"]
@@ -55,10 +61,12 @@ class EventAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["version", "created_by", "created_at", "updated_at"]
     inlines = [SessionInline, InvitationInline, FacilitatorInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def create_through_service(self, request, *, values):
+        # One attendance session for each local day, as for an event created in the portal.
+        return event_create(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return event_update(actor=request.user, event=obj, version=version, **changes)
 
 
 @admin.register(Participant)
@@ -160,13 +168,24 @@ class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ProblemAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "event", "stakeholder", "status", "discussed_at"]
     list_filter = ["status"]
     list_select_related = ["event", "discussed_at"]
     search_fields = ["description", "stakeholder"]
     autocomplete_fields = ["event", "discussed_at", "regency", "library"]
     readonly_fields = ["version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A problem stays with the event it was raised at.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "event"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        return problem_add(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return problem_update(actor=request.user, problem=obj, version=version, **changes)
 
 
 @admin.register(Award)

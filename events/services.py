@@ -139,17 +139,30 @@ EVENT_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def event_update(*, actor: User, event: Event, version: int, **changes) -> Event:
-    """Apply ``changes`` unless somebody saved the event since ``version`` was read."""
+def event_update(
+    *, actor: User, event: Event, version: int, province: Province | None = None, **changes
+) -> Event:
+    """Apply ``changes`` unless somebody saved the event since ``version`` was read.
+
+    Moving the event to another ``province`` (a correction in the admin) needs the right to
+    manage both.
+    """
     unknown = set(changes) - set(EVENT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, event)
+    if province is not None and province.code != event.province_id:
+        scope = Scope.for_user(actor)
+        scope.require(
+            scope.manages_province(province.code),
+            _("You cannot move events into this province."),
+        )
+        changes["province"] = province
     current = edit_versioned(
         Event.objects.select_related("province"), pk=event.pk, version=version, changes=changes
     )
     _sync_day_sessions(current)
-    _public_figures_changed(current.province_id)
+    _public_figures_changed(event.province_id, current.province_id)
     return current
 
 
@@ -625,11 +638,19 @@ def problem_add(*, actor: User, event: Event, **fields) -> Problem:
 
 
 PROBLEM_FOLLOW_UP_FIELDS = ("status", "follow_up", "discussed_at")
+# What the admin may correct besides the follow-up (the event a problem was raised at stays).
+PROBLEM_EDITABLE_FIELDS = (
+    "description",
+    "stakeholder",
+    "regency",
+    "library",
+    *PROBLEM_FOLLOW_UP_FIELDS,
+)
 
 
 @transaction.atomic
 def problem_update(*, actor: User, problem: Problem, version: int, **changes) -> Problem:
-    unknown = set(changes) - set(PROBLEM_FOLLOW_UP_FIELDS)
+    unknown = set(changes) - set(PROBLEM_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, problem.event)

@@ -1,3 +1,4 @@
+import uuid
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -41,10 +42,19 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.paging import CappedCountPaginator
-from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
+from libraries.reporting.services import (
+    activity_delete,
+    activity_record,
+    activity_update,
+    evidence_delete,
+    partnership_record_delete,
+    publication_delete,
+    publication_record,
+    publication_update,
+)
 from libraries.scope import Scope, ScopedQuerySet
-from libraries.services import library_create
-from libraries.versioning import VersionedAdminForm, VersionedAdminMixin
+from libraries.services import library_create, library_update
+from libraries.versioning import ServiceAdminMixin, VersionedAdminForm
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -427,7 +437,7 @@ class LibraryAdminForm(VersionedAdminForm):
 
 
 @admin.register(Library)
-class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class LibraryAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
@@ -460,26 +470,12 @@ class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Record"), {"fields": ["version", "created_at", "updated_at", "seen_version"]}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # A new library is registered through the service, with its rules (region,
-            # scope), as in every other place a library is created.
-            data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
-            library = library_create(
-                actor=request.user,
-                **{name: value for name, value in data.items() if value is not None},
-            )
-            for field in Library._meta.concrete_fields:
-                setattr(obj, field.attname, getattr(library, field.attname))
-            obj._state.adding, obj._state.db = False, library._state.db
-            return
-        super().save_model(request, obj, form, change)
-        # Public pages and dashboards cache their counts per province: refresh the old and
-        # the new province of a library that moved.
-        codes = {obj.province_id}
-        if change and "province" in form.changed_data:
-            codes.add(form.initial["province"])
-        province_data_changed(*codes)
+    def create_through_service(self, request, *, values):
+        # Registered with the rules of every other place a library is created (region, scope).
+        return library_create(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return library_update(actor=request.user, library=obj, version=version, **changes)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -583,24 +579,6 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class ActivityAdminForm(VersionedAdminForm):
-    """The admin's activity form, with the portal's rules for partners and concurrent edits."""
-
-    # The admin builds the Meta (model and fields) from ActivityAdmin.
-
-    def clean(self):
-        library, partners = self.cleaned_data.get("library"), self.cleaned_data.get("partners")
-        if library and partners:
-            others = [partner.name for partner in partners if partner.library_id != library.pk]
-            if others:
-                self.add_error(
-                    "partners",
-                    _("%(names)s work with another library; choose partners of this library.")
-                    % {"names": ", ".join(others)},
-                )
-        return super().clean()
-
-
 class RefreshesIndicatorsMixin:
     """Corrections in the administration refresh the cached indicators of their province."""
 
@@ -626,9 +604,7 @@ class RefreshesIndicatorsMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(
-    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
-):
+class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
@@ -638,16 +614,20 @@ class ActivityAdmin(
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
-    form = ActivityAdminForm
 
     @admin.display(description=_("participants"), ordering="participants_total")
     def participants(self, activity):
         return format_number(activity.participants_total)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting saves through the same form, whose version check locks the row.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+    def create_through_service(self, request, *, values):
+        # A report added here by a corrector is recorded once, like one sent from a phone.
+        activity, _created = activity_record(
+            actor=request.user, idempotency_key=uuid.uuid4(), **values
+        )
+        return activity
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return activity_update(actor=request.user, activity=obj, version=version, **changes)
 
     def save_formset(self, request, form, formset, change):
         # Evidence is only ever removed here, through the service that removes its files.
@@ -791,9 +771,7 @@ class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(
-    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
-):
+class PublicationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "channel", "library", "published_on"]
     list_filter = ["channel", "library__province"]
     list_select_related = ["library"]
@@ -802,6 +780,23 @@ class PublicationAdmin(
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
     show_full_result_count = False
+
+    def create_through_service(self, request, *, values):
+        publication, _created = publication_record(
+            actor=request.user, idempotency_key=uuid.uuid4(), **values
+        )
+        return publication
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return publication_update(actor=request.user, publication=obj, version=version, **changes)
+
+    def delete_model(self, request, obj):
+        publication_delete(actor=request.user, publication=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for publication in queryset.select_related("library"):
+                publication_delete(actor=request.user, publication=publication)
 
 
 @admin.register(ReportCardSettings)
