@@ -259,6 +259,9 @@ class TransitionForm(forms.Form):
 
 
 class SelectionForm(forms.ModelForm):
+    # The version shown on the page: the panel decides on what it read.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     class Meta:
         model = SelectionDecision
         fields = ["level", "reason"]

@@ -23,7 +23,7 @@ from libraries.scope import Scope
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
 from libraries.versioning import EditConflict as EditConflict
-from libraries.versioning import lock_at_version, save_next_version
+from libraries.versioning import check_version, lock_at_version, save_next_version
 
 Status = Story.Status
 
@@ -33,8 +33,8 @@ class TransitionRefused(ValidationError):
 
 
 STALE_MESSAGE = gettext_lazy(
-    "This story changed after you opened it (its text or its photos). Nothing was done: "
-    "read it again, then decide."
+    "This story changed after you opened it (its text, its photos or a decision on it). "
+    "Nothing was done: read it again, then decide."
 )
 
 
@@ -92,7 +92,8 @@ def _set_status(story: Story, actor: User, to_status: str, comment: str = "") ->
         story.published_at = None
         fields.append("published_at")
     story.full_clean()
-    story.save(update_fields=fields)
+    # A decision taken on the page read before this one is refused as stale.
+    save_next_version(story, fields)
     if Status.PUBLISHED in (from_status, to_status):
         _public_stories_changed(story)
     return _record(story, actor, from_status, comment)
@@ -277,6 +278,13 @@ def story_transition(
     since then is refused, so nobody verifies or publishes text they never saw.
     """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    if version is not None:
+        # First: a decision on a page read before somebody else's change (an edit, a photo,
+        # another decision) is told so, whatever that change made of the story.
+        try:
+            check_version(current, version)
+        except EditConflict:
+            raise TransitionRefused(STALE_MESSAGE) from None
     comment = (comment or "").strip()
     key = (current.status, to_status)
     who = TRANSITIONS.get(key)
@@ -295,8 +303,6 @@ def story_transition(
     }[who]()
     if not allowed:
         raise PermissionDenied
-    if version is not None and version != current.version:
-        raise TransitionRefused(STALE_MESSAGE)
     if key in NEEDS_COMMENT and not comment:
         raise TransitionRefused(_("Write a comment saying why."))
     if to_status == Status.SUBMITTED:
@@ -342,7 +348,7 @@ def photo_add(
         # Nothing half-saved: no files without their row.
         _delete_files(photo.image.name, photo.thumbnail.name)
         raise
-    Story.objects.filter(pk=current.pk).update(version=current.version + 1)
+    save_next_version(current, [])
     _back_to_review(current, actor, _("A photo was added after review."))
     return photo
 
@@ -374,7 +380,7 @@ def photo_remove(*, photo: Photo, actor: User) -> None:
     photo.full_clean(exclude=["image", "thumbnail"])
     photo.save(update_fields=["removed_at", "removed_by", "image", "thumbnail"])
     transaction.on_commit(lambda: _delete_files(*names))
-    Story.objects.filter(pk=story.pk).update(version=story.version + 1)
+    save_next_version(story, [])
     if story.status == Status.PUBLISHED:
         _public_stories_changed(story)
 
@@ -507,11 +513,22 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
 
 
 @transaction.atomic
-def selection_record(*, story: Story, actor: User, level: str, reason: str) -> SelectionDecision:
-    """A panel's choice: the kab/kota shortlists, the province picks, the nation names."""
+def selection_record(
+    *, story: Story, actor: User, level: str, reason: str, version: int | None = None
+) -> SelectionDecision:
+    """A panel's choice: the kab/kota shortlists, the province picks, the nation names.
+
+    ``version`` is the one the panel read (the page sends it): a story changed since then is
+    refused, as for any other decision on it.
+    """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
     if not Scope.for_user(actor).selects_at(level, current.library):
         raise PermissionDenied
+    if version is not None:
+        try:
+            check_version(current, version)
+        except EditConflict:
+            raise ValidationError(STALE_MESSAGE) from None
     if current.status not in REVIEWED:
         raise ValidationError(_("Only verified or published stories go to the selection panels."))
     earlier = SelectionDecision.ORDER[

@@ -558,6 +558,7 @@ def selection_add(request, pk: int):
             actor=request.user,
             level=form.cleaned_data["level"],
             reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         for message in _errors_text(exc):

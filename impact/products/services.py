@@ -26,7 +26,7 @@ from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.scope import Scope
 from libraries.uploads import ProcessedImage
-from libraries.versioning import EditConflict, lock_at_version, save_next_version
+from libraries.versioning import EditConflict, lock_at_version, next_version, save_next_version
 
 __all__ = ["EditConflict"]
 
@@ -165,9 +165,8 @@ def product_photo_set(
     old = (current.photo.name, current.thumbnail.name)
     current.photo_alt = photo_alt
     _attach_photo(current, photo)
-    current.version += 1
     _save_or_clean_up(
-        current, update_fields=["photo", "thumbnail", "photo_alt", "version", "updated_at"]
+        current, update_fields=next_version(current, ["photo", "thumbnail", "photo_alt"])
     )
     transaction.on_commit(lambda: _delete_files(*old))
     _public_products_changed(current)
@@ -184,8 +183,7 @@ def product_photo_remove(*, product: Product, actor: User) -> Product:
     current.photo = ""
     current.thumbnail = ""
     current.photo_alt = ""
-    current.version += 1
-    current.save(update_fields=["photo", "thumbnail", "photo_alt", "version", "updated_at"])
+    save_next_version(current, ["photo", "thumbnail", "photo_alt"])
     transaction.on_commit(lambda: _delete_files(*old))
     _public_products_changed(current)
     return current
