@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from impact import notifications
+from impact import consents, notifications
 from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
@@ -414,49 +414,25 @@ def consent_record(
     _check_writer(actor, current.library)
     if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
-    replaces_reason = (replaces_reason or "").strip()
     earlier = (
         Consent.objects.active()
         .select_for_update()
         .filter(story=current, kind=kind, photo=photo if kind == Consent.Kind.PHOTO_FACE else None)
         .first()
     )
-    if earlier is not None:
-        if not replaces_reason:
-            raise ValidationError(
-                {
-                    "replaces_reason": _(
-                        "This consent is already on record. To replace that record, say why "
-                        "(for example: the date was wrong); it is kept, marked as replaced."
-                    )
-                }
-            )
-        # Out of the way of the one-active-consent constraints before the new one is checked;
-        # if the new record fails, the transaction restores this one.
-        earlier.superseded_at = timezone.now()
-        earlier.superseded_reason = replaces_reason
-        earlier.full_clean()
-        earlier.save(update_fields=["superseded_at", "superseded_reason"])
+    consents.standing_replace(earlier, replaces_reason=replaces_reason)
     consent = Consent(
         story=current,
         kind=kind,
         photo=photo,
-        given_by=given_by.strip(),
+        given_by=given_by,
         guardian_relation=guardian_relation.strip(),
         method=method,
-        witness=witness.strip() if method == Consent.Method.VERBAL else "",
+        witness=witness,
         given_on=given_on,
         recorded_by=actor,
     )
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form = signed_form
-    consent.full_clean()
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form.save(signed_form.name or "", signed_form, save=False)
-    consent.save()
-    if earlier is not None:
-        earlier.superseded_by = consent
-        earlier.save(update_fields=["superseded_by"])
+    consents.consent_save(consent, signed_form=signed_form, replaces=earlier)
     if current.status == Story.Status.PUBLISHED:
         # A consent given after publication (a photo's face, the video) may show more.
         _public_stories_changed(current)
@@ -475,27 +451,11 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
 
         return testimony_consent_withdraw(consent=consent, actor=actor, reason=reason)
     story_pk = consent.story_id
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+    reason = consents.withdrawal_reason(reason)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     story = Story.objects.select_for_update().select_related("library").get(pk=story_pk)
-    if not (
-        Scope.for_user(actor).reports_for(story.library)
-        or Scope.for_user(actor).reviews_for(story.library)
-    ):
-        raise PermissionDenied
-    if consent.is_superseded:
-        raise ValidationError(
-            _("This consent record was replaced by a later one: withdraw the later one.")
-        )
-    if not consent.is_active:
-        raise ValidationError(_("This consent was already withdrawn."))
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_reason = reason
-    consent.withdrawn_recorded_by = actor
-    consent.full_clean()
-    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_recorded_by"])
+    consents.check_withdrawer(actor, story.library)
+    consents.withdrawal_record(consent, actor=actor, reason=reason)
     note = _("Consent withdrawn (%(kind)s): %(reason)s") % {
         "kind": consent.get_kind_display(),
         "reason": reason,

@@ -96,6 +96,22 @@ class VersionedAdminForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.instance.version
 
+    #: A service's refusal of the previous attempt at this save, shown by its fields (those
+    #: the form lacks above the form). Set on the class the admin builds for one request.
+    refusal: ValidationError | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.refusal is not None:
+            by_field = getattr(self.refusal, "error_dict", None) or {
+                None: self.refusal.error_list
+            }
+            for name, errors in by_field.items():
+                field = name if name in self.fields else None
+                for each in errors:
+                    self.add_error(field, each)
+        return cleaned
+
 
 class AdminRefusal(Exception):
     """A service refused the admin's save; the page is shown again with ``error`` on it."""
@@ -103,22 +119,6 @@ class AdminRefusal(Exception):
     def __init__(self, error: ValidationError):
         super().__init__(error)
         self.error = error
-
-
-def _refused_form(form_class: type[forms.ModelForm], error: ValidationError):
-    """``form_class`` with the refusal's messages by their fields (others above the form)."""
-
-    class RefusedForm(form_class):  # type: ignore[valid-type,misc]
-        def clean(self):
-            cleaned = super().clean()
-            by_field = getattr(error, "error_dict", None) or {None: error.error_list}
-            for name, errors in by_field.items():
-                field = name if name in self.fields else None
-                for each in errors:
-                    self.add_error(field, each)
-            return cleaned
-
-    return RefusedForm
 
 
 def _differences(stored: models.Model, cleaned: dict, fields: dict) -> dict:
@@ -165,9 +165,10 @@ class ServiceAdminMixin:
         return [*head, (name, {**options, "fields": [*options["fields"], "seen_version"]})]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The admin builds a new form class for each request: the refusal stays with this one.
         form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
-        refusal = getattr(request, "admin_refusal", None)
-        return form if refusal is None else _refused_form(form, refusal)
+        form.refusal = getattr(request, "admin_refusal", None)
+        return form
 
     def _refusals_shown(self, request, view):
         try:
