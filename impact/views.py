@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from impact import selectors, services
+from impact.consent_pages import signed_form_response, withdrawal_response
 from impact.filters import StoryFilter
 from impact.forms import (
     BulkActionForm,
@@ -25,7 +26,6 @@ from impact.forms import (
     story_photo_forms,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
-from impact.storage import signed_form_response
 from impact.testimonies import services as testimony_services
 from libraries.paging import forward_page
 from libraries.scope import Scope, get_in_scope_or_404
@@ -486,55 +486,23 @@ def consent_withdraw(request, pk: int):
         pk=pk,
     )
     if consent.testimony_id is not None:
-        return _testimony_consent_withdraw(request, consent)
-    story = consent.story
-    if not (
-        Scope.for_user(request.user).reports_for(story.library)
-        or Scope.for_user(request.user).reviews_for(story.library)
-    ):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("impact:detail", pk=story.pk)
-    try:
-        services.consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
+        # A testimony's consent is withdrawn from the testimony's page (see impact.testimonies).
+        return withdrawal_response(
+            request,
+            consent,
+            library=consent.testimony.library,
+            withdraw=testimony_services.testimony_consent_withdraw,
+            done=_("The withdrawal was recorded; what it covered is no longer public."),
+            back=redirect("impact:testimony-detail", pk=consent.testimony_id),
         )
-    except ValidationError as exc:
-        for message in _errors_text(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; what it covered is no longer public.")
-        )
-    return redirect("impact:detail", pk=story.pk)
-
-
-def _testimony_consent_withdraw(request, consent: Consent):
-    """The same withdrawal, for a testimony's consent (see impact.testimonies)."""
-    testimony = consent.testimony
-    if not (
-        Scope.for_user(request.user).reports_for(testimony.library)
-        or Scope.for_user(request.user).reviews_for(testimony.library)
-    ):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("impact:testimony-detail", pk=testimony.pk)
-    try:
-        testimony_services.testimony_consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        for message in _errors_text(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; what it covered is no longer public.")
-        )
-    return redirect("impact:testimony-detail", pk=testimony.pk)
+    return withdrawal_response(
+        request,
+        consent,
+        library=consent.story.library,
+        withdraw=services.consent_withdraw,
+        done=_("The withdrawal was recorded; what it covered is no longer public."),
+        back=redirect("impact:detail", pk=consent.story_id),
+    )
 
 
 @login_required

@@ -103,9 +103,7 @@ class VersionedAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.refusal is not None:
-            by_field = getattr(self.refusal, "error_dict", None) or {
-                None: self.refusal.error_list
-            }
+            by_field = getattr(self.refusal, "error_dict", None) or {None: self.refusal.error_list}
             for name, errors in by_field.items():
                 field = name if name in self.fields else None
                 for each in errors:

@@ -197,7 +197,6 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         product_forms.ProductForm(instance=world["Product"], user=world["User"]),
         product_forms.ProductPhotoForm(),
         product_forms.ProductConsentForm(product=world["Product"], today=datetime.date(2024, 5, 2)),
-        product_forms.ProductWithdrawForm(),
         product_forms.ExhibitionForm(candidates=Product.objects.all()),
         product_forms.OfferForm(),
         product_forms.OfferFollowUpForm(instance=world["ProductOffer"]),

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.selectors import event_for
+from impact.consent_pages import signed_form_response, withdrawal_response
+from impact.forms import WithdrawForm
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from impact.products import exports, services
 from impact.products.filters import OfferFilter, ProductFilter
@@ -29,9 +31,7 @@ from impact.products.forms import (
     ProductConsentForm,
     ProductForm,
     ProductPhotoForm,
-    ProductWithdrawForm,
 )
-from impact.storage import signed_form_response
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
 
@@ -215,7 +215,7 @@ def product_detail(request, pk: int):
             "standing": next((c for c in consents if c.is_active), None),
             "writes": Scope.for_user(request.user).reports_for(product.library),
             "manages": Scope.for_user(request.user).manages_province(product.library.province_id),
-            "withdraw_form": ProductWithdrawForm(),
+            "withdraw_form": WithdrawForm(),
             "tz": product.library.province.time_zone,
         },
     )
@@ -324,29 +324,14 @@ def product_consent_withdraw(request, pk: int):
     consent = get_in_scope_or_404(
         request.user, ProductConsent.objects.select_related("product__library"), pk=pk
     )
-    product = consent.product
-    scope = Scope.for_user(request.user)
-    if not (
-        Scope.for_user(request.user).reports_for(product.library)
-        or scope.manages_province(product.library.province_id)
-    ):
-        raise PermissionDenied
-    form = ProductWithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("products:detail", pk=product.pk)
-    try:
-        services.product_consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; the product is no longer public.")
-        )
-    return redirect("products:detail", pk=product.pk)
+    return withdrawal_response(
+        request,
+        consent,
+        library=consent.product.library,
+        withdraw=services.product_consent_withdraw,
+        done=_("The withdrawal was recorded; the product is no longer public."),
+        back=redirect("products:detail", pk=consent.product_id),
+    )
 
 
 @login_required
