@@ -257,7 +257,7 @@ class ConsentForm(ConsentProofChecks, forms.ModelForm):
         kind = cleaned.get("kind")
         if kind == Consent.Kind.PHOTO_FACE and not cleaned.get("photo"):
             self.add_error("photo", _("Choose the photo this consent is for."))
-        if kind and kind != Consent.Kind.PHOTO_FACE:
+        if kind and kind != Consent.Kind.PHOTO_FACE and "photo" in self.fields:
             cleaned["photo"] = None
         return cleaned
 

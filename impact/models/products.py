@@ -23,7 +23,6 @@ from libraries.models import Library
 from libraries.scope import ScopedQuerySet
 
 from .consent import ConsentRecord, proof_constraints
-from .consent import _form_path as consent_form_path
 
 
 def _photo_path(instance, filename):
@@ -32,10 +31,6 @@ def _photo_path(instance, filename):
 
 def _thumbnail_path(instance, filename):
     return f"impact/products/thumbnails/{uuid.uuid4().hex}.jpg"
-
-
-def _form_path(instance, filename):
-    return consent_form_path(instance, filename)
 
 
 class ProductQuerySet(ScopedQuerySet):
@@ -256,10 +251,6 @@ class ProductConsent(ConsentRecord):
         max_length=150,
         help_text=_("The producer, or for a group the person who speaks for it."),
     )
-    # Its own path function, which the migrations name; the files go where stories' do.
-    signed_form = models.FileField(
-        _("signed form"), storage=private_storage, upload_to=_form_path, blank=True
-    )
 
     objects = ProductConsentQuerySet.as_manager()
 
@@ -287,6 +278,11 @@ class ProductConsent(ConsentRecord):
 
     def __str__(self) -> str:
         return f"{self.product}: {self.given_by}"
+
+    @property
+    def subject(self) -> Product:
+        """What this consent is for (as ``Consent.subject``)."""
+        return self.product
 
 
 class ProductExhibition(models.Model):
