@@ -46,11 +46,21 @@ from libraries.reporting.services import (
     activity_delete,
     activity_record,
     activity_update,
+    agreement_create,
+    budget_allocation_create,
     evidence_delete,
+    partner_create,
     partnership_record_delete,
     publication_delete,
     publication_record,
     publication_update,
+    regulation_create,
+    report_card_settings_save,
+    target_delete,
+    target_save,
+    threshold_save,
+    visitor_count_delete,
+    visitor_count_record,
 )
 from libraries.scope import Scope, ScopedQuerySet
 from libraries.services import library_create, library_update
@@ -647,21 +657,50 @@ class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnerAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library"]
     search_fields = ["name", "library__name"]
     autocomplete_fields = ["library"]
 
+    def create_through_service(self, request, *, values):
+        return partner_create(actor=request.user, **values)
+
 
 @admin.register(VisitorCount)
-class VisitorCountAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class VisitorCountAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["library", "month", "visitor_count"]
     list_select_related = ["library"]
     search_fields = ["library__name"]
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A count is the count of its library and month: a wrong month is deleted, not moved.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "library", "month"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        count, _created = visitor_count_record(actor=request.user, **values)
+        return count
+
+    def update_through_service(self, request, obj, *, version, changes):
+        count, _created = visitor_count_record(
+            actor=request.user,
+            library=obj.library,
+            month=obj.month,
+            visitors=changes.get("visitors", obj.visitors),
+        )
+        return count
+
+    def delete_model(self, request, obj):
+        visitor_count_delete(actor=request.user, count=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for count in queryset.select_related("library"):
+                visitor_count_delete(actor=request.user, count=count)
 
     @admin.display(description=_("visitors"), ordering="visitors")
     def visitor_count(self, count):
@@ -699,7 +738,11 @@ class DocumentLinkMixin:
 
 @admin.register(Agreement)
 class AgreementAdmin(
-    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    ServiceAdminMixin,
+    DocumentLinkMixin,
+    RefreshesIndicatorsMixin,
+    ScopedAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
     list_filter = ["kind"]
@@ -708,10 +751,17 @@ class AgreementAdmin(
     autocomplete_fields = ["library", "partner"]
     document_kind = "kesepakatan"
 
+    def create_through_service(self, request, *, values):
+        return agreement_create(actor=request.user, **values)
+
 
 @admin.register(Regulation)
 class RegulationAdmin(
-    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    ServiceAdminMixin,
+    DocumentLinkMixin,
+    RefreshesIndicatorsMixin,
+    ScopedAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["title", "kind", "number", "library", "issued_on"]
     list_filter = ["kind"]
@@ -720,9 +770,14 @@ class RegulationAdmin(
     autocomplete_fields = ["library"]
     document_kind = "regulasi"
 
+    def create_through_service(self, request, *, values):
+        return regulation_create(actor=request.user, **values)
+
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class BudgetAllocationAdmin(
+    ServiceAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["library", "source", "rupiah", "decided_on"]
     list_filter = ["source"]
     list_select_related = ["library"]
@@ -732,6 +787,9 @@ class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHi
     @admin.display(description=_("amount"), ordering="amount")
     def rupiah(self, allocation):
         return format_rupiah(allocation.amount)
+
+    def create_through_service(self, request, *, values):
+        return budget_allocation_create(actor=request.user, **values)
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -759,15 +817,45 @@ class RefreshesAllIndicatorsMixin:
 
 
 @admin.register(Target)
-class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class TargetAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "level", "cohort_year", "year", "per_month"]
     list_filter = ["year", "indicator", "level"]
     readonly_fields = ["set_by"]
 
+    def create_through_service(self, request, *, values):
+        return target_save(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return target_save(actor=request.user, target=obj, **changes)
+
+    def delete_model(self, request, obj):
+        target_delete(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for target in queryset:
+                target_delete(actor=request.user, target=target)
+
 
 @admin.register(Threshold)
-class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ThresholdAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # One threshold per indicator: the service finds it by its indicator.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "indicator"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        return threshold_save(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return threshold_save(
+            actor=request.user,
+            indicator=obj.indicator,
+            yellow_from=changes.get("yellow_from", obj.yellow_from),
+            green_from=changes.get("green_from", obj.green_from),
+        )
 
 
 @admin.register(Publication)
@@ -800,7 +888,7 @@ class PublicationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportCardSettings)
-class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ReportCardSettingsAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     """One row: the weights and cut-offs of every report card."""
 
     list_display = [
@@ -826,9 +914,8 @@ class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def update_through_service(self, request, obj, *, version, changes):
+        return report_card_settings_save(actor=request.user, **changes)
 
 
 @admin.register(Skill)

@@ -93,7 +93,7 @@ class VersionedAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk and not self.is_bound and hasattr(self.instance, "version"):
             self.initial["seen_version"] = self.instance.version
 
     #: A service's refusal of the previous attempt at this save, shown by its fields (those
@@ -140,24 +140,28 @@ class ServiceAdminMixin:
     """An admin whose saves go through the app's services, so that their rules hold here too.
 
     A subclass names its services in :meth:`create_through_service` and
-    :meth:`update_through_service`. A refusal (a broken rule, a role that may not, a stale
+    :meth:`update_through_service` (where an app has no service for a write, the admin saves
+    the row itself). A refusal (a broken rule, a role that may not, a stale
     edit) shows the page again with the service's message by its field; the admin's
     transaction is rolled back, so nothing of the save (inlines included) is written.
     """
 
     form = VersionedAdminForm
 
-    def create_through_service(self, request, *, values: dict) -> models.Model:
-        raise NotImplementedError
+    def create_through_service(self, request, *, values: dict) -> models.Model | None:
+        """The new row, saved by the app's service; None where no service creates one."""
+        return None
 
     def update_through_service(
         self, request, obj, *, version: int | None, changes: dict
-    ) -> models.Model:
-        raise NotImplementedError
+    ) -> models.Model | None:
+        """``obj`` changed by the app's service; None where no service changes one."""
+        return None
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
-        if "seen_version" in flatten_fieldsets(fieldsets):
+        versioned = any(field.name == "version" for field in self.model._meta.fields)  # type: ignore[attr-defined]
+        if not versioned or "seen_version" in flatten_fieldsets(fieldsets):
             return fieldsets
         *head, (name, options) = fieldsets
         return [*head, (name, {**options, "fields": [*options["fields"], "seen_version"]})]
@@ -225,6 +229,11 @@ class ServiceAdminMixin:
             raise AdminRefusal(
                 ValidationError(str(denied) or REFUSED_MESSAGE, code="permission")
             ) from None
+        if saved is None:
+            # No service writes this (an edit of a partner, say): the admin's own save.
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            return
+        form.saved_by_service = True
         # The admin goes on with its own object (log entry, inlines, redirect): give it the
         # row the service saved.
         for field in obj._meta.concrete_fields:
@@ -232,6 +241,9 @@ class ServiceAdminMixin:
         obj._state.adding, obj._state.db = False, saved._state.db
 
     def save_related(self, request, form, formsets, change):
+        if not getattr(form, "saved_by_service", False):
+            super().save_related(request, form, formsets, change)  # type: ignore[misc]
+            return
         # The service set the form's many-to-many fields with its checks; only inlines remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

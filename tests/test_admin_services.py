@@ -192,3 +192,38 @@ def test_an_activity_added_in_the_admin_is_recorded_once(client_for, consultant,
         consultant,
         1,
     )
+
+
+# Visitor counts, targets and thresholds
+
+
+def test_a_visitor_count_corrected_in_the_admin_is_recorded_by_the_corrector(
+    client_for, consultant, village_library
+):
+    count = factories.VisitorCountFactory(library=village_library, visitors=100)
+    client = client_for(consultant)
+    data = _form_data(client.get(_change_url(count)))
+    before = data_version("64")
+
+    response = client.post(_change_url(count), {**data, "visitors": "140"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    count.refresh_from_db()
+    assert (count.visitors, count.recorded_by, count.history.count()) == (140, consultant, 2)
+    assert data_version("64") != before
+
+
+def test_a_target_set_in_the_admin_names_who_set_it_and_recolours_every_province(
+    client_for, perpusnas, regions
+):
+    target = factories.TargetFactory(per_month=2)
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(target)))
+    before = data_version("21")
+
+    response = client.post(_change_url(target), {**data, "per_month": "3"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert (target.per_month, target.set_by, target.history.count()) == (3, perpusnas, 2)
+    assert data_version("21") != before

@@ -317,7 +317,7 @@ def visitor_count_record(
     *, actor: User, library: Library, month: datetime.date, visitors: int
 ) -> tuple[VisitorCount, bool]:
     """Record (or correct) the visitors of one month. Returns ``(count, created)``."""
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     month = month.replace(day=1)
     # Locks the row, if any, so that two corrections of one month do not interleave.
     existing = VisitorCount.objects.select_for_update().filter(library=library, month=month).first()
@@ -342,7 +342,7 @@ def visitor_count_record(
 
 @transaction.atomic
 def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
-    _check_reporter(actor, count.library)
+    _check_corrector(actor, count.library)
     count.delete()
     _indicators_changed(count.library)
 
@@ -427,7 +427,7 @@ def _save_with_document(record, upload: PdfUpload | None) -> None:
 
 @transaction.atomic
 def partner_create(*, actor: User, library: Library, **fields) -> Partner:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     partner = Partner(library=library, **fields)
     partner.full_clean()
     partner.save()
@@ -438,7 +438,7 @@ def partner_create(*, actor: User, library: Library, **fields) -> Partner:
 def agreement_create(
     *, actor: User, library: Library, partner: Partner, document: PdfUpload | None = None, **fields
 ) -> Agreement:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     agreement = Agreement(library=library, partner=partner, **fields)
     agreement.full_clean()
     _save_with_document(agreement, document)
@@ -450,7 +450,7 @@ def agreement_create(
 def regulation_create(
     *, actor: User, library: Library, document: PdfUpload | None = None, **fields
 ) -> Regulation:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     regulation = Regulation(library=library, **fields)
     regulation.full_clean()
     _save_with_document(regulation, document)
@@ -460,7 +460,7 @@ def regulation_create(
 
 @transaction.atomic
 def budget_allocation_create(*, actor: User, library: Library, **fields) -> BudgetAllocation:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     allocation = BudgetAllocation(library=library, **fields)
     allocation.full_clean()
     allocation.save()
