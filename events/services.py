@@ -205,6 +205,18 @@ def session_update(
 
 
 @transaction.atomic
+def session_delete(*, actor: User, session: EventSession) -> None:
+    """Delete a session nobody was marked in (marks, undone ones too, are the event's record)."""
+    check_manages(actor, session.event)
+    if Attendance.objects.filter(session=session).exists():
+        raise ValidationError(
+            _("Attendance was taken in the session “%(name)s” of %(date)s; it is kept.")
+            % {"name": session.name, "date": f"{session.date:%d-%m-%Y}"}
+        )
+    session.delete()
+
+
+@transaction.atomic
 def invitations_set(*, actor: User, event: Event, libraries: Iterable[Library]) -> None:
     """Make the invited libraries exactly ``libraries`` (each must be in the actor's scope)."""
     check_manages(actor, event)
@@ -290,10 +302,19 @@ def registration_ensure(
 
 @transaction.atomic
 def facilitator_add(
-    *, actor: User, event: Event, role: str, topic: str = "", **person
+    *,
+    actor: User,
+    event: Event,
+    role: str,
+    topic: str = "",
+    participant: Participant | None = None,
+    **person,
 ) -> Facilitator:
+    """Name a facilitator of ``event``: a ``participant`` on record (as the admin picks one),
+    or the person described by ``person``, found or recorded."""
     check_manages(actor, event)
-    participant, _created = participant_find_or_create(province=event.province, **person)
+    if participant is None:
+        participant, _created = participant_find_or_create(province=event.province, **person)
     facilitator = Facilitator(event=event, participant=participant, role=role, topic=topic)
     facilitator.full_clean()
     facilitator.save()

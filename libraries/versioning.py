@@ -20,6 +20,7 @@ carries the version it was read at; the write locks the row, compares, and refus
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
@@ -197,9 +198,25 @@ class ServiceAdminMixin:
 
         return self._refusals_shown(request, revert)
 
+    @contextmanager
+    def _refusals(self, obj):
+        """A service's refusal as an :class:`AdminRefusal`, to be shown on the form."""
+        try:
+            yield
+        except EditConflict:
+            raise AdminRefusal(
+                ValidationError(STALE_MESSAGE % {"object": obj._meta.verbose_name}, code="stale")
+            ) from None
+        except ValidationError as error:
+            raise AdminRefusal(error) from None
+        except PermissionDenied as denied:
+            raise AdminRefusal(
+                ValidationError(str(denied) or REFUSED_MESSAGE, code="permission")
+            ) from None
+
     def save_model(self, request, obj, form, change):
         fields = {field.name: field for field in obj._meta.get_fields()}
-        try:
+        with self._refusals(obj):
             if change:
                 # The service checks the row as it is stored (``obj`` carries the form's
                 # values already).
@@ -219,16 +236,6 @@ class ServiceAdminMixin:
                         if name in fields and value is not None
                     },
                 )
-        except EditConflict:
-            raise AdminRefusal(
-                ValidationError(STALE_MESSAGE % {"object": obj._meta.verbose_name}, code="stale")
-            ) from None
-        except ValidationError as error:
-            raise AdminRefusal(error) from None
-        except PermissionDenied as denied:
-            raise AdminRefusal(
-                ValidationError(str(denied) or REFUSED_MESSAGE, code="permission")
-            ) from None
         if saved is None:
             # No service writes this (an edit of a partner, say): the admin's own save.
             super().save_model(request, obj, form, change)  # type: ignore[misc]
@@ -241,9 +248,11 @@ class ServiceAdminMixin:
         obj._state.adding, obj._state.db = False, saved._state.db
 
     def save_related(self, request, form, formsets, change):
-        if not getattr(form, "saved_by_service", False):
-            super().save_related(request, form, formsets, change)  # type: ignore[misc]
-            return
-        # The service set the form's many-to-many fields with its checks; only inlines remain.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+        # An admin's save_formset may call services too: their refusals show on the form.
+        with self._refusals(form.instance):
+            if not getattr(form, "saved_by_service", False):
+                super().save_related(request, form, formsets, change)  # type: ignore[misc]
+                return
+            # The service set the form's many-to-many fields with its checks; inlines remain.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from events.models import Event
+from events.models import Event, Facilitator, Registration
 from events.services import attendance_mark, problem_add
 from libraries.data_version import data_version
 from libraries.models import Activity, Publication, Skill
@@ -227,3 +227,47 @@ def test_a_target_set_in_the_admin_names_who_set_it_and_recolours_every_province
     target.refresh_from_db()
     assert (target.per_month, target.set_by, target.history.count()) == (3, perpusnas, 2)
     assert data_version("21") != before
+
+
+# The event's inlines
+
+
+def test_a_session_with_attendance_cannot_be_deleted_in_the_admin(
+    client_for, perpusnas, consultant, plm, village_library
+):
+    first_day = plm.sessions.order_by("date").first()
+    person = factories.participant("Siti Aminah", village_library, event=plm)
+    attendance_mark(actor=consultant, session=first_day, participant=person, client_id=uuid.uuid4())
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+
+    response = client.post(
+        _change_url(plm), {**data, "venue": "Gedung Baru", "sessions-0-DELETE": "on"}
+    )
+
+    assert "04-07-2022" in _refusal(response)
+    plm.refresh_from_db()
+    assert (plm.venue, plm.version, plm.sessions.count()) == ("Hotel Harris Samarinda", 1, 3)
+    assert person.attendances.count() == 1
+
+
+def test_a_facilitator_named_in_the_admin_is_on_the_event_s_list(
+    client_for, perpusnas, plm, village_library
+):
+    person = factories.participant("Budi Santoso", village_library)
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+    data.update(
+        {
+            "facilitators-TOTAL_FORMS": "1",
+            "facilitators-0-participant": person.pk,
+            "facilitators-0-role": Facilitator.Role.choices[0][0],
+            "facilitators-0-topic": "Literasi digital",
+        }
+    )
+
+    response = client.post(_change_url(plm), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert plm.facilitators.get().participant == person
+    assert Registration.objects.filter(event=plm, participant=person).exists()
