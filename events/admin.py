@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,10 +18,22 @@ from events.models import (
     Problem,
 )
 from events.models.people import normalise_institution, normalise_name
-from events.services import participant_merge
+from events.services import (
+    event_create,
+    event_update,
+    facilitator_add,
+    facilitator_remove,
+    invitations_set,
+    participant_merge,
+    problem_add,
+    problem_update,
+    session_add,
+    session_delete,
+    session_update,
+)
 from libraries.admin import ScopedAdminMixin, ScopedInlineMixin
 from libraries.scope import Scope
-from libraries.versioning import VersionedAdminMixin
+from libraries.versioning import ServiceAdminMixin
 
 
 class SessionInline(ScopedInlineMixin, admin.TabularInline):
@@ -45,7 +57,7 @@ class FacilitatorInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "province", "regency", "starts_at", "status"]
     list_filter = ["kind", "status", "province"]
     list_select_related = ["province", "regency"]
@@ -55,10 +67,67 @@ class EventAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["version", "created_by", "created_at", "updated_at"]
     inlines = [SessionInline, InvitationInline, FacilitatorInline]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def create_through_service(self, request, *, values):
+        # One attendance session for each local day, as for an event created in the portal.
+        return event_create(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return event_update(actor=request.user, event=obj, version=version, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        # The inlines through the services too: invitations within the editor's scope, no
+        # session with attendance deleted, a facilitator registered for the event.
+        event, actor = form.instance, request.user
+        # Sorts the rows into new, changed and deleted (the change message reads them).
+        formset.save(commit=False)
+        if formset.model is Invitation:
+            kept = [
+                each.cleaned_data["library"]
+                for each in formset.forms
+                if each.cleaned_data.get("library") and not each.cleaned_data.get("DELETE")
+            ]
+            invitations_set(actor=actor, event=event, libraries=kept)
+        elif formset.model is EventSession:
+            for session in formset.deleted_objects:
+                session_delete(actor=actor, session=session)
+            for session, changed in formset.changed_objects:
+                if "date" in changed:
+                    raise ValidationError(
+                        _(
+                            "A session keeps its day: add a session for the other day, or "
+                            "change the event's dates."
+                        )
+                    )
+                session_update(
+                    actor=actor,
+                    session=session,
+                    name=session.name,
+                    start_time=session.start_time,
+                    end_time=session.end_time,
+                )
+            for session in formset.new_objects:
+                session_add(
+                    actor=actor,
+                    event=event,
+                    date=session.date,
+                    name=session.name,
+                    start_time=session.start_time,
+                    end_time=session.end_time,
+                )
+        elif formset.model is Facilitator:
+            for facilitator in formset.deleted_objects:
+                facilitator_remove(actor=actor, facilitator=facilitator)
+            for facilitator, _changed in formset.changed_objects:
+                facilitator.full_clean()
+                facilitator.save()
+            for facilitator in formset.new_objects:
+                facilitator_add(
+                    actor=actor,
+                    event=event,
+                    role=facilitator.role,
+                    topic=facilitator.topic,
+                    participant=facilitator.participant,
+                )
 
 
 @admin.register(Participant)
@@ -160,13 +229,24 @@ class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ProblemAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "event", "stakeholder", "status", "discussed_at"]
     list_filter = ["status"]
     list_select_related = ["event", "discussed_at"]
     search_fields = ["description", "stakeholder"]
     autocomplete_fields = ["event", "discussed_at", "regency", "library"]
     readonly_fields = ["version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A problem stays with the event it was raised at.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "event"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        return problem_add(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return problem_update(actor=request.user, problem=obj, version=version, **changes)
 
 
 @admin.register(Award)

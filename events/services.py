@@ -139,17 +139,30 @@ EVENT_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def event_update(*, actor: User, event: Event, version: int, **changes) -> Event:
-    """Apply ``changes`` unless somebody saved the event since ``version`` was read."""
+def event_update(
+    *, actor: User, event: Event, version: int, province: Province | None = None, **changes
+) -> Event:
+    """Apply ``changes`` unless somebody saved the event since ``version`` was read.
+
+    Moving the event to another ``province`` (a correction in the admin) needs the right to
+    manage both.
+    """
     unknown = set(changes) - set(EVENT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, event)
+    if province is not None and province.code != event.province_id:
+        scope = Scope.for_user(actor)
+        scope.require(
+            scope.manages_province(province.code),
+            _("You cannot move events into this province."),
+        )
+        changes["province"] = province
     current = edit_versioned(
         Event.objects.select_related("province"), pk=event.pk, version=version, changes=changes
     )
     _sync_day_sessions(current)
-    _public_figures_changed(current.province_id)
+    _public_figures_changed(event.province_id, current.province_id)
     return current
 
 
@@ -189,6 +202,18 @@ def session_update(
     session.full_clean()
     session.save(update_fields=["name", "start_time", "end_time"])
     return session
+
+
+@transaction.atomic
+def session_delete(*, actor: User, session: EventSession) -> None:
+    """Delete a session nobody was marked in (marks, undone ones too, are the event's record)."""
+    check_manages(actor, session.event)
+    if Attendance.objects.filter(session=session).exists():
+        raise ValidationError(
+            _("Attendance was taken in the session “%(name)s” of %(date)s; it is kept.")
+            % {"name": session.name, "date": f"{session.date:%d-%m-%Y}"}
+        )
+    session.delete()
 
 
 @transaction.atomic
@@ -277,10 +302,19 @@ def registration_ensure(
 
 @transaction.atomic
 def facilitator_add(
-    *, actor: User, event: Event, role: str, topic: str = "", **person
+    *,
+    actor: User,
+    event: Event,
+    role: str,
+    topic: str = "",
+    participant: Participant | None = None,
+    **person,
 ) -> Facilitator:
+    """Name a facilitator of ``event``: a ``participant`` on record (as the admin picks one),
+    or the person described by ``person``, found or recorded."""
     check_manages(actor, event)
-    participant, _created = participant_find_or_create(province=event.province, **person)
+    if participant is None:
+        participant, _created = participant_find_or_create(province=event.province, **person)
     facilitator = Facilitator(event=event, participant=participant, role=role, topic=topic)
     facilitator.full_clean()
     facilitator.save()
@@ -625,11 +659,19 @@ def problem_add(*, actor: User, event: Event, **fields) -> Problem:
 
 
 PROBLEM_FOLLOW_UP_FIELDS = ("status", "follow_up", "discussed_at")
+# What the admin may correct besides the follow-up (the event a problem was raised at stays).
+PROBLEM_EDITABLE_FIELDS = (
+    "description",
+    "stakeholder",
+    "regency",
+    "library",
+    *PROBLEM_FOLLOW_UP_FIELDS,
+)
 
 
 @transaction.atomic
 def problem_update(*, actor: User, problem: Problem, version: int, **changes) -> Problem:
-    unknown = set(changes) - set(PROBLEM_FOLLOW_UP_FIELDS)
+    unknown = set(changes) - set(PROBLEM_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     check_manages(actor, problem.event)

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django import forms
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from impact.models import Consent, Product, SelectionDecision, Story
+from impact.models.consent import ConsentRecord
 from libraries.models import Library, Village
 from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
 from libraries.widgets import DatePickerInput
@@ -161,13 +163,59 @@ def check_consent_form(upload):
     return checked.image
 
 
-class ConsentForm(forms.ModelForm):
-    signed_form = forms.FileField(
+def signed_form_field() -> forms.FileField:
+    """The upload of a signed consent form, on every consent form."""
+    return forms.FileField(
         label=_("Signed form"),
         required=False,
         help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
+
+
+class ConsentProofChecks:
+    """What every consent form checks (a story's, a testimony's, a product's): the date is
+    not after ``subject_today`` where the subject is, and the consent is proven (a signed
+    form, or the witness of a verbal one). The services validate the whole record."""
+
+    subject_today: datetime.date
+
+    def start_on(self, today: datetime.date) -> None:
+        self.subject_today = today
+        given_on = self.fields["given_on"]  # type: ignore[attr-defined]
+        given_on.initial = today
+        given_on.widget.attrs["max"] = today.isoformat()
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]  # type: ignore[attr-defined]
+        if given_on > self.subject_today:
+            raise ValidationError(_("Consent cannot be given in the future."))
+        return given_on
+
+    def clean_signed_form(self):
+        upload = self.cleaned_data.get("signed_form")  # type: ignore[attr-defined]
+        if not upload:
+            return None
+        return check_consent_form(upload)
+
+    def check_proof(self, cleaned: dict) -> None:
+        method = cleaned.get("method")
+        if (
+            method == ConsentRecord.Method.SIGNED_FORM
+            and not cleaned.get("signed_form")
+            and "signed_form" not in self.errors  # type: ignore[attr-defined]
+        ):
+            self.add_error("signed_form", _("Upload the signed consent form."))  # type: ignore[attr-defined]
+        if method == ConsentRecord.Method.VERBAL and not cleaned.get("witness"):
+            self.add_error("witness", _("Name the person who witnessed the verbal consent."))  # type: ignore[attr-defined]
+
+    def _post_clean(self):
+        # The service validates the whole record; the form only parses the fields.
+        pass
+
+
+class ConsentForm(ConsentProofChecks, forms.ModelForm):
+    signed_form = signed_form_field()
     replaces_reason = forms.CharField(
         label=_("Why this replaces the consent on record"),
         required=False,
@@ -196,48 +244,22 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args, story: Story, **kwargs):
         super().__init__(*args, **kwargs)
-        self.story = story
         self.fields["photo"].queryset = story.photos.current()
         self.fields["photo"].label_from_instance = lambda photo: photo.alt_text
-        self.fields["given_on"].initial = story.local_today
-        self.fields["given_on"].widget.attrs["max"] = story.local_today().isoformat()
+        self.start_on(story.local_today())
         if story.is_minor:
             self.fields["given_by"].label = _("Parent or guardian's name")
             self.fields["guardian_relation"].required = True
 
-    def clean_given_on(self):
-        given_on = self.cleaned_data["given_on"]
-        if given_on > self.story.local_today():
-            raise ValidationError(_("Consent cannot be given in the future."))
-        return given_on
-
-    def clean_signed_form(self):
-        upload = self.cleaned_data.get("signed_form")
-        if not upload:
-            return None
-        return check_consent_form(upload)
-
     def clean(self):
         cleaned = super().clean()
-        method = cleaned.get("method")
-        if (
-            method == Consent.Method.SIGNED_FORM
-            and not cleaned.get("signed_form")
-            and "signed_form" not in self.errors
-        ):
-            self.add_error("signed_form", _("Upload the signed consent form."))
-        if method == Consent.Method.VERBAL and not cleaned.get("witness"):
-            self.add_error("witness", _("Name the person who witnessed the verbal consent."))
+        self.check_proof(cleaned)
         kind = cleaned.get("kind")
         if kind == Consent.Kind.PHOTO_FACE and not cleaned.get("photo"):
             self.add_error("photo", _("Choose the photo this consent is for."))
-        if kind and kind != Consent.Kind.PHOTO_FACE:
+        if kind and kind != Consent.Kind.PHOTO_FACE and "photo" in self.fields:
             cleaned["photo"] = None
         return cleaned
-
-    def _post_clean(self):
-        # The service validates the whole record; the form only parses the fields.
-        pass
 
 
 class WithdrawForm(forms.Form):
@@ -259,6 +281,9 @@ class TransitionForm(forms.Form):
 
 
 class SelectionForm(forms.ModelForm):
+    # The version shown on the page: the panel decides on what it read.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     class Meta:
         model = SelectionDecision
         fields = ["level", "reason"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from impact import notifications
+from impact import consents, notifications
 from impact.models import Consent, Notice, Photo, ReviewEvent, SelectionDecision, Story
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
@@ -23,7 +23,7 @@ from libraries.scope import Scope
 from libraries.site_url import absolute_url
 from libraries.uploads import ProcessedImage
 from libraries.versioning import EditConflict as EditConflict
-from libraries.versioning import lock_at_version, save_next_version
+from libraries.versioning import check_version, lock_at_version, save_next_version
 
 Status = Story.Status
 
@@ -33,8 +33,8 @@ class TransitionRefused(ValidationError):
 
 
 STALE_MESSAGE = gettext_lazy(
-    "This story changed after you opened it (its text or its photos). Nothing was done: "
-    "read it again, then decide."
+    "This story changed after you opened it (its text, its photos or a decision on it). "
+    "Nothing was done: read it again, then decide."
 )
 
 
@@ -92,7 +92,8 @@ def _set_status(story: Story, actor: User, to_status: str, comment: str = "") ->
         story.published_at = None
         fields.append("published_at")
     story.full_clean()
-    story.save(update_fields=fields)
+    # A decision taken on the page read before this one is refused as stale.
+    save_next_version(story, fields)
     if Status.PUBLISHED in (from_status, to_status):
         _public_stories_changed(story)
     return _record(story, actor, from_status, comment)
@@ -277,6 +278,13 @@ def story_transition(
     since then is refused, so nobody verifies or publishes text they never saw.
     """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
+    if version is not None:
+        # First: a decision on a page read before somebody else's change (an edit, a photo,
+        # another decision) is told so, whatever that change made of the story.
+        try:
+            check_version(current, version)
+        except EditConflict:
+            raise TransitionRefused(STALE_MESSAGE) from None
     comment = (comment or "").strip()
     key = (current.status, to_status)
     who = TRANSITIONS.get(key)
@@ -295,8 +303,6 @@ def story_transition(
     }[who]()
     if not allowed:
         raise PermissionDenied
-    if version is not None and version != current.version:
-        raise TransitionRefused(STALE_MESSAGE)
     if key in NEEDS_COMMENT and not comment:
         raise TransitionRefused(_("Write a comment saying why."))
     if to_status == Status.SUBMITTED:
@@ -342,7 +348,7 @@ def photo_add(
         # Nothing half-saved: no files without their row.
         _delete_files(photo.image.name, photo.thumbnail.name)
         raise
-    Story.objects.filter(pk=current.pk).update(version=current.version + 1)
+    save_next_version(current, [])
     _back_to_review(current, actor, _("A photo was added after review."))
     return photo
 
@@ -374,7 +380,7 @@ def photo_remove(*, photo: Photo, actor: User) -> None:
     photo.full_clean(exclude=["image", "thumbnail"])
     photo.save(update_fields=["removed_at", "removed_by", "image", "thumbnail"])
     transaction.on_commit(lambda: _delete_files(*names))
-    Story.objects.filter(pk=story.pk).update(version=story.version + 1)
+    save_next_version(story, [])
     if story.status == Status.PUBLISHED:
         _public_stories_changed(story)
 
@@ -408,49 +414,25 @@ def consent_record(
     _check_writer(actor, current.library)
     if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
-    replaces_reason = (replaces_reason or "").strip()
     earlier = (
         Consent.objects.active()
         .select_for_update()
         .filter(story=current, kind=kind, photo=photo if kind == Consent.Kind.PHOTO_FACE else None)
         .first()
     )
-    if earlier is not None:
-        if not replaces_reason:
-            raise ValidationError(
-                {
-                    "replaces_reason": _(
-                        "This consent is already on record. To replace that record, say why "
-                        "(for example: the date was wrong); it is kept, marked as replaced."
-                    )
-                }
-            )
-        # Out of the way of the one-active-consent constraints before the new one is checked;
-        # if the new record fails, the transaction restores this one.
-        earlier.superseded_at = timezone.now()
-        earlier.superseded_reason = replaces_reason
-        earlier.full_clean()
-        earlier.save(update_fields=["superseded_at", "superseded_reason"])
+    consents.standing_replace(earlier, replaces_reason=replaces_reason)
     consent = Consent(
         story=current,
         kind=kind,
         photo=photo,
-        given_by=given_by.strip(),
+        given_by=given_by,
         guardian_relation=guardian_relation.strip(),
         method=method,
-        witness=witness.strip() if method == Consent.Method.VERBAL else "",
+        witness=witness,
         given_on=given_on,
         recorded_by=actor,
     )
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form = signed_form
-    consent.full_clean()
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form.save(signed_form.name or "", signed_form, save=False)
-    consent.save()
-    if earlier is not None:
-        earlier.superseded_by = consent
-        earlier.save(update_fields=["superseded_by"])
+    consents.consent_save(consent, signed_form=signed_form, replaces=earlier)
     if current.status == Story.Status.PUBLISHED:
         # A consent given after publication (a photo's face, the video) may show more.
         _public_stories_changed(current)
@@ -469,27 +451,11 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
 
         return testimony_consent_withdraw(consent=consent, actor=actor, reason=reason)
     story_pk = consent.story_id
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+    reason = consents.withdrawal_reason(reason)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     story = Story.objects.select_for_update().select_related("library").get(pk=story_pk)
-    if not (
-        Scope.for_user(actor).reports_for(story.library)
-        or Scope.for_user(actor).reviews_for(story.library)
-    ):
-        raise PermissionDenied
-    if consent.is_superseded:
-        raise ValidationError(
-            _("This consent record was replaced by a later one: withdraw the later one.")
-        )
-    if not consent.is_active:
-        raise ValidationError(_("This consent was already withdrawn."))
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_reason = reason
-    consent.withdrawn_recorded_by = actor
-    consent.full_clean()
-    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_recorded_by"])
+    consents.check_withdrawer(actor, story.library)
+    consents.withdrawal_record(consent, actor=actor, reason=reason)
     note = _("Consent withdrawn (%(kind)s): %(reason)s") % {
         "kind": consent.get_kind_display(),
         "reason": reason,
@@ -507,11 +473,22 @@ def consent_withdraw(*, consent: Consent, actor: User, reason: str) -> Consent:
 
 
 @transaction.atomic
-def selection_record(*, story: Story, actor: User, level: str, reason: str) -> SelectionDecision:
-    """A panel's choice: the kab/kota shortlists, the province picks, the nation names."""
+def selection_record(
+    *, story: Story, actor: User, level: str, reason: str, version: int | None = None
+) -> SelectionDecision:
+    """A panel's choice: the kab/kota shortlists, the province picks, the nation names.
+
+    ``version`` is the one the panel read (the page sends it): a story changed since then is
+    refused, as for any other decision on it.
+    """
     current = Story.objects.select_for_update().select_related("library").get(pk=story.pk)
     if not Scope.for_user(actor).selects_at(level, current.library):
         raise PermissionDenied
+    if version is not None:
+        try:
+            check_version(current, version)
+        except EditConflict:
+            raise ValidationError(STALE_MESSAGE) from None
     if current.status not in REVIEWED:
         raise ValidationError(_("Only verified or published stories go to the selection panels."))
     earlier = SelectionDecision.ORDER[

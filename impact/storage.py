@@ -1,7 +1,8 @@
 """Where story photos and signed consent forms live: the private storage of ``libraries.storage``.
 
-Nothing here has a public URL. Files are handed out only by the views in ``impact.views``
-after checking the reader's scope, or publication and consent for the public.
+Nothing here has a public URL. Files are handed out only by the views of ``impact`` (through
+``impact.consent_pages`` for signed forms) after checking the reader's scope, or publication
+and consent for the public.
 """
 
 from libraries import storage
@@ -12,21 +13,3 @@ class PrivateStorage(storage.PrivateStorage):
 
 
 private_storage = PrivateStorage()
-
-
-def signed_form_response(consent, filename_stem: str):
-    """A consent's signed form (PDF or photo), for a reader whose scope the view has checked."""
-    from django.http import Http404
-
-    from libraries.storage import file_response
-
-    if not consent.signed_form:
-        raise Http404
-    is_pdf = consent.signed_form.name.endswith(".pdf")
-    return file_response(
-        consent.signed_form,
-        content_type="application/pdf" if is_pdf else "image/jpeg",
-        as_attachment=is_pdf,
-        filename=f"{filename_stem}-{consent.pk}.{'pdf' if is_pdf else 'jpg'}",
-        cache_control="private, no-store",
-    )

@@ -1,3 +1,4 @@
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from impact import selectors, services
+from impact.consent_pages import consent_form_response, signed_form_response, withdrawal_response
 from impact.filters import StoryFilter
 from impact.forms import (
     BulkActionForm,
@@ -25,8 +27,6 @@ from impact.forms import (
     story_photo_forms,
 )
 from impact.models import Consent, Photo, ReviewEvent, SelectionDecision, Story
-from impact.storage import signed_form_response
-from impact.testimonies import services as testimony_services
 from libraries.paging import forward_page
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
@@ -453,28 +453,15 @@ def consent_add(request, pk: int):
     # "Replace" on a consent of the story page opens this form for the same kind and photo.
     initial = {key: request.GET[key] for key in ("kind", "photo") if request.GET.get(key)}
     form = ConsentForm(request.POST or None, request.FILES or None, story=story, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_record(
-                story=story,
-                actor=request.user,
-                kind=data["kind"],
-                photo=data["photo"],
-                given_by=data["given_by"],
-                guardian_relation=data["guardian_relation"],
-                method=data["method"],
-                signed_form=data["signed_form"],
-                witness=data["witness"],
-                given_on=data["given_on"],
-                replaces_reason=data["replaces_reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("impact:detail", pk=story.pk)
-    return render(request, "impact/consent_form.html", {"form": form, "story": story})
+    return consent_form_response(
+        request,
+        form,
+        record=partial(services.consent_record, story=story),
+        done=_("The consent was recorded."),
+        back=reverse("impact:detail", args=[story.pk]),
+        template="impact/consent_form.html",
+        context={"story": story},
+    )
 
 
 @login_required
@@ -485,56 +472,19 @@ def consent_withdraw(request, pk: int):
         Consent.objects.select_related("story__library", "testimony__library"),
         pk=pk,
     )
-    if consent.testimony_id is not None:
-        return _testimony_consent_withdraw(request, consent)
-    story = consent.story
-    if not (
-        Scope.for_user(request.user).reports_for(story.library)
-        or Scope.for_user(request.user).reviews_for(story.library)
-    ):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("impact:detail", pk=story.pk)
-    try:
-        services.consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        for message in _errors_text(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; what it covered is no longer public.")
-        )
-    return redirect("impact:detail", pk=story.pk)
-
-
-def _testimony_consent_withdraw(request, consent: Consent):
-    """The same withdrawal, for a testimony's consent (see impact.testimonies)."""
-    testimony = consent.testimony
-    if not (
-        Scope.for_user(request.user).reports_for(testimony.library)
-        or Scope.for_user(request.user).reviews_for(testimony.library)
-    ):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("impact:testimony-detail", pk=testimony.pk)
-    try:
-        testimony_services.testimony_consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        for message in _errors_text(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; what it covered is no longer public.")
-        )
-    return redirect("impact:testimony-detail", pk=testimony.pk)
+    # A testimony's consent is withdrawn from the testimony's page (see impact.testimonies).
+    back = (
+        redirect("impact:testimony-detail", pk=consent.testimony_id)
+        if consent.testimony_id
+        else redirect("impact:detail", pk=consent.story_id)
+    )
+    return withdrawal_response(
+        request,
+        consent,
+        withdraw=services.consent_withdraw,
+        done=_("The withdrawal was recorded; what it covered is no longer public."),
+        back=back,
+    )
 
 
 @login_required
@@ -558,6 +508,7 @@ def selection_add(request, pk: int):
             actor=request.user,
             level=form.cleaned_data["level"],
             reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
         for message in _errors_text(exc):

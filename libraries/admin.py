@@ -1,3 +1,4 @@
+import uuid
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -41,10 +42,29 @@ from libraries.models import (
     VisitorCount,
 )
 from libraries.paging import CappedCountPaginator
-from libraries.reporting.services import activity_delete, evidence_delete, partnership_record_delete
+from libraries.reporting.services import (
+    activity_delete,
+    activity_record,
+    activity_update,
+    agreement_create,
+    budget_allocation_create,
+    evidence_delete,
+    partner_create,
+    partnership_record_delete,
+    publication_delete,
+    publication_record,
+    publication_update,
+    regulation_create,
+    report_card_settings_save,
+    target_delete,
+    target_save,
+    threshold_save,
+    visitor_count_delete,
+    visitor_count_record,
+)
 from libraries.scope import Scope, ScopedQuerySet
-from libraries.services import library_create
-from libraries.versioning import VersionedAdminForm, VersionedAdminMixin
+from libraries.services import library_create, library_update
+from libraries.versioning import ServiceAdminMixin, VersionedAdminForm
 
 admin.site.site_header = _("TPBIS Portal administration")
 admin.site.site_title = _("TPBIS Portal")
@@ -427,7 +447,7 @@ class LibraryAdminForm(VersionedAdminForm):
 
 
 @admin.register(Library)
-class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class LibraryAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = LibraryAdminForm
     list_display = [
         "name",
@@ -460,26 +480,12 @@ class LibraryAdmin(VersionedAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Record"), {"fields": ["version", "created_at", "updated_at", "seen_version"]}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # A new library is registered through the service, with its rules (region,
-            # scope), as in every other place a library is created.
-            data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
-            library = library_create(
-                actor=request.user,
-                **{name: value for name, value in data.items() if value is not None},
-            )
-            for field in Library._meta.concrete_fields:
-                setattr(obj, field.attname, getattr(library, field.attname))
-            obj._state.adding, obj._state.db = False, library._state.db
-            return
-        super().save_model(request, obj, form, change)
-        # Public pages and dashboards cache their counts per province: refresh the old and
-        # the new province of a library that moved.
-        codes = {obj.province_id}
-        if change and "province" in form.changed_data:
-            codes.add(form.initial["province"])
-        province_data_changed(*codes)
+    def create_through_service(self, request, *, values):
+        # Registered with the rules of every other place a library is created (region, scope).
+        return library_create(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return library_update(actor=request.user, library=obj, version=version, **changes)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -583,24 +589,6 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class ActivityAdminForm(VersionedAdminForm):
-    """The admin's activity form, with the portal's rules for partners and concurrent edits."""
-
-    # The admin builds the Meta (model and fields) from ActivityAdmin.
-
-    def clean(self):
-        library, partners = self.cleaned_data.get("library"), self.cleaned_data.get("partners")
-        if library and partners:
-            others = [partner.name for partner in partners if partner.library_id != library.pk]
-            if others:
-                self.add_error(
-                    "partners",
-                    _("%(names)s work with another library; choose partners of this library.")
-                    % {"names": ", ".join(others)},
-                )
-        return super().clean()
-
-
 class RefreshesIndicatorsMixin:
     """Corrections in the administration refresh the cached indicators of their province."""
 
@@ -626,9 +614,7 @@ class RefreshesIndicatorsMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(
-    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
-):
+class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
     list_filter = ["strategy", "kind", "library__province", "catalogue_skills"]
     list_select_related = ["library"]
@@ -638,16 +624,20 @@ class ActivityAdmin(
     readonly_fields = ["participants_total", "recorded_by", "created_at", "updated_at"]
     inlines = [ActivityEvidenceInline]
     show_full_result_count = False
-    form = ActivityAdminForm
 
     @admin.display(description=_("participants"), ordering="participants_total")
     def participants(self, activity):
         return format_number(activity.participants_total)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting saves through the same form, whose version check locks the row.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+    def create_through_service(self, request, *, values):
+        # A report added here by a corrector is recorded once, like one sent from a phone.
+        activity, _created = activity_record(
+            actor=request.user, idempotency_key=uuid.uuid4(), **values
+        )
+        return activity
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return activity_update(actor=request.user, activity=obj, version=version, **changes)
 
     def save_formset(self, request, form, formset, change):
         # Evidence is only ever removed here, through the service that removes its files.
@@ -667,21 +657,50 @@ class ActivityAdmin(
 
 
 @admin.register(Partner)
-class PartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnerAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library"]
     search_fields = ["name", "library__name"]
     autocomplete_fields = ["library"]
 
+    def create_through_service(self, request, *, values):
+        return partner_create(actor=request.user, **values)
+
 
 @admin.register(VisitorCount)
-class VisitorCountAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class VisitorCountAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["library", "month", "visitor_count"]
     list_select_related = ["library"]
     search_fields = ["library__name"]
     autocomplete_fields = ["library"]
     readonly_fields = ["recorded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A count is the count of its library and month: a wrong month is deleted, not moved.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "library", "month"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        count, _created = visitor_count_record(actor=request.user, **values)
+        return count
+
+    def update_through_service(self, request, obj, *, version, changes):
+        count, _created = visitor_count_record(
+            actor=request.user,
+            library=obj.library,
+            month=obj.month,
+            visitors=changes.get("visitors", obj.visitors),
+        )
+        return count
+
+    def delete_model(self, request, obj):
+        visitor_count_delete(actor=request.user, count=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for count in queryset.select_related("library"):
+                visitor_count_delete(actor=request.user, count=count)
 
     @admin.display(description=_("visitors"), ordering="visitors")
     def visitor_count(self, count):
@@ -719,7 +738,11 @@ class DocumentLinkMixin:
 
 @admin.register(Agreement)
 class AgreementAdmin(
-    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    ServiceAdminMixin,
+    DocumentLinkMixin,
+    RefreshesIndicatorsMixin,
+    ScopedAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["title", "kind", "partner", "library", "signed_on", "valid_until"]
     list_filter = ["kind"]
@@ -728,10 +751,17 @@ class AgreementAdmin(
     autocomplete_fields = ["library", "partner"]
     document_kind = "kesepakatan"
 
+    def create_through_service(self, request, *, values):
+        return agreement_create(actor=request.user, **values)
+
 
 @admin.register(Regulation)
 class RegulationAdmin(
-    DocumentLinkMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    ServiceAdminMixin,
+    DocumentLinkMixin,
+    RefreshesIndicatorsMixin,
+    ScopedAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["title", "kind", "number", "library", "issued_on"]
     list_filter = ["kind"]
@@ -740,9 +770,14 @@ class RegulationAdmin(
     autocomplete_fields = ["library"]
     document_kind = "regulasi"
 
+    def create_through_service(self, request, *, values):
+        return regulation_create(actor=request.user, **values)
+
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class BudgetAllocationAdmin(
+    ServiceAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["library", "source", "rupiah", "decided_on"]
     list_filter = ["source"]
     list_select_related = ["library"]
@@ -752,6 +787,9 @@ class BudgetAllocationAdmin(RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHi
     @admin.display(description=_("amount"), ordering="amount")
     def rupiah(self, allocation):
         return format_rupiah(allocation.amount)
+
+    def create_through_service(self, request, *, values):
+        return budget_allocation_create(actor=request.user, **values)
 
 
 class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -779,21 +817,49 @@ class RefreshesAllIndicatorsMixin:
 
 
 @admin.register(Target)
-class TargetAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class TargetAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "level", "cohort_year", "year", "per_month"]
     list_filter = ["year", "indicator", "level"]
     readonly_fields = ["set_by"]
 
+    def create_through_service(self, request, *, values):
+        return target_save(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return target_save(actor=request.user, target=obj, **changes)
+
+    def delete_model(self, request, obj):
+        target_delete(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for target in queryset:
+                target_delete(actor=request.user, target=target)
+
 
 @admin.register(Threshold)
-class ThresholdAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ThresholdAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # One threshold per indicator: the service finds it by its indicator.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "indicator"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        return threshold_save(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return threshold_save(
+            actor=request.user,
+            indicator=obj.indicator,
+            yellow_from=changes.get("yellow_from", obj.yellow_from),
+            green_from=changes.get("green_from", obj.green_from),
+        )
 
 
 @admin.register(Publication)
-class PublicationAdmin(
-    VersionedAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
-):
+class PublicationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "channel", "library", "published_on"]
     list_filter = ["channel", "library__province"]
     list_select_related = ["library"]
@@ -803,9 +869,26 @@ class PublicationAdmin(
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
     show_full_result_count = False
 
+    def create_through_service(self, request, *, values):
+        publication, _created = publication_record(
+            actor=request.user, idempotency_key=uuid.uuid4(), **values
+        )
+        return publication
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return publication_update(actor=request.user, publication=obj, version=version, **changes)
+
+    def delete_model(self, request, obj):
+        publication_delete(actor=request.user, publication=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for publication in queryset.select_related("library"):
+                publication_delete(actor=request.user, publication=publication)
+
 
 @admin.register(ReportCardSettings)
-class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ReportCardSettingsAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     """One row: the weights and cut-offs of every report card."""
 
     list_display = [
@@ -831,9 +914,8 @@ class ReportCardSettingsAdmin(RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def update_through_service(self, request, obj, *, version, changes):
+        return report_card_settings_save(actor=request.user, **changes)
 
 
 @admin.register(Skill)

@@ -67,18 +67,27 @@ def library_create(
     return library
 
 
+# What the admin may correct besides: the library's level and region (a move).
+LIBRARY_REGION_FIELDS = ("level", "province", "regency", "village")
+
+
 @transaction.atomic
 def library_update(*, actor: User, library: Library, version: int, **changes) -> Library:
     """Apply ``changes`` if nobody saved the library since ``version`` was read.
 
     Raises EditConflict otherwise, so that two consultants editing the same library do not
-    silently overwrite each other, and PermissionDenied if ``actor`` may not change it.
+    silently overwrite each other, and PermissionDenied if ``actor`` may not change it. A
+    move to another region (in the admin) needs the right to manage the new province too.
     """
     scope = Scope.for_user(actor)
     scope.require(scope.manages_province(library.province_id))
-    unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS)
+    unknown = set(changes) - set(LIBRARY_EDITABLE_FIELDS) - set(LIBRARY_REGION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    province = changes.get("province")
+    if province is not None and not scope.manages_province(province.code):
+        # The province is a choice on the form: refused as bad input, as when registering.
+        raise ValidationError({"province": _("You cannot register libraries in this province.")})
     current = edit_versioned(Library.objects.all(), pk=library.pk, version=version, changes=changes)
-    province_data_changed(current.province_id)
+    province_data_changed(library.province_id, current.province_id)
     return current

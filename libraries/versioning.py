@@ -7,20 +7,26 @@ carries the version it was read at; the write locks the row, compares, and refus
 
 - Services call :func:`edit_versioned` (lock, compare, apply, validate, save with the next
   version) or, when they need to look at the row between the check and the save,
-  :func:`lock_at_version` and :func:`save_next_version`.
-- The admin uses :class:`VersionedAdminMixin`: its form carries the version as a hidden field,
-  refuses a stale save with a clear message (nothing is written), and the save raises the
-  version, so the portal's edit forms see the admin's change and the other way round.
+  :func:`lock_at_version` (or :func:`check_version` on a row they locked) and
+  :func:`save_next_version`. A write that changes what others read (a story's status, its
+  photos) saves with :func:`save_next_version` even when it checked no version (a withdrawal
+  of consent is never refused), so that a decision taken on the old page is refused.
+- The admin saves through the same services (:class:`ServiceAdminMixin`): its form carries the
+  version as a hidden field and hands it to the service, whose refusal (a stale save, a broken
+  rule) is shown on the form with nothing written; the service raises the version, so the
+  portal's edit forms see the admin's change and the other way round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=models.Model)
@@ -31,25 +37,39 @@ STALE_MESSAGE = _(
 )
 
 
+REFUSED_MESSAGE = _("Your role may not make this change.")
+
+
 class EditConflict(Exception):
     """Somebody else saved the object after this edit began."""
+
+
+def check_version(current: models.Model, version: int | None) -> None:
+    """Refuse (:class:`EditConflict`) a write to ``current``, a row locked for this
+    transaction, decided on an earlier ``version`` than the stored one."""
+    if current.version != version:  # type: ignore[attr-defined]
+        raise EditConflict
 
 
 def lock_at_version(queryset: models.QuerySet[M], *, pk: Any, version: int | None) -> M:
     """The row, locked until the end of the transaction, if it is still at ``version``."""
     current = queryset.select_for_update().get(pk=pk)
-    if current.version != version:  # type: ignore[attr-defined]
-        raise EditConflict
+    check_version(current, version)
     return current
 
 
-def save_next_version(obj: models.Model, fields: Iterable[str]) -> None:
-    """Save ``fields`` of a row checked with :func:`lock_at_version`, one version on."""
+def next_version(obj: models.Model, fields: Iterable[str]) -> list[str]:
+    """Put ``obj`` one version on; the fields to save (``fields``, the version, the time)."""
     obj.version += 1  # type: ignore[attr-defined]
     update = [*fields, "version"]
     if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
         update.append("updated_at")
-    obj.save(update_fields=update)
+    return list(dict.fromkeys(update))
+
+
+def save_next_version(obj: models.Model, fields: Iterable[str]) -> None:
+    """Save ``fields`` of a row checked with :func:`lock_at_version`, one version on."""
+    obj.save(update_fields=next_version(obj, fields))
 
 
 def edit_versioned(
@@ -74,45 +94,165 @@ class VersionedAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk and not self.is_bound and hasattr(self.instance, "version"):
             self.initial["seen_version"] = self.instance.version
+
+    #: A service's refusal of the previous attempt at this save, shown by its fields (those
+    #: the form lacks above the form). Set on the class the admin builds for one request.
+    refusal: ValidationError | None = None
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside a transaction: locking the row here keeps a concurrent
-            # save from slipping in between this check and the save.
-            try:
-                lock_at_version(
-                    type(self.instance)._default_manager.all(),
-                    pk=self.instance.pk,
-                    version=cleaned.get("seen_version"),
-                )
-            except (EditConflict, self.instance.DoesNotExist):
-                raise forms.ValidationError(
-                    STALE_MESSAGE % {"object": self.instance._meta.verbose_name},
-                    code="stale",
-                ) from None
+        if self.refusal is not None:
+            by_field = getattr(self.refusal, "error_dict", None) or {None: self.refusal.error_list}
+            for name, errors in by_field.items():
+                field = name if name in self.fields else None
+                for each in errors:
+                    self.add_error(field, each)
         return cleaned
 
 
-class VersionedAdminMixin:
-    """An admin whose saves are checked against the version the editor opened.
+class AdminRefusal(Exception):
+    """A service refused the admin's save; the page is shown again with ``error`` on it."""
 
-    Two editors open the same row; the first saves; the second gets the message above and
-    nothing of theirs is written.
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+def _differences(stored: models.Model, cleaned: dict, fields: dict) -> dict:
+    """The form's values that differ from the stored row (a revert from the history page
+    posts the old values, which the form itself sees as unchanged)."""
+    changes = {}
+    for name, value in cleaned.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        if field.many_to_many:
+            old = set(getattr(stored, name).values_list("pk", flat=True))
+            if old != {each.pk for each in value}:
+                changes[name] = value
+        elif getattr(stored, name) != value:
+            changes[name] = value
+    return changes
+
+
+class ServiceAdminMixin:
+    """An admin whose saves go through the app's services, so that their rules hold here too.
+
+    A subclass names its services in :meth:`create_through_service` and
+    :meth:`update_through_service` (where an app has no service for a write, the admin saves
+    the row itself). A refusal (a broken rule, a role that may not, a stale
+    edit) shows the page again with the service's message by its field; the admin's
+    transaction is rolled back, so nothing of the save (inlines included) is written.
     """
 
     form = VersionedAdminForm
 
+    def create_through_service(self, request, *, values: dict) -> models.Model | None:
+        """The new row, saved by the app's service; None where no service creates one."""
+        return None
+
+    def update_through_service(
+        self, request, obj, *, version: int | None, changes: dict
+    ) -> models.Model | None:
+        """``obj`` changed by the app's service; None where no service changes one."""
+        return None
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
-        if "seen_version" in flatten_fieldsets(fieldsets):
+        versioned = any(field.name == "version" for field in self.model._meta.fields)  # type: ignore[attr-defined]
+        if not versioned or "seen_version" in flatten_fieldsets(fieldsets):
             return fieldsets
         *head, (name, options) = fieldsets
         return [*head, (name, {**options, "fields": [*options["fields"], "seen_version"]})]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The admin builds a new form class for each request: the refusal stays with this one.
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        form.refusal = getattr(request, "admin_refusal", None)
+        return form
+
+    def _refusals_shown(self, request, view):
+        try:
+            return view()
+        except AdminRefusal as refusal:
+            # The transaction of the first attempt is rolled back; the second one validates
+            # the same post with the refusal added, so the form shows it and saves nothing.
+            request.admin_refusal = refusal.error
+            return view()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        parent = super()
+        return self._refusals_shown(
+            request,
+            lambda: parent.changeform_view(request, object_id, form_url, extra_context),  # type: ignore[misc]
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        parent = super()
+
+        def revert():
+            with transaction.atomic():
+                return parent.history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+        return self._refusals_shown(request, revert)
+
+    @contextmanager
+    def _refusals(self, obj):
+        """A service's refusal as an :class:`AdminRefusal`, to be shown on the form."""
+        try:
+            yield
+        except EditConflict:
+            raise AdminRefusal(
+                ValidationError(STALE_MESSAGE % {"object": obj._meta.verbose_name}, code="stale")
+            ) from None
+        except ValidationError as error:
+            raise AdminRefusal(error) from None
+        except PermissionDenied as denied:
+            raise AdminRefusal(
+                ValidationError(str(denied) or REFUSED_MESSAGE, code="permission")
+            ) from None
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = (form.cleaned_data.get("seen_version") or obj.version) + 1
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        fields = {field.name: field for field in obj._meta.get_fields()}
+        with self._refusals(obj):
+            if change:
+                # The service checks the row as it is stored (``obj`` carries the form's
+                # values already).
+                stored = type(obj)._default_manager.get(pk=obj.pk)
+                saved = self.update_through_service(
+                    request,
+                    stored,
+                    version=form.cleaned_data.get("seen_version"),
+                    changes=_differences(stored, form.cleaned_data, fields),
+                )
+            else:
+                saved = self.create_through_service(
+                    request,
+                    values={
+                        name: value
+                        for name, value in form.cleaned_data.items()
+                        if name in fields and value is not None
+                    },
+                )
+        if saved is None:
+            # No service writes this (an edit of a partner, say): the admin's own save.
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            return
+        form.saved_by_service = True
+        # The admin goes on with its own object (log entry, inlines, redirect): give it the
+        # row the service saved.
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding, obj._state.db = False, saved._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # An admin's save_formset may call services too: their refusals show on the form.
+        with self._refusals(form.instance):
+            if not getattr(form, "saved_by_service", False):
+                super().save_related(request, form, formsets, change)  # type: ignore[misc]
+                return
+            # The service set the form's many-to-many fields with its checks; inlines remain.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)

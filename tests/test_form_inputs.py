@@ -30,7 +30,7 @@ from impact.products import forms as product_forms
 from impact.products.filters import OfferFilter, ProductFilter
 from impact.testimonies import forms as testimony_forms
 from libraries import forms as library_forms
-from libraries.admin import ActivityAdminForm, LibraryAdminForm
+from libraries.admin import LibraryAdminForm
 from libraries.filters import LibraryFilter
 from libraries.models import Library
 from libraries.reporting import forms as reporting_forms
@@ -51,7 +51,7 @@ MACHINE_FORMATS = {
 }
 PROJECT_APPS = ("libraries", "events", "impact", "tpbis_portal")
 #: Forms that only the admin builds; the admin pages are checked below.
-ADMIN_ONLY = {LibraryAdminForm, ActivityAdminForm, VersionedAdminForm}
+ADMIN_ONLY = {LibraryAdminForm, VersionedAdminForm}
 
 
 class _Inputs(HTMLParser):
@@ -197,7 +197,6 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         product_forms.ProductForm(instance=world["Product"], user=world["User"]),
         product_forms.ProductPhotoForm(),
         product_forms.ProductConsentForm(product=world["Product"], today=datetime.date(2024, 5, 2)),
-        product_forms.ProductWithdrawForm(),
         product_forms.ExhibitionForm(candidates=Product.objects.all()),
         product_forms.OfferForm(),
         product_forms.OfferFollowUpForm(instance=world["ProductOffer"]),

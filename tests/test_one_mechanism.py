@@ -133,3 +133,42 @@ def test_the_filter_guard_lets_pages_and_filtersets_through():
             ("events/filters.py", 'value = request.GET.get("q")'),
         ]
     )
+
+
+# Stale edits: only libraries.versioning compares a version with the one read or raises it.
+_VERSION_BY_HAND = (
+    r"\.version\s*\+=|\.update\([^)]*\bversion\s*=|\.version\s*=.*\bversion\b.*\+\s*1"
+    r"|\bversion\s*!=\s*[\w.]*\.version\b|\.version\s*!=\s*\w*version\b"
+)
+
+
+def _versions_by_hand(sources) -> list[str]:
+    regex = re.compile(_VERSION_BY_HAND)
+    return [
+        f"{name}:{number}: {line.strip()}"
+        for name, text in sources
+        if name != "libraries/versioning.py"
+        for number, line in enumerate(text.splitlines(), start=1)
+        if regex.search(line)
+    ]
+
+
+def test_versions_are_checked_and_raised_by_the_one_stale_edit_check():
+    offences = _versions_by_hand(_sources())
+    assert not offences, (
+        "Check and raise versions with libraries.versioning (edit_versioned, lock_at_version, "
+        "check_version, save_next_version, next_version):\n" + "\n".join(offences)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Story.objects.filter(pk=story.pk).update(version=story.version + 1)",
+        "current.version += 1",
+        "obj.version = (form.cleaned_data.get('seen_version') or obj.version) + 1",
+        "if version is not None and version != current.version:",
+    ],
+)
+def test_the_version_guard_catches_a_version_handled_by_hand(line):
+    assert _versions_by_hand([("impact/services.py", f"def service():\n    {line}\n")])

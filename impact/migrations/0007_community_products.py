@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import impact.models.consent
 import impact.models.products
 import impact.storage
 from django.conf import settings
@@ -61,7 +62,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('given_by', models.CharField(help_text='The producer, or for a group the person who speaks for it.', max_length=150, verbose_name='given by')),
                 ('method', models.CharField(choices=[('signed_form', 'Signed consent form (uploaded)'), ('verbal', 'Given verbally before a witness')], max_length=12, verbose_name='how consent was given')),
-                ('signed_form', models.FileField(blank=True, storage=impact.storage.PrivateStorage(), upload_to=impact.models.products._form_path, verbose_name='signed form')),
+                ('signed_form', models.FileField(blank=True, storage=impact.storage.PrivateStorage(), upload_to=impact.models.consent._form_path, verbose_name='signed form')),
                 ('witness', models.CharField(blank=True, help_text='Who heard the consent being given verbally.', max_length=150, verbose_name='witnessed by')),
                 ('given_on', models.DateField(verbose_name='given on')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),

@@ -36,17 +36,100 @@ class ConsentQuerySet(ScopedQuerySet):
         return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
 
-class Consent(models.Model):
+def proof_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The rules every consent record keeps in the database: it is proven (a signed form, or
+    a witness of a verbal consent) and a withdrawal says why. ``prefix`` names them."""
+    return [
+        models.CheckConstraint(
+            condition=(
+                (Q(method="signed_form") & ~Q(signed_form=""))
+                | (Q(method="verbal") & ~Q(witness=""))
+            ),
+            name=f"{prefix}_method_has_proof",
+            violation_error_message=_(
+                "Upload the signed form, or name the witness of a verbal consent."
+            ),
+        ),
+        models.CheckConstraint(
+            condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+            name=f"{prefix}_withdrawal_has_reason",
+            violation_error_message=_("Say why the consent was withdrawn."),
+        ),
+    ]
+
+
+class ConsentRecord(models.Model):
+    """What every consent record holds, a story's, a testimony's or a product's: who gave it,
+    how it is proven, who recorded it and when, and its withdrawal, kept as proof."""
+
+    class Method(models.TextChoices):
+        SIGNED_FORM = "signed_form", _("Signed consent form (uploaded)")
+        VERBAL = "verbal", _("Given verbally before a witness")
+
+    given_by = models.CharField(
+        _("given by"),
+        max_length=150,
+        help_text=_("The storyteller, or for a minor the parent or guardian."),
+    )
+    method = models.CharField(_("how consent was given"), max_length=12, choices=Method.choices)
+    signed_form = models.FileField(
+        _("signed form"), storage=private_storage, upload_to=_form_path, blank=True
+    )
+    witness = models.CharField(
+        _("witnessed by"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who heard the consent being given verbally."),
+    )
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def proof_errors(self) -> dict:
+        """What is missing to prove the consent, by field."""
+        errors = {}
+        if self.method == self.Method.SIGNED_FORM and not self.signed_form:
+            errors["signed_form"] = _("Upload the signed consent form.")
+        if self.method == self.Method.VERBAL and not self.witness:
+            errors["witness"] = _("Name the person who witnessed the verbal consent.")
+        return errors
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self.proof_errors()
+        if errors:
+            raise ValidationError(errors)
+
+
+class Consent(ConsentRecord):
     class Kind(models.TextChoices):
         # The same purpose for a testimony: the use of its quote.
         STORY_USE = "story_use", _("Use of the story or testimony")
         NAMING = "naming", _("Being named")
         PHOTO_FACE = "photo_face", _("Publishing a photo showing their face")
         VIDEO = "video", _("Publishing the video")
-
-    class Method(models.TextChoices):
-        SIGNED_FORM = "signed_form", _("Signed consent form (uploaded)")
-        VERBAL = "verbal", _("Given verbally before a witness")
 
     SCOPE_PATHS = Photo.SCOPE_PATHS
     TESTIMONY_SCOPE_PATHS = {
@@ -84,44 +167,11 @@ class Consent(models.Model):
         verbose_name=_("photo"),
         help_text=_("Only for consent to publish a photo."),
     )
-    given_by = models.CharField(
-        _("given by"),
-        max_length=150,
-        help_text=_("The storyteller, or for a minor the parent or guardian."),
-    )
     guardian_relation = models.CharField(
         _("relation to the storyteller"),
         max_length=60,
         blank=True,
         help_text=_("For a minor: mother, father, guardian..."),
-    )
-    method = models.CharField(_("how consent was given"), max_length=12, choices=Method.choices)
-    signed_form = models.FileField(
-        _("signed form"), storage=private_storage, upload_to=_form_path, blank=True
-    )
-    witness = models.CharField(
-        _("witnessed by"),
-        max_length=150,
-        blank=True,
-        help_text=_("Who heard the consent being given verbally."),
-    )
-    given_on = models.DateField(_("given on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawal recorded by"),
     )
     # A record corrected by a later one (wrong date, wrong name, a guardian's consent in place
     # of a child's own): the person did not withdraw, so the story stays open, and this record
@@ -173,21 +223,7 @@ class Consent(models.Model):
                 name="consent_photo_only_for_photos",
                 violation_error_message=_("Choose the photo this consent is for."),
             ),
-            models.CheckConstraint(
-                condition=(
-                    (Q(method="signed_form") & ~Q(signed_form=""))
-                    | (Q(method="verbal") & ~Q(witness=""))
-                ),
-                name="consent_method_has_proof",
-                violation_error_message=_(
-                    "Upload the signed form, or name the witness of a verbal consent."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
-                name="consent_withdrawal_has_reason",
-                violation_error_message=_("Say why the consent was withdrawn."),
-            ),
+            *proof_constraints("consent"),
             models.CheckConstraint(
                 condition=Q(superseded_at__isnull=True) | ~Q(superseded_reason=""),
                 name="consent_replacement_has_reason",
@@ -260,8 +296,8 @@ class Consent(models.Model):
         return self.story if self.story_id else self.testimony
 
     def clean(self) -> None:
-        super().clean()
-        errors = {}
+        models.Model.clean(self)
+        errors = self.proof_errors()
         if self.kind == self.Kind.PHOTO_FACE and not self.photo_id:
             errors["photo"] = _("Choose the photo this consent is for.")
         if self.kind != self.Kind.PHOTO_FACE and self.photo_id:
@@ -274,10 +310,6 @@ class Consent(models.Model):
             errors["photo"] = _("This photo belongs to another story.")
         if self._state.adding and self.photo_id and self.photo.is_removed:
             errors["photo"] = _("This photo was removed from the story.")
-        if self.method == self.Method.SIGNED_FORM and not self.signed_form:
-            errors["signed_form"] = _("Upload the signed consent form.")
-        if self.method == self.Method.VERBAL and not self.witness:
-            errors["witness"] = _("Name the person who witnessed the verbal consent.")
         # Checked when the consent is recorded: an earlier record of a story whose age group
         # was corrected later stays as it was, and can still be withdrawn or replaced.
         subject = self.story if self.story_id else self.testimony if self.testimony_id else None

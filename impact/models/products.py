@@ -22,6 +22,8 @@ from impact.storage import private_storage
 from libraries.models import Library
 from libraries.scope import ScopedQuerySet
 
+from .consent import ConsentRecord, proof_constraints
+
 
 def _photo_path(instance, filename):
     return f"impact/products/{uuid.uuid4().hex}.jpg"
@@ -29,11 +31,6 @@ def _photo_path(instance, filename):
 
 def _thumbnail_path(instance, filename):
     return f"impact/products/thumbnails/{uuid.uuid4().hex}.jpg"
-
-
-def _form_path(instance, filename):
-    extension = "pdf" if filename.lower().endswith(".pdf") else "jpg"
-    return f"impact/consent-forms/{uuid.uuid4().hex}.{extension}"
 
 
 class ProductQuerySet(ScopedQuerySet):
@@ -236,13 +233,9 @@ class ProductConsentQuerySet(ScopedQuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class ProductConsent(models.Model):
+class ProductConsent(ConsentRecord):
     """The producer's (or group's) consent to be named and to have the product, its photo
     included, shown on the public pages (UU PDP 27/2022): recorded, provable, withdrawable."""
-
-    class Method(models.TextChoices):
-        SIGNED_FORM = "signed_form", _("Signed consent form (uploaded)")
-        VERBAL = "verbal", _("Given verbally before a witness")
 
     SCOPE_PATHS = {
         "province": "product__library__province",
@@ -258,34 +251,6 @@ class ProductConsent(models.Model):
         max_length=150,
         help_text=_("The producer, or for a group the person who speaks for it."),
     )
-    method = models.CharField(_("how consent was given"), max_length=12, choices=Method.choices)
-    signed_form = models.FileField(
-        _("signed form"), storage=private_storage, upload_to=_form_path, blank=True
-    )
-    witness = models.CharField(
-        _("witnessed by"),
-        max_length=150,
-        blank=True,
-        help_text=_("Who heard the consent being given verbally."),
-    )
-    given_on = models.DateField(_("given on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawal recorded by"),
-    )
 
     objects = ProductConsentQuerySet.as_manager()
 
@@ -294,21 +259,7 @@ class ProductConsent(models.Model):
         verbose_name = _("producer's consent")
         verbose_name_plural = _("producers' consents")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    (Q(method="signed_form") & ~Q(signed_form=""))
-                    | (Q(method="verbal") & ~Q(witness=""))
-                ),
-                name="product_consent_method_has_proof",
-                violation_error_message=_(
-                    "Upload the signed form, or name the witness of a verbal consent."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
-                name="product_consent_withdrawal_has_reason",
-                violation_error_message=_("Say why the consent was withdrawn."),
-            ),
+            *proof_constraints("product_consent"),
             models.UniqueConstraint(
                 fields=["product"],
                 condition=Q(withdrawn_at__isnull=True),
@@ -329,18 +280,9 @@ class ProductConsent(models.Model):
         return f"{self.product}: {self.given_by}"
 
     @property
-    def is_active(self) -> bool:
-        return self.withdrawn_at is None
-
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
-        if self.method == self.Method.SIGNED_FORM and not self.signed_form:
-            errors["signed_form"] = _("Upload the signed consent form.")
-        if self.method == self.Method.VERBAL and not self.witness:
-            errors["witness"] = _("Name the person who witnessed the verbal consent.")
-        if errors:
-            raise ValidationError(errors)
+    def subject(self) -> Product:
+        """What this consent is for (as ``Consent.subject``)."""
+        return self.product
 
 
 class ProductExhibition(models.Model):

@@ -1,11 +1,10 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from impact.forms import CONSENT_FORM_MAX_BYTES, check_consent_form
+from impact.forms import CONSENT_FORM_MAX_BYTES, ConsentProofChecks, signed_form_field
 from impact.models import Product, ProductConsent, ProductOffer
 from libraries.models import Library
 from libraries.uploads import SafeImageField
@@ -91,13 +90,8 @@ class ProductPhotoForm(forms.Form):
         self.fields["photo"].widget.attrs.update({"data-shrink": "1600", "capture": "environment"})
 
 
-class ProductConsentForm(forms.ModelForm):
-    signed_form = forms.FileField(
-        label=_("Signed form"),
-        required=False,
-        help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
-    )
+class ProductConsentForm(ConsentProofChecks, forms.ModelForm):
+    signed_form = signed_form_field()
 
     class Meta:
         model = ProductConsent
@@ -106,49 +100,14 @@ class ProductConsentForm(forms.ModelForm):
 
     def __init__(self, *args, product: Product, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["given_on"].initial = today
-        self.fields["given_on"].widget.attrs["max"] = today.isoformat()
+        self.start_on(today)
         if not self.is_bound:
             self.initial.setdefault("given_by", product.producer_name)
 
-    def clean_given_on(self):
-        given_on = self.cleaned_data["given_on"]
-        if given_on > self.today:
-            raise ValidationError(_("Consent cannot be given in the future."))
-        return given_on
-
-    def clean_signed_form(self):
-        upload = self.cleaned_data.get("signed_form")
-        if not upload:
-            return None
-        return check_consent_form(upload)
-
     def clean(self):
         cleaned = super().clean()
-        method = cleaned.get("method")
-        if (
-            method == ProductConsent.Method.SIGNED_FORM
-            and not cleaned.get("signed_form")
-            and "signed_form" not in self.errors
-        ):
-            self.add_error("signed_form", _("Upload the signed consent form."))
-        if method == ProductConsent.Method.VERBAL and not cleaned.get("witness"):
-            self.add_error("witness", _("Name the person who witnessed the verbal consent."))
+        self.check_proof(cleaned)
         return cleaned
-
-    def _post_clean(self):
-        # The service validates the whole record; the form only parses the fields.
-        pass
-
-
-class ProductWithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for withdrawal"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text=_("Kept on record with the consent."),
-    )
 
 
 class ExhibitionForm(forms.Form):

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 from events.services import check_manages
+from impact import consents
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
 from libraries.scope import Scope
 from libraries.uploads import ProcessedImage
-from libraries.versioning import EditConflict, lock_at_version, save_next_version
+from libraries.versioning import EditConflict, lock_at_version, next_version, save_next_version
 
 __all__ = ["EditConflict"]
 
@@ -165,9 +166,8 @@ def product_photo_set(
     old = (current.photo.name, current.thumbnail.name)
     current.photo_alt = photo_alt
     _attach_photo(current, photo)
-    current.version += 1
     _save_or_clean_up(
-        current, update_fields=["photo", "thumbnail", "photo_alt", "version", "updated_at"]
+        current, update_fields=next_version(current, ["photo", "thumbnail", "photo_alt"])
     )
     transaction.on_commit(lambda: _delete_files(*old))
     _public_products_changed(current)
@@ -184,8 +184,7 @@ def product_photo_remove(*, product: Product, actor: User) -> Product:
     current.photo = ""
     current.thumbnail = ""
     current.photo_alt = ""
-    current.version += 1
-    current.save(update_fields=["photo", "thumbnail", "photo_alt", "version", "updated_at"])
+    save_next_version(current, ["photo", "thumbnail", "photo_alt"])
     transaction.on_commit(lambda: _delete_files(*old))
     _public_products_changed(current)
     return current
@@ -218,18 +217,13 @@ def product_consent_record(
         return standing
     consent = ProductConsent(
         product=current,
-        given_by=(given_by or "").strip(),
+        given_by=given_by,
         method=method,
-        witness=(witness or "").strip() if method == ProductConsent.Method.VERBAL else "",
+        witness=witness,
         given_on=given_on,
         recorded_by=actor,
     )
-    if method == ProductConsent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form = signed_form
-    consent.full_clean()
-    if method == ProductConsent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form.save(signed_form.name or "", signed_form, save=False)
-    consent.save()
+    consents.consent_save(consent, signed_form=signed_form)
     _public_products_changed(current)
     return consent
 
@@ -240,26 +234,13 @@ def product_consent_withdraw(
 ) -> ProductConsent:
     """Record a withdrawal and take the product off the public pages at once. The consent
     record stays, with the reason, as proof that the withdrawal was honoured."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+    reason = consents.withdrawal_reason(reason)
     consent = ProductConsent.objects.select_for_update().get(pk=consent.pk)
     product = Product.objects.select_related("library").get(pk=consent.product_id)
-    if not (Scope.for_user(actor).reports_for(product.library) or _manages_product(actor, product)):
-        raise PermissionDenied
-    if not consent.is_active:
-        raise ValidationError(_("This consent was already withdrawn."))
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_reason = reason
-    consent.withdrawn_recorded_by = actor
-    consent.full_clean()
-    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_recorded_by"])
+    consents.check_withdrawer(actor, product.library)
+    consents.withdrawal_record(consent, actor=actor, reason=reason)
     _public_products_changed(product)
     return consent
-
-
-def _manages_product(actor: User, product: Product) -> bool:
-    return Scope.for_user(actor).manages_province(product.library.province_id)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ Every object comes through the scope rule: another province's product answers 40
 that may only read it (a consultant on a librarian's record, a librarian on an event) 403.
 """
 
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -19,6 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.selectors import event_for
+from impact.consent_pages import (
+    consent_form_response,
+    signed_form_response,
+    withdrawal_response,
+)
+from impact.forms import WithdrawForm
 from impact.models import Product, ProductConsent, ProductExhibition, ProductOffer
 from impact.products import exports, services
 from impact.products.filters import OfferFilter, ProductFilter
@@ -29,9 +36,7 @@ from impact.products.forms import (
     ProductConsentForm,
     ProductForm,
     ProductPhotoForm,
-    ProductWithdrawForm,
 )
-from impact.storage import signed_form_response
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import file_response
 
@@ -215,7 +220,7 @@ def product_detail(request, pk: int):
             "standing": next((c for c in consents if c.is_active), None),
             "writes": Scope.for_user(request.user).reports_for(product.library),
             "manages": Scope.for_user(request.user).manages_province(product.library.province_id),
-            "withdraw_form": ProductWithdrawForm(),
+            "withdraw_form": WithdrawForm(),
             "tz": product.library.province.time_zone,
         },
     )
@@ -296,26 +301,15 @@ def product_consent_add(request, pk: int):
         product=product,
         today=_local_today(product),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.product_consent_record(
-                product=product,
-                actor=request.user,
-                given_by=data["given_by"],
-                method=data["method"],
-                witness=data["witness"],
-                signed_form=data["signed_form"],
-                given_on=data["given_on"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("The consent was recorded; the product is shown on the public pages.")
-            )
-            return redirect("products:detail", pk=product.pk)
-    return render(request, "impact/product_consent_form.html", {"form": form, "product": product})
+    return consent_form_response(
+        request,
+        form,
+        record=partial(services.product_consent_record, product=product),
+        done=_("The consent was recorded; the product is shown on the public pages."),
+        back=reverse("products:detail", args=[product.pk]),
+        template="impact/product_consent_form.html",
+        context={"product": product},
+    )
 
 
 @login_required
@@ -324,29 +318,13 @@ def product_consent_withdraw(request, pk: int):
     consent = get_in_scope_or_404(
         request.user, ProductConsent.objects.select_related("product__library"), pk=pk
     )
-    product = consent.product
-    scope = Scope.for_user(request.user)
-    if not (
-        Scope.for_user(request.user).reports_for(product.library)
-        or scope.manages_province(product.library.province_id)
-    ):
-        raise PermissionDenied
-    form = ProductWithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the consent was withdrawn; nothing was changed."))
-        return redirect("products:detail", pk=product.pk)
-    try:
-        services.product_consent_withdraw(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("The withdrawal was recorded; the product is no longer public.")
-        )
-    return redirect("products:detail", pk=product.pk)
+    return withdrawal_response(
+        request,
+        consent,
+        withdraw=services.product_consent_withdraw,
+        done=_("The withdrawal was recorded; the product is no longer public."),
+        back=redirect("products:detail", pk=consent.product_id),
+    )
 
 
 @login_required

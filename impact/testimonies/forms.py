@@ -76,14 +76,10 @@ class TestimonyConsentForm(ConsentForm):
 
     def __init__(self, *args, testimony: Testimony, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
-        # ConsentForm's checks read the date and the minor rule from ``story``.
-        self.story = testimony
         self.fields["kind"].choices = [
             (kind, Consent.Kind(kind).label) for kind in Consent.TESTIMONY_KINDS
         ]
-        today = testimony.local_today()
-        self.fields["given_on"].initial = today
-        self.fields["given_on"].widget.attrs["max"] = today.isoformat()
+        self.start_on(testimony.local_today())
         if testimony.is_minor:
             self.fields["given_by"].label = _("Parent or guardian's name")
             self.fields["guardian_relation"].required = True

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from impact import consents
 from impact.models import Consent, Story, Testimony
 from libraries.data_version import province_data_changed
 from libraries.models import Library, User
@@ -175,43 +176,21 @@ def testimony_consent_record(
         )
     if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
-    replaces_reason = (replaces_reason or "").strip()
     earlier = (
         Consent.objects.active().select_for_update().filter(testimony=current, kind=kind).first()
     )
-    if earlier is not None:
-        if not replaces_reason:
-            raise ValidationError(
-                {
-                    "replaces_reason": _(
-                        "This consent is already on record. To replace that record, say why "
-                        "(for example: the date was wrong); it is kept, marked as replaced."
-                    )
-                }
-            )
-        earlier.superseded_at = timezone.now()
-        earlier.superseded_reason = replaces_reason
-        earlier.full_clean()
-        earlier.save(update_fields=["superseded_at", "superseded_reason"])
+    consents.standing_replace(earlier, replaces_reason=replaces_reason)
     consent = Consent(
         testimony=current,
         kind=kind,
-        given_by=given_by.strip(),
+        given_by=given_by,
         guardian_relation=guardian_relation.strip(),
         method=method,
-        witness=witness.strip() if method == Consent.Method.VERBAL else "",
+        witness=witness,
         given_on=given_on,
         recorded_by=actor,
     )
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form = signed_form
-    consent.full_clean()
-    if method == Consent.Method.SIGNED_FORM and signed_form is not None:
-        consent.signed_form.save(signed_form.name or "", signed_form, save=False)
-    consent.save()
-    if earlier is not None:
-        earlier.superseded_by = consent
-        earlier.save(update_fields=["superseded_by"])
+    consents.consent_save(consent, signed_form=signed_form, replaces=earlier)
     if current.status == Testimony.Status.PUBLISHED:
         _public_changed(current)
     return consent
@@ -224,30 +203,14 @@ def testimony_consent_withdraw(*, consent: Consent, actor: User, reason: str) ->
     takes a published testimony back to staff, who look at it again before it returns.
     """
     with transaction.atomic():
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError({"reason": _("Say why the consent was withdrawn.")})
+        reason = consents.withdrawal_reason(reason)
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.testimony_id is None:
             raise ValueError("Not a testimony's consent")
         testimony = Testimony.objects.get(pk=consent.testimony_id)
         current = _locked(testimony)
-        if not (
-            Scope.for_user(actor).reports_for(current.library)
-            or Scope.for_user(actor).reviews_for(current.library)
-        ):
-            raise PermissionDenied
-        if consent.is_superseded:
-            raise ValidationError(
-                _("This consent record was replaced by a later one: withdraw the later one.")
-            )
-        if not consent.is_active:
-            raise ValidationError(_("This consent was already withdrawn."))
-        consent.withdrawn_at = timezone.now()
-        consent.withdrawn_reason = reason
-        consent.withdrawn_recorded_by = actor
-        consent.full_clean()
-        consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_recorded_by"])
+        consents.check_withdrawer(actor, current.library)
+        consents.withdrawal_record(consent, actor=actor, reason=reason)
         if consent.kind == Consent.Kind.STORY_USE:
             current.status = Testimony.Status.WITHDRAWN
         elif current.status == Testimony.Status.PUBLISHED:

@@ -3,15 +3,19 @@ and a testimony worth telling in full becomes a story draft."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from impact.consent_pages import consent_form_response
 from impact.models import Consent, Testimony
 from impact.testimonies import services
 from impact.testimonies.forms import PublishForm, TestimonyConsentForm, TestimonyForm
@@ -143,31 +147,15 @@ def testimony_consent_add(request, pk: int):
     form = TestimonyConsentForm(
         request.POST or None, request.FILES or None, testimony=testimony, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.testimony_consent_record(
-                testimony=testimony,
-                actor=request.user,
-                kind=data["kind"],
-                given_by=data["given_by"],
-                guardian_relation=data["guardian_relation"],
-                method=data["method"],
-                signed_form=data["signed_form"],
-                witness=data["witness"],
-                given_on=data["given_on"],
-                replaces_reason=data["replaces_reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("impact:testimony-detail", pk=testimony.pk)
-    return render(
+    return consent_form_response(
         request,
-        "impact/testimony_consent_form.html",
-        {"form": form, "testimony": testimony},
-        status=400 if form.errors else 200,
+        form,
+        record=partial(services.testimony_consent_record, testimony=testimony),
+        done=_("The consent was recorded."),
+        back=reverse("impact:testimony-detail", args=[testimony.pk]),
+        template="impact/testimony_consent_form.html",
+        context={"testimony": testimony},
+        refused_status=400,
     )
 
 

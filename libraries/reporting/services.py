@@ -81,9 +81,10 @@ def _check_reporter(actor: User, library: Library) -> None:
     Scope.for_user(actor).require(Scope.for_user(actor).reports_for(library))
 
 
-def _check_remover(actor: User, library: Library) -> None:
+def _check_corrector(actor: User, library: Library) -> None:
     """A reporter of ``library``, or a consultant or Perpusnas staff correcting its reports
-    (in the admin, where every change is kept in the history)."""
+    (in the admin, where every change is kept in the history; the portal's pages open to
+    reporters only)."""
     scope = Scope.for_user(actor)
     scope.require(scope.reports_for(library) or scope.reviews_for(library))
 
@@ -167,7 +168,7 @@ def evidence_add(
 @transaction.atomic
 def evidence_delete(*, actor: User, evidence: ActivityEvidence) -> None:
     """Remove evidence, in the portal or the admin; its files go once the row is gone."""
-    _check_remover(actor, evidence.activity.library)
+    _check_corrector(actor, evidence.activity.library)
     names = [evidence.file.name, evidence.thumbnail.name]
     evidence.delete()
     _delete_files_on_commit(names)
@@ -178,9 +179,25 @@ def evidence_delete(*, actor: User, evidence: ActivityEvidence) -> None:
 
 def _check_partners(library: Library, partners: Iterable[Partner]) -> list[Partner]:
     partners = list(partners)
-    if any(partner.library_id != library.pk for partner in partners):
-        raise ValidationError({"partners": _("Choose partners of this library.")})
+    others = [partner.name for partner in partners if partner.library_id != library.pk]
+    if others:
+        raise ValidationError(
+            {
+                "partners": _(
+                    "%(names)s work with another library; choose partners of this library."
+                )
+                % {"names": ", ".join(others)}
+            }
+        )
     return partners
+
+
+def _check_move(actor: User, current: Library, library: Library | None) -> Library:
+    """The library a record is to belong to: ``library`` when a corrector moves it there."""
+    if library is None or library.pk == current.pk:
+        return current
+    _check_corrector(actor, library)
+    return library
 
 
 def _check_skills(skills: Iterable[Skill], *, kept: Iterable[Skill] = ()) -> list[Skill]:
@@ -212,9 +229,10 @@ def activity_record(
 
     The same ``idempotency_key`` from the same person again (a double tap, a retried request,
     the offline queue sending after a lost answer) returns the activity recorded the first time
-    instead of a second one.
+    instead of a second one. Reporters record in the portal; correctors may add a missing
+    report in the admin.
     """
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     sent_before = Activity.objects.filter(recorded_by=actor, idempotency_key=idempotency_key)
     existing = sent_before.first()
     if existing is not None:
@@ -250,15 +268,25 @@ def activity_update(
     actor: User,
     activity: Activity,
     version: int,
+    library: Library | None = None,
     partners: Iterable[Partner] | None = None,
     catalogue_skills: Iterable[Skill] | None = None,
     **changes,
 ) -> Activity:
-    """Apply ``changes`` unless somebody saved the activity since ``version`` was read."""
+    """Apply ``changes`` unless somebody saved the activity since ``version`` was read.
+
+    A corrector (in the admin) may move the activity to another ``library`` they cover; its
+    partners must then be the new library's.
+    """
     unknown = set(changes) - set(ACTIVITY_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _check_reporter(actor, activity.library)
+    _check_corrector(actor, activity.library)
+    moved_to = _check_move(actor, activity.library, library)
+    if moved_to != activity.library:
+        changes["library"] = moved_to
+        if partners is None:
+            partners = activity.partners.all()
     current = edit_versioned(
         Activity.objects.all(), pk=activity.pk, version=version, changes=changes
     )
@@ -267,14 +295,14 @@ def activity_update(
     if catalogue_skills is not None:
         kept = current.catalogue_skills.all()
         current.catalogue_skills.set(_check_skills(catalogue_skills, kept=kept))
-    _indicators_changed(current.library)
+    _indicators_changed(activity.library, current.library)
     return current
 
 
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity) -> None:
     """Delete an activity, in the portal or the admin; its evidence files go after commit."""
-    _check_remover(actor, activity.library)
+    _check_corrector(actor, activity.library)
     names = [name for pair in activity.evidence.values_list("file", "thumbnail") for name in pair]
     activity.delete()
     _delete_files_on_commit(names)
@@ -289,7 +317,7 @@ def visitor_count_record(
     *, actor: User, library: Library, month: datetime.date, visitors: int
 ) -> tuple[VisitorCount, bool]:
     """Record (or correct) the visitors of one month. Returns ``(count, created)``."""
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     month = month.replace(day=1)
     # Locks the row, if any, so that two corrections of one month do not interleave.
     existing = VisitorCount.objects.select_for_update().filter(library=library, month=month).first()
@@ -314,7 +342,7 @@ def visitor_count_record(
 
 @transaction.atomic
 def visitor_count_delete(*, actor: User, count: VisitorCount) -> None:
-    _check_reporter(actor, count.library)
+    _check_corrector(actor, count.library)
     count.delete()
     _indicators_changed(count.library)
 
@@ -332,7 +360,7 @@ def publication_record(
     The same ``idempotency_key`` again (a double tap, a retried request) returns the record of
     the first time; the same link for the same library is refused with a clear message.
     """
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     existing = Publication.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
@@ -355,24 +383,33 @@ def publication_record(
 
 @transaction.atomic
 def publication_update(
-    *, actor: User, publication: Publication, version: int, **changes
+    *,
+    actor: User,
+    publication: Publication,
+    version: int,
+    library: Library | None = None,
+    **changes,
 ) -> Publication:
-    """Apply ``changes`` unless somebody saved the record since ``version`` was read."""
+    """Apply ``changes`` unless somebody saved the record since ``version`` was read; a
+    corrector (in the admin) may move it to another ``library`` they cover."""
     unknown = set(changes) - set(PUBLICATION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _check_reporter(actor, publication.library)
+    _check_corrector(actor, publication.library)
+    moved_to = _check_move(actor, publication.library, library)
+    if moved_to != publication.library:
+        changes["library"] = moved_to
     current = edit_versioned(
         Publication.objects.all(), pk=publication.pk, version=version, changes=changes
     )
-    _indicators_changed(current.library)
+    _indicators_changed(publication.library, current.library)
     return current
 
 
 @transaction.atomic
 def publication_delete(*, actor: User, publication: Publication) -> None:
     """Delete a publication, in the portal (its library's reporter) or the admin."""
-    _check_remover(actor, publication.library)
+    _check_corrector(actor, publication.library)
     publication.delete()
     _indicators_changed(publication.library)
 
@@ -390,7 +427,7 @@ def _save_with_document(record, upload: PdfUpload | None) -> None:
 
 @transaction.atomic
 def partner_create(*, actor: User, library: Library, **fields) -> Partner:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     partner = Partner(library=library, **fields)
     partner.full_clean()
     partner.save()
@@ -401,7 +438,7 @@ def partner_create(*, actor: User, library: Library, **fields) -> Partner:
 def agreement_create(
     *, actor: User, library: Library, partner: Partner, document: PdfUpload | None = None, **fields
 ) -> Agreement:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     agreement = Agreement(library=library, partner=partner, **fields)
     agreement.full_clean()
     _save_with_document(agreement, document)
@@ -413,7 +450,7 @@ def agreement_create(
 def regulation_create(
     *, actor: User, library: Library, document: PdfUpload | None = None, **fields
 ) -> Regulation:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     regulation = Regulation(library=library, **fields)
     regulation.full_clean()
     _save_with_document(regulation, document)
@@ -423,7 +460,7 @@ def regulation_create(
 
 @transaction.atomic
 def budget_allocation_create(*, actor: User, library: Library, **fields) -> BudgetAllocation:
-    _check_reporter(actor, library)
+    _check_corrector(actor, library)
     allocation = BudgetAllocation(library=library, **fields)
     allocation.full_clean()
     allocation.save()
@@ -434,7 +471,7 @@ def budget_allocation_create(*, actor: User, library: Library, **fields) -> Budg
 @transaction.atomic
 def partnership_record_delete(*, actor: User, record) -> None:
     """Delete a partner, agreement, regulation or budget allocation (portal or admin)."""
-    _check_remover(actor, record.library)
+    _check_corrector(actor, record.library)
     if isinstance(record, Partner) and (record.agreements.exists() or record.activities.exists()):
         raise ValidationError(
             _("This partner appears in agreements or activities; remove those first.")

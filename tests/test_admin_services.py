@@ -1,0 +1,273 @@
+"""The admin saves through the apps' services: their rules, the stale-edit check, the refresh of
+cached figures and the history apply to a save in the admin as to one in the portal."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event, Facilitator, Registration
+from events.services import attendance_mark, problem_add
+from libraries.data_version import data_version
+from libraries.models import Activity, Publication, Skill
+from tests import factories
+from tests.test_versioning import _concurrent_admin_saves, _form_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _refusal(response) -> str:
+    assert response.status_code == 200
+    return " ".join(str(error) for error in response.context["adminform"].form.errors.values())
+
+
+# Events
+
+
+def test_event_dates_that_would_drop_a_day_with_attendance_are_refused_in_the_admin(
+    client_for, perpusnas, consultant, plm, village_library
+):
+    last_day = plm.sessions.order_by("date").last()
+    person = factories.participant("Siti Aminah", village_library, event=plm)
+    attendance_mark(actor=consultant, session=last_day, participant=person, client_id=uuid.uuid4())
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+
+    # The editor shortens the event and deletes its last day's session with it.
+    response = client.post(
+        _change_url(plm), {**data, "ends_at_0": "2022-07-05", "sessions-2-DELETE": "on"}
+    )
+
+    assert "06-07-2022" in _refusal(response)
+    plm.refresh_from_db()
+    assert (plm.local_dates()[-1], plm.version) == (datetime.date(2022, 7, 6), 1)
+    assert plm.sessions.count() == 3
+
+
+def test_an_event_added_in_the_admin_gets_a_session_for_each_day_and_one_history_entry(
+    client_for, perpusnas, regions
+):
+    client = client_for(perpusnas)
+    url = reverse("admin:events_event_add")
+    page = client.get(url)
+    inlines = {
+        key: value
+        for key, value in _form_data(page).items()
+        if key.endswith(("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"))
+    }
+
+    response = client.post(
+        url,
+        {
+            "kind": "plm_province",
+            "title": "PLM Provinsi Kalimantan Timur 2024",
+            "province": "64",
+            "venue": "Hotel Samarinda",
+            "status": Event.Status.choices[0][0],
+            "starts_at_0": "01-08-2024",
+            "starts_at_1": "08.00",
+            "ends_at_0": "02-08-2024",
+            "ends_at_1": "16.00",
+            **inlines,
+        },
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    event = Event.objects.get(title="PLM Provinsi Kalimantan Timur 2024")
+    assert sorted(session.date for session in event.sessions.all()) == [
+        datetime.date(2024, 8, 1),
+        datetime.date(2024, 8, 2),
+    ]
+    assert (event.created_by, event.history.count()) == (perpusnas, 1)
+
+
+def test_an_event_corrected_in_the_admin_is_saved_once_and_refreshes_its_province(
+    client_for, perpusnas, plm
+):
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+    before = data_version("64")
+
+    response = client.post(_change_url(plm), {**data, "venue": "Gedung Serbaguna"})
+
+    assert response.status_code == 302
+    plm.refresh_from_db()
+    assert (plm.venue, plm.version, plm.history.count()) == ("Gedung Serbaguna", 2, 2)
+    assert data_version("64") != before
+
+
+# Activities
+
+
+def test_a_skill_no_longer_offered_is_refused_in_the_admin(client_for, consultant, village_library):
+    activity = factories.ActivityFactory(library=village_library)
+    retired = Skill.objects.create(name="Mengetik", active=False)
+    client = client_for(consultant)
+    data = _form_data(client.get(_change_url(activity)))
+
+    response = client.post(_change_url(activity), {**data, "catalogue_skills": [retired.pk]})
+
+    assert "Mengetik" in _refusal(response)
+    activity.refresh_from_db()
+    assert (activity.version, list(activity.catalogue_skills.all())) == (1, [])
+
+
+def test_an_activity_corrected_in_the_admin_is_saved_once_and_refreshes_its_province(
+    client_for, consultant, village_library
+):
+    activity = factories.ActivityFactory(library=village_library, title="Kelas kue")
+    client = client_for(consultant)
+    data = _form_data(client.get(_change_url(activity)))
+    before = data_version("64")
+
+    response = client.post(_change_url(activity), {**data, "title": "Kelas roti"})
+
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.title, activity.version, activity.history.count()) == ("Kelas roti", 2, 2)
+    assert data_version("64") != before
+
+
+# PLM problems and publications
+
+
+def test_a_problem_keeps_its_event_in_the_admin(client_for, perpusnas, plm, kepri_bimtek):
+    problem = problem_add(
+        actor=perpusnas, event=plm, description="Internet desa putus", stakeholder="Diskominfo"
+    )
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(problem)))
+
+    response = client.post(
+        _change_url(problem), {**data, "event": kepri_bimtek.pk, "follow_up": "Dihubungi"}
+    )
+
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert (problem.event, problem.follow_up, problem.version) == (plm, "Dihubungi", 2)
+
+
+def test_a_publication_corrected_meanwhile_makes_the_admin_save_stale(
+    client_for, perpusnas, consultant, village_library
+):
+    publication = Publication.objects.create(
+        library=village_library,
+        channel=Publication.Channel.choices[0][0],
+        url="https://example.org/berita",
+        published_on=datetime.date(2024, 3, 1),
+        title="Berita desa",
+        idempotency_key=uuid.uuid4(),
+    )
+
+    refused = _concurrent_admin_saves(
+        client_for, perpusnas, consultant, _change_url(publication), "title", ["Satu", "Dua"]
+    )
+
+    assert "Orang lain telah menyimpan" in refused.text
+    publication.refresh_from_db()
+    assert (publication.title, publication.version, publication.history.count()) == (
+        "Satu",
+        2,
+        2,
+    )
+
+
+def test_an_activity_added_in_the_admin_is_recorded_once(client_for, consultant, village_library):
+    client = client_for(consultant)
+    url = reverse("admin:libraries_activity_add")
+    data = _form_data(client.get(url))
+    data.update(library=village_library.pk, title="Kelas menjahit", date="2024-03-05")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    activity = Activity.objects.get()
+    assert (activity.title, activity.recorded_by, activity.history.count()) == (
+        "Kelas menjahit",
+        consultant,
+        1,
+    )
+
+
+# Visitor counts, targets and thresholds
+
+
+def test_a_visitor_count_corrected_in_the_admin_is_recorded_by_the_corrector(
+    client_for, consultant, village_library
+):
+    count = factories.VisitorCountFactory(library=village_library, visitors=100)
+    client = client_for(consultant)
+    data = _form_data(client.get(_change_url(count)))
+    before = data_version("64")
+
+    response = client.post(_change_url(count), {**data, "visitors": "140"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    count.refresh_from_db()
+    assert (count.visitors, count.recorded_by, count.history.count()) == (140, consultant, 2)
+    assert data_version("64") != before
+
+
+def test_a_target_set_in_the_admin_names_who_set_it_and_recolours_every_province(
+    client_for, perpusnas, regions
+):
+    target = factories.TargetFactory(per_month=2)
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(target)))
+    before = data_version("21")
+
+    response = client.post(_change_url(target), {**data, "per_month": "3"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert (target.per_month, target.set_by, target.history.count()) == (3, perpusnas, 2)
+    assert data_version("21") != before
+
+
+# The event's inlines
+
+
+def test_a_session_with_attendance_cannot_be_deleted_in_the_admin(
+    client_for, perpusnas, consultant, plm, village_library
+):
+    first_day = plm.sessions.order_by("date").first()
+    person = factories.participant("Siti Aminah", village_library, event=plm)
+    attendance_mark(actor=consultant, session=first_day, participant=person, client_id=uuid.uuid4())
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+
+    response = client.post(
+        _change_url(plm), {**data, "venue": "Gedung Baru", "sessions-0-DELETE": "on"}
+    )
+
+    assert "04-07-2022" in _refusal(response)
+    plm.refresh_from_db()
+    assert (plm.venue, plm.version, plm.sessions.count()) == ("Hotel Harris Samarinda", 1, 3)
+    assert person.attendances.count() == 1
+
+
+def test_a_facilitator_named_in_the_admin_is_on_the_event_s_list(
+    client_for, perpusnas, plm, village_library
+):
+    person = factories.participant("Budi Santoso", village_library)
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+    data.update(
+        {
+            "facilitators-TOTAL_FORMS": "1",
+            "facilitators-0-participant": person.pk,
+            "facilitators-0-role": Facilitator.Role.choices[0][0],
+            "facilitators-0-topic": "Literasi digital",
+        }
+    )
+
+    response = client.post(_change_url(plm), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert plm.facilitators.get().participant == person
+    assert Registration.objects.filter(event=plm, participant=person).exists()
