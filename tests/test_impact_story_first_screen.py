@@ -29,9 +29,7 @@ def _new_story(client, library, **photos):
 def _files_under(folder):
     """Stored files, leaving out the ones a refused form keeps for its next submit."""
     held = folder / "private" / "held"
-    return sorted(
-        path for path in folder.rglob("*") if path.is_file() and held not in path.parents
-    )
+    return sorted(path for path in folder.rglob("*") if path.is_file() and held not in path.parents)
 
 
 def _held(folder):
