@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -248,7 +249,7 @@ class ConsentForm(forms.ModelForm):
 
 
 def _consent_label(name: str):
-    return Consent._meta.get_field(name).verbose_name
+    return capfirst(Consent._meta.get_field(name).verbose_name)
 
 
 class StoryConsentForm(KeepsChosenFiles, forms.Form):
@@ -296,9 +297,8 @@ class StoryConsentForm(KeepsChosenFiles, forms.Form):
     )
     method = forms.ChoiceField(
         label=_consent_label("method"),
-        choices=Consent.Method.choices,
+        choices=[("", "---------"), *Consent.Method.choices],
         required=False,
-        widget=forms.RadioSelect,
     )
     signed_form = forms.FileField(
         label=_("Signed form"),

@@ -74,7 +74,7 @@ def test_story_photos_and_signed_form_are_kept_when_a_description_is_missing(
     consents.get_by_label("Penggunaan cerita").check()
     consents.get_by_label("Foto 1").check()
     consents.get_by_label("Persetujuan diberikan oleh").fill("Ibu Sumiati")
-    consents.get_by_label("Formulir persetujuan bertanda tangan (diunggah)").check()
+    consents.get_by_label("Cara persetujuan diberikan").select_option("signed_form")
     consents.locator("input[name='consent-signed_form']").set_input_files(str(camera_photo))
     page.get_by_role("button", name="Simpan draf").click()
 
