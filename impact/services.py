@@ -224,7 +224,7 @@ def _story_create(
             )
         except ValidationError as exc:
             raise ConsentRefused(exc, kind=wanted["kind"]) from exc
-        if consent.signed_form:
+        if consent.signed_form.name:
             stored.append(consent.signed_form.name)
     if photos:
         story.refresh_from_db()

@@ -130,6 +130,14 @@ def sweep(*, user=None, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def _all_values(data, key: str) -> list:
+    """Every value of ``key`` in the posted data (one per hidden field of the same name)."""
+    if hasattr(data, "getlist"):
+        return data.getlist(key)
+    value = data.get(key)
+    return [value] if value else []
+
+
 class KeepsChosenFiles(forms.BaseForm):
     """A form whose accepted files survive a refusal (see the module's docstring).
 
@@ -152,10 +160,10 @@ class KeepsChosenFiles(forms.BaseForm):
         self._held_lost = set()
         if not self.is_bound:
             return
-        files = MultiValueDict(self.files) if self.files is not None else MultiValueDict()
+        files: MultiValueDict = self.files.copy() if self.files is not None else MultiValueDict()
         for name in self._file_field_names():
             key = self.add_prefix(name)
-            tokens = [token for token in self.data.getlist(f"{key}-held") if token]
+            tokens = [token for token in _all_values(self.data, f"{key}-held") if token]
             given = [held for token in tokens if (held := read_token(user=user, token=token))]
             chosen = [upload for upload in files.getlist(key) if upload]
             if chosen or self.data.get(f"{key}-held-clear"):
