@@ -9,9 +9,11 @@ new file for that field takes the held one; ticking "hapus" drops it, choosing a
 replaces it.
 
 A token names its user and expires after ``HOLD_HOURS``: nobody else can claim a file, and a
-stale page cannot either. Held files are deleted once their form is saved, when they are
-replaced or dropped, and when their time is up: each refusal sweeps the user's expired files,
-and ``manage.py purge_held_files`` those of users who never came back.
+stale page cannot either. Held files are deleted when they are replaced or dropped, when their
+time is up, and ``USED_GRACE`` after their form was saved (a second tap on the same page, sent
+after the first was saved, still finds them and is recognised as the same submit instead of
+being refused for a missing file). Each refusal sweeps the user's files that are due, and
+``manage.py purge_held_files`` those of users who never came back.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -33,6 +36,9 @@ HOLD_HOURS = 24
 FOLDER = "held"
 _SALT = "libraries.held_files"
 _MAX_AGE = datetime.timedelta(hours=HOLD_HOURS)
+USED_GRACE = datetime.timedelta(minutes=15)
+# Beside a held file whose form was saved: the time it was saved is this marker's.
+_USED = ".used"
 
 LOST_MESSAGE = _(
     "The file kept from your earlier attempt is no longer on the server (it is kept for "
@@ -104,11 +110,20 @@ def claim(*, user, token: str) -> HeldUpload | None:
 def discard(*held: HeldFile) -> None:
     for item in held:
         private_storage.delete(item.name)
+        private_storage.delete(item.name + _USED)
+
+
+def mark_used(*held: HeldFile) -> None:
+    """The form these files were kept for was saved: they go after ``USED_GRACE``."""
+    for item in held:
+        if not private_storage.exists(item.name + _USED):
+            private_storage.save(item.name + _USED, ContentFile(b""))
 
 
 def sweep(*, user=None, now: datetime.datetime | None = None) -> int:
     """Delete held files past their time: the user's, or everybody's. Returns how many."""
-    cutoff = (now or timezone.now()) - _MAX_AGE
+    now = now or timezone.now()
+    cutoff = now - _MAX_AGE
     folders = [_user_folder(user)] if user is not None else []
     if user is None:
         try:
@@ -124,8 +139,18 @@ def sweep(*, user=None, now: datetime.datetime | None = None) -> int:
             continue
         for filename in files:
             name = folder + filename
-            if private_storage.get_modified_time(name) < cutoff:
+            try:
+                modified = private_storage.get_modified_time(name)
+            except FileNotFoundError:  # its marker's turn came first
+                continue
+            if filename.endswith(_USED):
+                if modified < now - USED_GRACE:
+                    private_storage.delete(name.removesuffix(_USED))
+                    private_storage.delete(name)
+                    deleted += 1
+            elif modified < cutoff:
                 private_storage.delete(name)
+                private_storage.delete(name + _USED)
                 deleted += 1
     return deleted
 
@@ -205,7 +230,7 @@ class KeepsChosenFiles(forms.BaseForm):
             ]
 
     def release_files(self) -> None:
-        """The form was saved: what was kept for it is not needed any more."""
+        """The form was saved: what was kept for it goes once a repeated submit is unlikely."""
         for held in getattr(self, "held_files", {}).values():
-            discard(*held)
+            mark_used(*held)
         self.held_files = {}
