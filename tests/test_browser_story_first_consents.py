@@ -30,7 +30,7 @@ def camera_photo(tmp_path):
 @pytest.fixture
 def signed_form(tmp_path):
     path = tmp_path / "formulir.jpg"
-    path.write_bytes(_image_bytes(size=(1200, 1600)))
+    path.write_bytes(_image_bytes(size=(1800, 2400)))
     return path
 
 
@@ -68,7 +68,14 @@ def test_a_minors_story_with_a_photo_and_a_guardians_consents_kept_offline_arriv
     consents.get_by_label("Persetujuan diberikan oleh").fill("Ibu Marni")
     consents.get_by_label("Hubungan dengan penutur").fill("Ibu")
     consents.get_by_label("Cara persetujuan diberikan").select_option("signed_form")
+    save_place = _place(save)
     consents.locator("input[name='consent-signed_form']").set_input_files(str(signed_form))
+    # A photo of the signed form is made smaller too; saying so moves no button.
+    wait_until(
+        page, "document.querySelector(\"input[name='consent-signed_form']\").dataset.shrunk === '1'"
+    )
+    expect(page.locator("[data-shrink-status]").first).to_contain_text("Foto diperkecil")
+    assert _place(save) == save_place
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     save.click()
     page.locator("#offline-form-status").get_by_text("Tersimpan di perangkat ini").wait_for()
