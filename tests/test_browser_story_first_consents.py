@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from impact.models import Consent, Story
-from tests.browser import sign_in, wait_for_server, wait_until
+from tests.browser import PHONE, WAIT_MS, sign_in, wait_for_server, wait_until
 from tests.factories import PASSWORD
 from tests.test_uploads import _image_bytes
 
@@ -105,3 +105,32 @@ def test_a_minors_story_with_a_photo_and_a_guardians_consents_kept_offline_arriv
         c.given_by == "Ibu Marni" and c.guardian_relation == "Ibu" and c.signed_form
         for c in consents
     )
+
+
+def test_without_javascript_a_story_is_saved_with_a_verbal_consent_before_a_witness(
+    chromium, live_server, village_librarian
+):
+    context = chromium.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="id-ID", java_script_enabled=False
+    )
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        sign_in(page, village_librarian.username, PASSWORD)
+        page.goto(FORM)
+        page.get_by_label("Judul").fill("Pak Darto kini menjual kopi daring")
+        page.locator("#first-consents summary").click()
+        consents = page.locator("#first-consents")
+        consents.get_by_label("Penggunaan cerita").check()
+        consents.get_by_label("Persetujuan diberikan oleh").fill("Pak Darto")
+        consents.get_by_label("Cara persetujuan diberikan").select_option("verbal")
+        consents.get_by_label("Saksi").fill("Ibu Kepala Desa")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_role("button", name="Simpan draf").click()
+        page.get_by_text("Draf disimpan.").wait_for()
+    finally:
+        context.close()
+
+    consent = Story.objects.get().consents.get()
+    assert consent.kind == Consent.Kind.STORY_USE
+    assert consent.method == Consent.Method.VERBAL and consent.witness == "Ibu Kepala Desa"
