@@ -1,13 +1,17 @@
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from impact.models import Consent, Product, SelectionDecision, Story
 from impact.models.consent import ConsentRecord
+from libraries.held_files import KeepsChosenFiles
 from libraries.models import Library, Village
 from libraries.uploads import PdfUpload, SafeImageField, check_image_or_pdf
 from libraries.widgets import DatePickerInput
@@ -117,7 +121,7 @@ class PhotoForm(forms.Form):
 FIRST_SCREEN_PHOTOS = 3
 
 
-class StoryPhotoForm(PhotoForm):
+class StoryPhotoForm(KeepsChosenFiles, PhotoForm):
     """One photo slot of the new-story form: optional, but a photo needs its description."""
 
     def __init__(self, *args, **kwargs):
@@ -148,10 +152,14 @@ class StoryPhotoForm(PhotoForm):
         }
 
 
-def story_photo_forms(data=None, files=None) -> list[StoryPhotoForm]:
-    return [
+def story_photo_forms(data=None, files=None, *, user=None) -> list[StoryPhotoForm]:
+    photo_forms = [
         StoryPhotoForm(data, files, prefix=f"photo-{index}") for index in range(FIRST_SCREEN_PHOTOS)
     ]
+    if user is not None:
+        for photo_form in photo_forms:
+            photo_form.keep_files(user)
+    return photo_forms
 
 
 def check_consent_form(upload):
@@ -260,6 +268,128 @@ class ConsentForm(ConsentProofChecks, forms.ModelForm):
         if kind and kind != Consent.Kind.PHOTO_FACE and "photo" in self.fields:
             cleaned["photo"] = None
         return cleaned
+
+
+def _consent_label(name: str):
+    return capfirst(Consent._meta.get_field(name).verbose_name)
+
+
+class StoryConsentForm(KeepsChosenFiles, forms.Form):
+    """The consents given with a new story, on its first screen: what the person consents to
+    (each purpose, each photo of the same screen showing their face) and one proof for them all.
+
+    Optional: left empty, the consents are recorded on the story's page later. The form reads
+    the fields; ``services.story_create`` (through ``consent_record``) applies the rules.
+    """
+
+    PURPOSES = [
+        (Consent.Kind.STORY_USE, _("Using the story")),
+        (Consent.Kind.NAMING, _("Being named")),
+        (Consent.Kind.VIDEO, _("Publishing the video")),
+    ]
+
+    purposes = forms.MultipleChoiceField(
+        label=_("The storyteller consents to"),
+        choices=PURPOSES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos = forms.TypedMultipleChoiceField(
+        label=_("Publishing the photos showing their face"),
+        choices=[
+            (index, _("Photo %(number)d") % {"number": index + 1})
+            for index in range(FIRST_SCREEN_PHOTOS)
+        ],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The photos above with this person's recognisable face."),
+    )
+    given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=150,
+        required=False,
+        help_text=_("The storyteller, or for a child or teenager (under 18) a parent or guardian."),
+    )
+    guardian_relation = forms.CharField(
+        label=_consent_label("guardian_relation"),
+        max_length=60,
+        required=False,
+        help_text=_("Only for a minor: mother, father, guardian..."),
+    )
+    method = forms.ChoiceField(
+        label=_consent_label("method"),
+        choices=[("", "---------"), *Consent.Method.choices],
+        required=False,
+    )
+    signed_form = forms.FileField(
+        label=_("Signed form"),
+        required=False,
+        help_text=_("A PDF, or a photo of the signed form (JPEG, PNG, WebP, HEIC), up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+    witness = forms.CharField(
+        label=_consent_label("witness"),
+        max_length=150,
+        required=False,
+        help_text=_("For a verbal consent: who heard it being given."),
+    )
+    given_on = forms.DateField(
+        label=_consent_label("given_on"), required=False, widget=DatePickerInput
+    )
+
+    def __init__(self, *args, library: Library | None, **kwargs):
+        super().__init__(*args, prefix="consent", **kwargs)
+        zone = ZoneInfo(library.province.time_zone) if library else None
+        today = timezone.localdate(timezone=zone) if zone else timezone.localdate()
+        self.fields["given_on"].initial = today
+        self.fields["given_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_signed_form(self):
+        upload = self.cleaned_data.get("signed_form")
+        if not upload:
+            return None
+        return check_consent_form(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        asked = cleaned.get("purposes") or cleaned.get("photos")
+        given = any(
+            cleaned.get(name) for name in ("given_by", "guardian_relation", "witness", "method")
+        )
+        if given and not asked and not self.errors:
+            self.add_error("purposes", _("Tick what the consent is for."))
+        return cleaned
+
+    @property
+    def is_used(self) -> bool:
+        """Whether the section was filled in (else no consent is recorded now)."""
+        return bool(self.cleaned_data.get("purposes") or self.cleaned_data.get("photos"))
+
+    def consents(self, photo_slots: list[int]) -> list[dict]:
+        """The consents to record; ``photo_slots`` are the slots that hold a photo, in the order
+        the photos are added (a face consent points at its photo by that position)."""
+        if not self.is_used:
+            return []
+        data = self.cleaned_data
+        proof = {
+            "given_by": data["given_by"],
+            "guardian_relation": data["guardian_relation"],
+            "method": data["method"],
+            "signed_form": data["signed_form"],
+            "witness": data["witness"],
+            "given_on": data["given_on"],
+        }
+        wanted = [{"kind": kind, "photo": None, **proof} for kind in data["purposes"]]
+        for slot in data["photos"]:
+            wanted.append(
+                {
+                    "kind": Consent.Kind.PHOTO_FACE,
+                    "photo": photo_slots.index(slot) if slot in photo_slots else None,
+                    **proof,
+                }
+            )
+        return wanted
 
 
 class WithdrawForm(forms.Form):

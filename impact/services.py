@@ -117,19 +117,46 @@ class NewPhoto(TypedDict):
     shows_face: bool
 
 
+class NewConsent(TypedDict):
+    """A consent given with the story on its first screen (see ``story_create``)."""
+
+    kind: str
+    # For a face: the position, in ``photos``, of the photo of the same submit.
+    photo: int | None
+    given_by: str
+    guardian_relation: str
+    method: str
+    signed_form: File | None
+    witness: str
+    given_on: datetime.date | None
+
+
+class ConsentRefused(ValidationError):
+    """A consent given with a new story broke a rule; ``refused`` is the original error, by
+    field of the consent, so the page can show it where it was typed."""
+
+    def __init__(self, refused: ValidationError, *, kind: str):
+        super().__init__(
+            _("Consent “%(kind)s”: %(why)s")
+            % {"kind": Consent.Kind(kind).label, "why": " ".join(refused.messages)}
+        )
+        self.refused = refused
+
+
 def story_create(
     *,
     actor: User,
     library: Library,
     draft_key: uuid.UUID | None = None,
     photos: Sequence[NewPhoto] = (),
+    consents: Sequence[NewConsent] = (),
     **content,
 ) -> Story:
-    """Start a draft, with the photos given on its first screen, all or nothing.
+    """Start a draft, with the photos and consents given on its first screen, all or nothing.
 
     The same ``draft_key`` twice (a retried first save, or the save after an autosave) updates
-    that draft; its photos are added only while the draft has none, so a retried save that
-    carried photos does not add them twice.
+    that draft; its photos and consents are added only while the draft has none of either, so
+    a retried save that carried them does not add them twice.
     """
     stored: list[str] = []
     try:
@@ -138,6 +165,7 @@ def story_create(
             library=library,
             draft_key=draft_key,
             photos=photos,
+            consents=consents,
             stored=stored,
             content=content,
         )
@@ -154,6 +182,7 @@ def _story_create(
     library: Library,
     draft_key: uuid.UUID | None,
     photos: Sequence[NewPhoto],
+    consents: Sequence[NewConsent],
     stored: list[str],
     content: dict,
 ) -> Story:
@@ -168,15 +197,36 @@ def _story_create(
         )
     if existing is not None:
         story = story_update(story=existing, actor=actor, version=existing.version, **content)
-        if story.photos.current().exists():
+        if story.photos.current().exists() or story.consents.exists():
             return story
     else:
         story = Story(library=library, author=actor, draft_key=draft_key, **content)
         story.full_clean()
         story.save()
+    added = []
     for given in photos:
         photo = photo_add(story=story, actor=actor, **given)
+        added.append(photo)
         stored.extend(name for name in (photo.image.name, photo.thumbnail.name) if name)
+    for wanted in consents:
+        position = wanted["photo"]
+        try:
+            consent = consent_record(
+                story=story,
+                actor=actor,
+                kind=wanted["kind"],
+                photo=added[position] if position is not None else None,
+                given_by=wanted["given_by"],
+                guardian_relation=wanted["guardian_relation"],
+                method=wanted["method"],
+                signed_form=wanted["signed_form"],
+                witness=wanted["witness"],
+                given_on=wanted["given_on"],
+            )
+        except ValidationError as exc:
+            raise ConsentRefused(exc, kind=wanted["kind"]) from exc
+        if consent.signed_form.name:
+            stored.append(consent.signed_form.name)
     if photos:
         story.refresh_from_db()
     return story
@@ -393,7 +443,7 @@ def consent_record(
     kind: str,
     given_by: str,
     method: str,
-    given_on: datetime.date,
+    given_on: datetime.date | None,
     guardian_relation: str = "",
     witness: str = "",
     signed_form: File | None = None,
@@ -412,6 +462,8 @@ def consent_record(
         .get(pk=story.pk)
     )
     _check_writer(actor, current.library)
+    if given_on is None:
+        raise ValidationError({"given_on": _("Give the date the consent was given.")})
     if given_on > current.local_today():
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
     earlier = (

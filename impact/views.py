@@ -21,6 +21,7 @@ from impact.forms import (
     ConsentForm,
     PhotoForm,
     SelectionForm,
+    StoryConsentForm,
     StoryForm,
     TransitionForm,
     WithdrawForm,
@@ -81,29 +82,38 @@ def story_list(request):
 def story_create(request):
     Scope.for_user(request.user).require(Scope.for_user(request.user).can_report)
     form = StoryForm(request.POST or None, user=request.user)
-    # The first screen takes photos too: one submit, so none is lost to a missed second step.
-    photo_forms = story_photo_forms(request.POST or None, request.FILES or None)
+    # The first screen takes photos and consents too: one submit, so nothing is lost to a
+    # missed second step. Files accepted before a refusal wait on the server for the next try.
+    photo_forms = story_photo_forms(request.POST or None, request.FILES or None, user=request.user)
+    consent_form = StoryConsentForm(
+        request.POST or None, request.FILES or None, library=request.user.library
+    )
+    consent_form.keep_files(request.user)
+    file_forms = [*photo_forms, consent_form]
     if request.method == "POST":
-        # Every slot is checked (not just up to the first bad one) so each shows its errors.
-        photos_valid = [photo_form.is_valid() for photo_form in photo_forms]
-        if form.is_valid() and all(photos_valid):
+        # Every part is checked (not just up to the first bad one) so each shows its errors.
+        parts_valid = [part.is_valid() for part in [form, *file_forms]]
+        if all(parts_valid):
+            photos = [(slot, photo_form.photo()) for slot, photo_form in enumerate(photo_forms)]
+            photos = [(slot, photo) for slot, photo in photos if photo]
             try:
                 story = services.story_create(
                     actor=request.user,
                     library=form.cleaned_data["library"],
                     draft_key=form.cleaned_data["draft_key"],
-                    photos=[
-                        photo
-                        for photo in (photo_form.photo() for photo_form in photo_forms)
-                        if photo
-                    ],
+                    photos=[photo for _slot, photo in photos],
+                    consents=consent_form.consents([slot for slot, _photo in photos]),
                     **form.content(),
                 )
             except services.EditConflict:
                 form.add_error(None, str(CONFLICT_MESSAGE))
+            except services.ConsentRefused as exc:
+                _consent_errors(consent_form, exc.refused)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                for part in file_forms:
+                    part.release_files()
                 if _is_fetch(request):
                     if "submit" in request.POST:
                         # A story kept offline with "Save and submit": submitted on arrival
@@ -115,29 +125,66 @@ def story_create(request):
                 messages.success(request, _("The draft was saved."))
                 return redirect("impact:edit", pk=story.pk)
         if _is_fetch(request):
-            messages_text = [
-                f"{form.fields[name].label}: {' '.join(errors)}"
-                if name in form.fields
-                else " ".join(errors)
-                for name, errors in form.errors.items()
-            ]
-            errors = form.errors.get_json_data()
-            for number, photo_form in enumerate(photo_forms, start=1):
-                for name, field_errors in photo_form.errors.items():
-                    label = photo_form.fields[name].label if name in photo_form.fields else ""
-                    messages_text.append(
-                        _("Photo %(number)d, %(field)s: %(why)s")
-                        % {"number": number, "field": label, "why": " ".join(field_errors)}
-                    )
-                    errors[photo_form.add_prefix(name)] = photo_form.errors[name].get_json_data()
-            return JsonResponse(
-                {"ok": False, "error": " ".join(messages_text), "errors": errors},
-                status=400,
-            )
+            return _story_errors_json(form, photo_forms, consent_form)
+        for part in file_forms:
+            part.hold_files()
     return render(
         request,
         "impact/story_form.html",
-        {"form": form, "story": None, "photo_forms": photo_forms},
+        {
+            "form": form,
+            "story": None,
+            "photo_forms": photo_forms,
+            "consent_form": consent_form,
+            "consent_open": consent_form.is_bound
+            and bool(
+                consent_form.errors
+                or consent_form.cleaned_data.get("purposes")
+                or consent_form.cleaned_data.get("photos")
+            ),
+        },
+    )
+
+
+def _consent_errors(consent_form: StoryConsentForm, refused: ValidationError) -> None:
+    """The service's refusal of a consent, shown by the field it is about."""
+    fields = {"photo": "photos", "kind": "purposes"}
+    if not hasattr(refused, "error_dict"):
+        consent_form.add_error(None, refused)
+        return
+    for name, errors in refused.error_dict.items():
+        field = fields.get(name, name)
+        consent_form.add_error(field if field in consent_form.fields else None, errors)
+
+
+def _story_errors_json(form, photo_forms, consent_form):
+    """Why a story sent by the offline queue was refused, by field, for the form it returns to."""
+    messages_text = [
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
+    errors = form.errors.get_json_data()
+    for number, photo_form in enumerate(photo_forms, start=1):
+        for name, field_errors in photo_form.errors.items():
+            label = photo_form.fields[name].label if name in photo_form.fields else ""
+            messages_text.append(
+                _("Photo %(number)d, %(field)s: %(why)s")
+                % {"number": number, "field": label, "why": " ".join(field_errors)}
+            )
+            errors[photo_form.add_prefix(name)] = photo_form.errors[name].get_json_data()
+    for name, field_errors in consent_form.errors.items():
+        label = consent_form.fields[name].label if name in consent_form.fields else ""
+        messages_text.append(
+            _("Consent, %(field)s: %(why)s") % {"field": label, "why": " ".join(field_errors)}
+            if label
+            else " ".join(field_errors)
+        )
+        errors[consent_form.add_prefix(name)] = consent_form.errors[name].get_json_data()
+    return JsonResponse(
+        {"ok": False, "error": " ".join(messages_text), "errors": errors},
+        status=400,
     )
 
 

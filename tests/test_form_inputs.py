@@ -138,6 +138,7 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         impact_forms.StoryForm(instance=story, user=world["User"]),
         impact_forms.PhotoForm(),
         impact_forms.StoryPhotoForm(prefix="photo-0"),
+        impact_forms.StoryConsentForm(library=library),
         impact_forms.ConsentForm(story=story),
         impact_forms.WithdrawForm(),
         impact_forms.TransitionForm(),

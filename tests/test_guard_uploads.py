@@ -91,6 +91,23 @@ def _story_first_screen(world: World):
     )
 
 
+def _story_first_consent(world: World):
+    return (
+        world.village_librarian,
+        reverse("impact:create"),
+        {
+            "library": world.library.pk,
+            "draft_key": str(uuid.uuid4()),
+            "title": "Cerita dengan persetujuan",
+            "consent-purposes": "story_use",
+            "consent-given_by": "Ibu Sumiati",
+            "consent-method": "signed_form",
+            "consent-given_on": "2024-05-02",
+        },
+        "consent-signed_form",
+    )
+
+
 def _evidence(world: World):
     return (
         world.village_librarian,
@@ -213,6 +230,7 @@ def _activities(world: World):
 ENDPOINTS = {
     "story photo": _photo_add,
     "new story's photo": _story_first_screen,
+    "new story's signed consent form": _story_first_consent,
     "activity evidence": _evidence,
     "activity photos": functools.partial(_activity, field="photos"),
     "activity attendance sheet": functools.partial(_activity, field="attendance"),
@@ -230,6 +248,7 @@ ENDPOINTS = {
 FILE_FIELDS = {
     ("PhotoForm", "image"): "story photo",
     ("StoryPhotoForm", "image"): "new story's photo",
+    ("StoryConsentForm", "signed_form"): "new story's signed consent form",
     ("EvidenceForm", "file"): "activity evidence",
     ("ActivityForm", "photos"): "activity photos",
     ("ActivityForm", "attendance"): "activity attendance sheet",

@@ -27,7 +27,13 @@ def _new_story(client, library, **photos):
 
 
 def _files_under(folder):
-    return sorted(path for path in folder.rglob("*") if path.is_file())
+    """Stored files, leaving out the ones a refused form keeps for its next submit."""
+    held = folder / "private" / "held"
+    return sorted(path for path in folder.rglob("*") if path.is_file() and held not in path.parents)
+
+
+def _held(folder):
+    return sorted(path for path in (folder / "private" / "held").rglob("*") if path.is_file())
 
 
 def test_librarian_saves_a_story_with_two_photos_and_their_descriptions(
@@ -86,6 +92,9 @@ def test_photo_without_description_is_refused_by_its_field_and_nothing_is_saved(
     assert "Jelaskan apa yang tampak di foto" in response.text
     assert not Story.objects.exists() and not Photo.objects.exists()
     assert _files_under(tmp_path) == []
+    # Both photos passed their own checks: kept for the next submit, not to be picked again.
+    assert len(_held(tmp_path)) == 2
+    assert response.text.count("Foto tersimpan:") == 2
 
 
 def test_hostile_file_is_refused_and_nothing_is_saved(
@@ -112,6 +121,9 @@ def test_hostile_file_is_refused_and_nothing_is_saved(
     assert "bukan foto JPEG" in response.text or "rusak" in response.text
     assert not Story.objects.exists() and not Photo.objects.exists()
     assert _files_under(tmp_path) == []
+    # The good photo is kept for the next submit; the hostile file is not.
+    assert len(_held(tmp_path)) == 1
+    assert response.text.count("Foto tersimpan:") == 1
 
 
 def test_a_photo_refused_by_the_service_leaves_no_story_and_no_files(

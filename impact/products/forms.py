@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from impact.forms import CONSENT_FORM_MAX_BYTES, ConsentProofChecks, signed_form_field
 from impact.models import Product, ProductConsent, ProductOffer
+from libraries.held_files import KeepsChosenFiles
 from libraries.models import Library
 from libraries.uploads import SafeImageField
 from libraries.widgets import DatePickerInput
@@ -19,7 +20,7 @@ def _event_label(event) -> str:
     return f"{event.title} ({event.local_start:%d/%m/%Y})"
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(KeepsChosenFiles, forms.ModelForm):
     """What a librarian records about a product, with an optional photo, on a phone."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

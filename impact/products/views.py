@@ -139,6 +139,7 @@ def offer_export(request, fmt: str):
 def product_create(request):
     Scope.for_user(request.user).require(Scope.for_user(request.user).can_report)
     form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
+    form.keep_files(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(
@@ -152,6 +153,7 @@ def product_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            form.release_files()
             messages.success(
                 request,
                 _(
@@ -160,6 +162,9 @@ def product_create(request):
                 ),
             )
             return redirect("products:detail", pk=product.pk)
+    if request.method == "POST":
+        # The photo chosen is not lost to another field's error.
+        form.hold_files()
     return render(request, "impact/product_form.html", {"form": form, "product": None})
 
 

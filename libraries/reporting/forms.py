@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from libraries.held_files import KeepsChosenFiles
 from libraries.models import (
     FIRST_COHORT_YEAR,
     Activity,
@@ -129,7 +130,7 @@ class LibraryChoiceMixin:
         return choices
 
 
-class ActivityForm(LibraryChoiceMixin, _Helper, forms.ModelForm):
+class ActivityForm(KeepsChosenFiles, LibraryChoiceMixin, _Helper, forms.ModelForm):
     """Records or edits an activity. On a phone: strategy, kind, title, date and two numbers."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -230,6 +230,8 @@
       onSent(detail.item, detail.answer || {});
     } else if (type === "refused" && detail.item && isMine(detail.item)) {
       onRefused(detail.item, detail.reason || "");
+    } else if (type === "transient" && detail.item && isMine(detail.item)) {
+      markWaitingAsQueued();
     } else if (type === "signed-out") {
       showError(data.labelSignIn);
       reload();
@@ -237,6 +239,80 @@
       reload();
     }
   });
+
+  // A walk-in is sent at once; when that fails (no connection, no answer in time, a server
+  // error, whatever the browser says about being online) it waits in the queue with its own
+  // id, so it is added once, and keeps the time it was made. Refused for a field, the form is
+  // posted as it is, and the server shows the errors by field.
+  let walkInSending = false;
+  function addWalkIn(event, form) {
+    if (!Queue || form.dataset.plain === "1") return;
+    event.preventDefault();
+    if (walkInSending) return; // a double tap
+    const fields = [];
+    for (const [name, value] of new FormData(form).entries()) {
+      if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
+    }
+    fields.push(["walkin-marked_on_device", new Date().toISOString()]);
+    const name = (form.elements["walkin-name"] && form.elements["walkin-name"].value.trim()) || "";
+    const idInput = form.elements["walkin-client_id"];
+    const item = {
+      id: idInput && idInput.value ? idInput.value : Queue.newId(),
+      kind: "walkin",
+      group,
+      url: form.getAttribute("action"),
+      label: name,
+      fields,
+    };
+    const keep = () =>
+      Queue.add(item)
+        .then(() => {
+          form.reset();
+          if (idInput) idInput.value = Queue.newId();
+          showNotice(`${name}: ${data.labelWalkInKept}`);
+          return Queue.flush();
+        })
+        .catch((error) => showError(String(error)));
+    walkInSending = true;
+    const sent = navigator.onLine ? Queue.send(item) : Promise.resolve({ outcome: "transient" });
+    sent
+      .then((result) => {
+        if (result.outcome === "sent") {
+          // The new row comes with the page, as without this script.
+          const answer = result.answer || {};
+          location.hash = `p-${answer.participant || ""}`;
+          location.reload();
+          return undefined;
+        }
+        if (result.outcome === "refused") {
+          form.dataset.plain = "1";
+          form.submit();
+          return undefined;
+        }
+        if (result.outcome === "signed-out") showError(data.labelSignIn);
+        return keep();
+      })
+      .finally(() => {
+        walkInSending = false;
+      });
+  }
+
+  // A send failed: this mark and those waiting behind it are sent from the queue, as marks
+  // made offline are (the list of marks says so).
+  function markWaitingAsQueued() {
+    return Queue.list().then((items) =>
+      Promise.all(
+        items
+          .filter((item) => isMine(item) && item.state === "waiting")
+          .filter((item) => item.fields.some(([name, value]) => name === "queued" && value !== "on"))
+          .map((item) =>
+            Queue.update(item.id, {
+              fields: item.fields.map(([name, value]) => [name, name === "queued" ? "on" : value]),
+            })
+          )
+      )
+    ).catch(() => {});
+  }
 
   const lastTap = new Map();
   const notice = document.getElementById("roster-notice");
@@ -253,32 +329,7 @@
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.id === "walk-in-form") {
-      // With a connection the form is posted as it is (errors shown by field). Without one
-      // the walk-in waits in the queue with its own id, so it is added once, and keeps the
-      // time it was made.
-      if (navigator.onLine) return;
-      event.preventDefault();
-      const fields = [];
-      for (const [name, value] of new FormData(form).entries()) {
-        if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
-      }
-      fields.push(["walkin-marked_on_device", new Date().toISOString()]);
-      const name = (form.elements["walkin-name"] && form.elements["walkin-name"].value.trim()) || "";
-      const idInput = form.elements["walkin-client_id"];
-      Queue.add({
-        id: idInput ? idInput.value : undefined,
-        kind: "walkin",
-        group,
-        url: form.getAttribute("action"),
-        label: name,
-        fields,
-      })
-        .then(() => {
-          form.reset();
-          if (idInput) idInput.value = Queue.newId();
-          showNotice(`${name}: ${data.labelWalkInKept}`);
-        })
-        .catch((error) => showError(String(error)));
+      addWalkIn(event, form);
       return;
     }
     const undo = form.classList.contains("roster-undo-form");
@@ -308,7 +359,8 @@
         ["participant", id],
         ["client_id", Queue.newId()],
         ["action", action],
-        ["queued", navigator.onLine ? "" : "on"],
+        // Behind a failed send it waits too: sent from the queue.
+        ["queued", navigator.onLine && !Queue.blocked ? "" : "on"],
         ["marked_on_device", new Date().toISOString()],
       ],
     })

@@ -204,7 +204,9 @@
   window.addEventListener("hashchange", openWanted);
 
   if (!openWanted()) {
-    freshKey();
+    // A form the server sent back with its errors keeps its id: saved again, it is the same
+    // activity or story (a draft autosaved before the refusal is not made twice).
+    if (data.bound === undefined) freshKey();
     bringBackRefused();
   }
 })();

@@ -12,7 +12,9 @@
  *   server's reason, and is never sent again by itself (the user edits, retries or discards);
  * - signed out (401, a redirect to the sign-in page, an outdated CSRF token): it waits until the
  *   user signs in again;
- * - a passing failure (no connection, 5xx, 408, 429): it waits and is sent again later.
+ * - a passing failure (no connection, no answer within ``timeoutMs``, 5xx, 408, 429): it
+ *   waits and is sent again later. A weak connection often fails this way while the browser
+ *   still reports being online, so nothing here asks ``navigator.onLine``.
  *
  * This file has no DOM code: the service worker loads it too (Background Sync).
  */
@@ -26,6 +28,10 @@
   const listeners = new Set();
   const channel = scope.BroadcastChannel ? new BroadcastChannel(CHANNEL) : null;
   let dbPromise = null;
+  // A request without an answer by then counts as failed (and is sent again later): a village
+  // connection can hang for minutes. The server recognises the item's id, so a request that did
+  // arrive after all is recorded once.
+  let timeoutMs = 30000;
 
   function openDb() {
     if (!dbPromise) {
@@ -191,15 +197,25 @@
   async function send(item) {
     const body = new FormData();
     for (const [name, value] of item.fields) body.append(name, value);
-    for (const file of item.files) body.append(file.name, file.blob, file.filename);
+    for (const file of item.files || []) body.append(file.name, file.blob, file.filename);
     const headers = { Accept: "application/json", "X-Requested-With": "fetch" };
     const token = csrfToken() || item.csrf || "";
     if (token) headers["X-CSRFToken"] = token;
     let response;
+    const controller = scope.AbortController ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : null;
     try {
-      response = await fetch(item.url, { method: "POST", body, credentials: "same-origin", headers });
+      response = await fetch(item.url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers,
+        signal: controller ? controller.signal : undefined,
+      });
     } catch (error) {
-      return { outcome: "transient", reason: "offline" };
+      return { outcome: "transient", reason: controller && controller.signal.aborted ? "timeout" : "offline" };
+    } finally {
+      if (timer) clearTimeout(timer);
     }
     let answer = null;
     if ((response.headers.get("content-type") || "").includes("json")) {
@@ -365,6 +381,7 @@
 
   scope.TpbisQueue = {
     add,
+    send,
     get,
     list,
     remove,
@@ -385,6 +402,12 @@
     },
     get blocked() {
       return blocked;
+    },
+    get timeoutMs() {
+      return timeoutMs;
+    },
+    set timeoutMs(value) {
+      timeoutMs = Number(value) || timeoutMs;
     },
     on(listener) {
       listeners.add(listener);

@@ -39,8 +39,8 @@
     dirty = false;
     say(form.dataset.msgSaving);
     var data = new FormData(form);
-    // Photos of the first screen go with a real save only (they are large, and half-filled
-    // photo slots would refuse the draft).
+    // Photos and consents of the first screen go with a real save only (photos are large,
+    // and half-filled photo slots or consents would refuse the draft).
     dropPhotos(data);
     fetch(url, {
       method: "POST",
@@ -93,9 +93,13 @@
     });
   }
 
+  function firstScreenOnly(name) {
+    return name.indexOf("photo-") === 0 || name.indexOf("consent-") === 0;
+  }
+
   function dropPhotos(data) {
     var names = [];
-    data.forEach(function (value, name) { if (name.indexOf("photo-") === 0) names.push(name); });
+    data.forEach(function (value, name) { if (firstScreenOnly(name)) names.push(name); });
     names.forEach(function (name) { data.delete(name); });
   }
 
@@ -113,7 +117,7 @@
     }
     var fields = [];
     new FormData(form).forEach(function (value, name) {
-      if (name !== "csrfmiddlewaretoken" && name.indexOf("photo-") !== 0) fields.push([name, value]);
+      if (name !== "csrfmiddlewaretoken" && !firstScreenOnly(name)) fields.push([name, value]);
     });
     queue.add({
       id: key,

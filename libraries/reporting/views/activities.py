@@ -89,6 +89,7 @@ def activity_create(request):
     require_reporter(request)
     libraries = reporting_libraries(request.user).order_by("level", "name")
     form = ActivityForm(request.POST or None, request.FILES or None, libraries=libraries)
+    form.keep_files(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -105,6 +106,7 @@ def activity_create(request):
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            form.release_files()
             if wants_json(request):
                 # The offline queue sending a kept activity: it needs to know it arrived; the
                 # next page says so too.
@@ -126,7 +128,11 @@ def activity_create(request):
                 return redirect("reporting:activity-create")
             return redirect("reporting:activity-detail", pk=activity.pk)
     if request.method == "POST" and wants_json(request):
+        # The offline queue keeps its own copy of the files (blobs on the phone).
         return form_errors_json(form)
+    if request.method == "POST":
+        # The evidence chosen is not lost to another field's error.
+        form.hold_files()
     return render(request, "reporting/activity_form.html", {"form": form})
 
 
