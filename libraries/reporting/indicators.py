@@ -31,9 +31,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +99,15 @@ class Period:
     @classmethod
     def for_year(cls, year: int) -> Period:
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def year_to_date(cls, time_zone: str, year: int | None = None) -> Period:
+        """January to the current month in ``time_zone``, or the whole of an earlier ``year``:
+        the period the dashboards and the public pages show by default."""
+        today = timezone.localdate(timezone=ZoneInfo(time_zone))
+        if year is None or year >= today.year:
+            return cls.between(datetime.date(today.year, 1, 1), today)
+        return cls.for_year(year)
 
     @property
     def months(self) -> list[datetime.date]:
@@ -513,8 +524,9 @@ def indicators_by_library(
     period: Period, province_codes: list[str]
 ) -> dict[int, tuple[AreaIndicators, dict]]:
     """Every indicator of every library in ``province_codes``, with the library's own row
-    (``pk``, ``name``, ``province``, ``regency``, ``level``), in a fixed number of queries
-    (nine) however many libraries and records there are. Used by the report card roll-ups."""
+    (``pk``, ``name``, ``province``, ``regency``, ``level``, ``status``), in a fixed number of
+    queries (nine) however many libraries and records there are. Used by the report card
+    roll-ups."""
     where = Q(province__in=province_codes)
     actuals = _actuals(Area.nation(), period, "pk", Q(library__province__in=province_codes))
     buckets = _library_buckets(Area.nation(), "pk", where)
@@ -526,7 +538,9 @@ def indicators_by_library(
     for bucket, count in buckets.items():
         per_library_buckets[bucket[0]][bucket] = count
     result: dict[int, tuple[AreaIndicators, dict]] = {}
-    for row in Library.objects.filter(where).values("pk", "name", "province", "regency", "level"):
+    for row in Library.objects.filter(where).values(
+        "pk", "name", "province", "regency", "level", "status"
+    ):
         pk = row["pk"]
         area = Area(Area.LIBRARY, str(pk), row["name"])
         result[pk] = (

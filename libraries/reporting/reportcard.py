@@ -25,6 +25,14 @@ the area that have one: each library counts once, whatever its size; libraries w
 score are counted and shown beside it, never as 0. The strands of an area are the means of
 its libraries' sub-scores in the same way.
 
+Which libraries a mean covers: a kab/kota's mean covers its kab/kota library, its village
+libraries and its TBM. The provincial library is in no kab/kota's mean: it stands in a
+kab/kota town, but it is the province's library, run by the province's Dinas and serving
+every kab/kota of it (the registry records no kab/kota for it), so counting it in the mean of
+the kab/kota that hosts it would lift or sink that one kab/kota with a library of another
+scale. It counts in its province's mean and in the nation's, like every library. Every page
+that shows a mean says which libraries it covers (:attr:`RollUp.covers`).
+
 The scores of a province's libraries are computed together in a fixed number of queries and
 cached under the province's data-version token (``libraries.data_version``), which every
 write to the province's reports, every target and every settings change renews.
@@ -32,6 +40,7 @@ write to the province's reports, every target and every settings change renews.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,10 +48,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from libraries.data_version import data_versions
-from libraries.models import Indicator, ReportCardSettings
+from libraries.models import Indicator, Library, ReportCardSettings
 from libraries.reporting.indicators import (
     Area,
     AreaIndicators,
@@ -218,8 +229,10 @@ def report_card(indicators: AreaIndicators, rules: Rules) -> ReportCard:
     """The report card of one library from its indicators (no query)."""
     raw = []
     for key, members in STRANDS.items():
+        # A library's own figures: what it recorded (also where the input has no target and
+        # is left out) and its target.
         inputs = tuple(
-            Input(name, indicators[name].measured, indicators[name].target) for name in members
+            Input(name, indicators[name].actual, indicators[name].target) for name in members
         )
         raw.append(Strand(key, inputs, rules.weights[key]))
     sub_scores = {strand.key: strand.sub_score for strand in raw}
@@ -263,6 +276,35 @@ class LibraryScore:
     score: Decimal | None
     sub_scores: dict[str, Decimal | None]
     colour: str
+    #: A participating library (the public pages show these only).
+    active: bool = True
+
+    @property
+    def strands(self) -> list[tuple[str, Decimal | None]]:
+        """(label, sub-score) in display order."""
+        return [(str(STRAND_LABELS[key]), self.sub_scores.get(key)) for key in STRANDS]
+
+
+@dataclass(frozen=True)
+class ProvinceScores:
+    """The report cards of one province's libraries, and when they were computed (the "data
+    as of" stamp of the pages that show them)."""
+
+    libraries: list[LibraryScore]
+    computed_at: datetime.datetime
+
+
+def _level_count(level: str, count: int) -> str:
+    # One message per level, so that each language can say "3 village libraries" its own way.
+    if level == Library.Level.PROVINCE:
+        text = ngettext("%(n)s provincial library", "%(n)s provincial libraries", count)
+    elif level == Library.Level.REGENCY:
+        text = ngettext("%(n)s kabupaten/kota library", "%(n)s kabupaten/kota libraries", count)
+    elif level == Library.Level.VILLAGE:
+        text = ngettext("%(n)s desa/kelurahan library", "%(n)s desa/kelurahan libraries", count)
+    else:
+        text = ngettext("%(n)s TBM", "%(n)s TBM", count)
+    return text % {"n": f"{count:,}".replace(",", ".")}
 
 
 @dataclass
@@ -282,6 +324,8 @@ class RollUp:
     )
     strand_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STRANDS, 0))
     colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Colour.LABELS, 0))
+    #: How many libraries of each level the roll-up covers (scored or not).
+    levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Library.Level.values, 0))
     level: str = ""
     url: str | None = None
     rules: Rules | None = None
@@ -292,6 +336,7 @@ class RollUp:
 
     def add(self, library: LibraryScore) -> None:
         self.colours[library.colour] += 1
+        self.levels[library.level] += 1
         if library.score is not None:
             self.score_sum += library.score
             self.scored += 1
@@ -308,6 +353,8 @@ class RollUp:
             self.strand_counts[strand] += other.strand_counts[strand]
         for colour, count in other.colours.items():
             self.colours[colour] += count
+        for level, count in other.levels.items():
+            self.levels[level] += count
 
     @property
     def libraries(self) -> int:
@@ -316,6 +363,16 @@ class RollUp:
     @property
     def unscored(self) -> int:
         return self.colours[Colour.NONE]
+
+    @property
+    def covers(self) -> str:
+        """The libraries the roll-up covers, by level, in words ("1 kabupaten/kota library,
+        12 desa/kelurahan libraries, 3 TBM")."""
+        return ", ".join(
+            _level_count(level, count)
+            for level in Library.Level.values
+            if (count := self.levels.get(level, 0))
+        )
 
     @property
     def score(self) -> Decimal | None:
@@ -344,6 +401,7 @@ def _period_key(period: Period) -> str:
 
 def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[LibraryScore]]:
     by_province: dict[str, list[LibraryScore]] = {code: [] for code in codes}
+    active = Library.Status.ACTIVE
     for indicators, row in indicators_by_library(period, codes).values():
         card = report_card(indicators, rules)
         by_province[row["province"]].append(
@@ -356,51 +414,66 @@ def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[L
                 score=card.score,
                 sub_scores=card.sub_scores,
                 colour=card.colour,
+                active=row["status"] == active,
             )
         )
     return by_province
 
 
-def _keys(period: Period, codes: list[str], kind: str) -> dict[str, str]:
-    versions = data_versions(codes)
+def _keys(period: Period, codes: list[str], kind: str, versions=None) -> dict[str, str]:
+    versions = versions or data_versions(codes)
+    # v2: the cached values carry the libraries' status, levels and the time computed.
     return {
-        code: f"tpbis:reportcard:{kind}:{_period_key(period)}:{code}:{versions[code]}"
+        code: f"tpbis:reportcard:v2:{kind}:{_period_key(period)}:{code}:{versions[code]}"
         for code in codes
     }
 
 
-def _fill(period: Period, codes: list[str]) -> dict[str, list[LibraryScore]]:
+def _fill(period: Period, codes: list[str]) -> dict[str, ProvinceScores]:
     """Compute the provinces ``codes`` in one pass and cache both their libraries' scores and
     their totals."""
+    # The tokens are read before the data: a change committed while the scores are computed
+    # renews them, so that these scores, perhaps from before it, are never read as after it.
+    versions = data_versions(codes)
+    lists = _keys(period, codes, "libraries", versions)
+    totals = _keys(period, codes, "totals", versions)
+    computed_at = timezone.now()
     computed = _compute(period, codes, Rules.from_settings())
-    lists, totals = _keys(period, codes, "libraries"), _keys(period, codes, "totals")
     entries: dict[str, object] = {}
+    found: dict[str, ProvinceScores] = {}
     for code in codes:
-        entries[lists[code]] = computed[code]
+        found[code] = entries[lists[code]] = ProvinceScores(computed[code], computed_at)
         total = RollUp(code, "")
         for library in computed[code]:
             total.add(library)
         entries[totals[code]] = total
     cache.set_many(entries, CACHE_TTL)
-    return computed
+    return found
 
 
-def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:
-    """The report cards of every library of these provinces.
+def province_scores(period: Period, province_codes: Iterable[str]) -> dict[str, ProvinceScores]:
+    """The report cards of every library of these provinces, by province, with when they were
+    computed.
 
     Cached per province under its data-version token; the provinces not in the cache are
     computed together in one pass (a fixed number of queries, whatever their number).
     """
     codes = sorted(set(province_codes))
     if not codes:
-        return []
+        return {}
     keys = _keys(period, codes, "libraries")
     cached = cache.get_many(list(keys.values()))
     found = {code: cached[key] for code, key in keys.items() if key in cached}
     missing = [code for code in codes if code not in found]
     if missing:
         found.update(_fill(period, missing))
-    return [library for code in codes for library in found[code]]
+    return found
+
+
+def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:
+    """The report cards of every library of these provinces (``province_scores``)."""
+    found = province_scores(period, province_codes)
+    return [library for code in sorted(found) for library in found[code].libraries]
 
 
 def province_totals(period: Period, province_codes: Iterable[str]) -> dict[str, RollUp]:
@@ -414,12 +487,28 @@ def province_totals(period: Period, province_codes: Iterable[str]) -> dict[str, 
     found: dict[str, RollUp] = {code: cached[key] for code, key in keys.items() if key in cached}
     missing = [code for code in codes if code not in found]
     if missing:
-        for code, libraries in _fill(period, missing).items():
+        for code, scores in _fill(period, missing).items():
             total = RollUp(code, "")
-            for library in libraries:
+            for library in scores.libraries:
                 total.add(library)
             found[code] = total
     return found
+
+
+def cards_warm(*, periods: Iterable[Period], province_codes: Iterable[str]) -> int:
+    """Compute and cache the report cards of these provinces over each period where the
+    cache lacks them (the background task after a target or settings change); how many
+    provinces were computed."""
+    codes = sorted(set(province_codes))
+    computed = 0
+    for period in dict.fromkeys(periods):
+        keys = _keys(period, codes, "libraries")
+        cached = cache.get_many(list(keys.values()))
+        missing = [code for code in codes if keys[code] not in cached]
+        if missing:
+            _fill(period, missing)
+            computed += len(missing)
+    return computed
 
 
 def roll_up(

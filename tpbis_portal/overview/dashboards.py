@@ -266,6 +266,16 @@ def dashboard_report_card(area: DashboardArea) -> Section | None:
             "card_url": card_url,
             "query": query,
             "period": period,
+            # Which libraries the mean covers (``reporting/_coverage.html``).
+            "level": (
+                Area.LIBRARY
+                if area.library is not None
+                else Area.REGENCY
+                if area.regency is not None
+                else Area.PROVINCE
+                if area.province is not None
+                else Area.NATION
+            ),
         },
     )
 
