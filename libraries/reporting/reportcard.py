@@ -45,8 +45,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +61,7 @@ from libraries.reporting.indicators import (
     AreaIndicators,
     Period,
     area_indicators,
-    indicators_by_library,
+    library_figures,
 )
 
 ENGAGEMENT = "engagement"
@@ -158,7 +160,7 @@ class Input:
     def has_target(self) -> bool:
         return self.target is not None
 
-    @property
+    @cached_property
     def percent(self) -> Decimal | None:
         if self.target is None:
             return None
@@ -183,7 +185,7 @@ class Strand:
     def missing(self) -> bool:
         return self.sub_score is None
 
-    @property
+    @cached_property
     def sub_score(self) -> Decimal | None:
         percents = [value.percent for value in self.inputs if value.percent is not None]
         if not percents:
@@ -227,13 +229,25 @@ class ReportCard:
 
 def report_card(indicators: AreaIndicators, rules: Rules) -> ReportCard:
     """The report card of one library from its indicators (no query)."""
+    # A library's own figures: what it recorded (also where the input has no target and is
+    # left out) and its target.
+    return _card(
+        indicators.period,
+        {name: value.actual for name, value in indicators.values.items()},
+        {name: value.target for name, value in indicators.values.items()},
+        rules,
+    )
+
+
+def _card(
+    period: Period,
+    recorded: dict[str, int],
+    targets: dict[str, Decimal | None],
+    rules: Rules,
+) -> ReportCard:
     raw = []
     for key, members in STRANDS.items():
-        # A library's own figures: what it recorded (also where the input has no target and
-        # is left out) and its target.
-        inputs = tuple(
-            Input(name, indicators[name].actual, indicators[name].target) for name in members
-        )
+        inputs = tuple(Input(name, recorded.get(name, 0), targets.get(name)) for name in members)
         raw.append(Strand(key, inputs, rules.weights[key]))
     sub_scores = {strand.key: strand.sub_score for strand in raw}
     score = rules.weighted(sub_scores)
@@ -253,7 +267,7 @@ def report_card(indicators: AreaIndicators, rules: Rules) -> ReportCard:
         )
         for strand in raw
     )
-    return ReportCard(indicators.period, strands, score, rules.colour(score), rules)
+    return ReportCard(period, strands, score, rules.colour(score), rules)
 
 
 def library_report_card(area: Area, period: Period) -> ReportCard:
@@ -399,12 +413,14 @@ def _period_key(period: Period) -> str:
     return f"{period.start:%Y%m}-{period.end:%Y%m}"
 
 
-def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[LibraryScore]]:
-    by_province: dict[str, list[LibraryScore]] = {code: [] for code in codes}
+def _compute(period: Period, where: Q, rules: Rules) -> list[LibraryScore]:
+    """The scores of the libraries matching ``where`` (eight queries)."""
+    scores = []
     active = Library.Status.ACTIVE
-    for indicators, row in indicators_by_library(period, codes).values():
-        card = report_card(indicators, rules)
-        by_province[row["province"]].append(
+    for figures in library_figures(period, where):
+        row = figures.row
+        card = _card(period, figures.recorded, figures.targets, rules)
+        scores.append(
             LibraryScore(
                 pk=row["pk"],
                 name=row["name"],
@@ -417,7 +433,7 @@ def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[L
                 active=row["status"] == active,
             )
         )
-    return by_province
+    return scores
 
 
 def _keys(period: Period, codes: list[str], kind: str, versions=None) -> dict[str, str]:
@@ -438,7 +454,9 @@ def _fill(period: Period, codes: list[str]) -> dict[str, ProvinceScores]:
     lists = _keys(period, codes, "libraries", versions)
     totals = _keys(period, codes, "totals", versions)
     computed_at = timezone.now()
-    computed = _compute(period, codes, Rules.from_settings())
+    computed: dict[str, list[LibraryScore]] = {code: [] for code in codes}
+    for library in _compute(period, Q(province__in=codes), Rules.from_settings()):
+        computed[library.province].append(library)
     entries: dict[str, object] = {}
     found: dict[str, ProvinceScores] = {}
     for code in codes:
@@ -468,6 +486,36 @@ def province_scores(period: Period, province_codes: Iterable[str]) -> dict[str, 
     if missing:
         found.update(_fill(period, missing))
     return found
+
+
+def regency_scores(period: Period, regency_code: str, province_code: str) -> ProvinceScores:
+    """The report cards of the libraries of one kab/kota (the provincial library, which is in
+    none, aside), from its province's when those are cached, else computed for the kab/kota
+    alone: a kab/kota page's first view after a change reads its own libraries' records, not
+    the whole province's. Cached under the province's data-version token."""
+    versions = data_versions([province_code])
+    own = _keys(period, [province_code], f"regency-{regency_code}", versions)[province_code]
+    whole = _keys(period, [province_code], "libraries", versions)[province_code]
+    cached = cache.get_many([own, whole])
+    if own in cached:
+        return cached[own]
+    if whole in cached:
+        province: ProvinceScores = cached[whole]
+        return ProvinceScores(
+            [library for library in province.libraries if library.regency == regency_code],
+            province.computed_at,
+        )
+    computed_at = timezone.now()
+    scores = ProvinceScores(
+        _compute(
+            period,
+            Q(province=province_code, regency=regency_code) & ~Q(level=Library.Level.PROVINCE),
+            Rules.from_settings(),
+        ),
+        computed_at,
+    )
+    cache.set(own, scores, CACHE_TTL)
+    return scores
 
 
 def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:

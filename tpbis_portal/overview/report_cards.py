@@ -31,6 +31,7 @@ from libraries.reporting.reportcard import (
     RollUp,
     Rules,
     province_scores,
+    regency_scores,
     report_card,
     roll_up,
 )
@@ -91,12 +92,9 @@ def regency_card(regency: Regency, rules: Rules) -> AreaCard | None:
     libraries' own card; None without a participating library."""
     province = regency.province
     period = year_to_date(province.time_zone)
-    libraries, computed_at = _participating(province, period)
-    libraries = [
-        library
-        for library in libraries
-        if library.regency == regency.code and library.level != Library.Level.PROVINCE
-    ]
+    scores = regency_scores(period, regency.code, province.code)
+    computed_at = scores.computed_at
+    libraries = [library for library in scores.libraries if library.active]
     if not libraries:
         return None
     total, _rows = roll_up(libraries, lambda library: library.pk, rules=rules)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from libraries.models import Library, Province, Regency, ReportCardSettings
+from libraries.models import Province, Regency, ReportCardSettings
 from libraries.reporting.forms import PeriodForm, ReportCardSettingsForm
 from libraries.reporting.indicators import Area
 from libraries.reporting.reportcard import (
@@ -22,6 +22,7 @@ from libraries.reporting.reportcard import (
     library_report_card,
     library_scores,
     national_roll_up,
+    regency_scores,
     roll_up,
 )
 from libraries.reporting.services import report_card_settings_save
@@ -78,11 +79,9 @@ def _children(area: Area, area_object, period, rules: Rules):
             else:
                 row.url = area_url(Area.REGENCY, row.key)
         return total, rows
-    scores = [
-        library
-        for library in library_scores(period, [area_object.province_id])
-        if library.regency == area.key and library.level != Library.Level.PROVINCE
-    ]
+    # A kab/kota's libraries: the provincial library serves the province, not the kab/kota
+    # it stands in (``reportcard``, "Which libraries a mean covers").
+    scores = regency_scores(period, area.key, area_object.province_id).libraries
     total, rows = roll_up(
         scores,
         lambda library: library.pk,
