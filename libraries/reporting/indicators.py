@@ -491,7 +491,7 @@ def library_figures(period: Period, where: Q) -> list[LibraryFigures]:
             )
             # Whole, as the indicators read a library's target (``_combine``).
             own[indicator] = None if per_library is None else _whole(per_library)
-        result.append(LibraryFigures(row, recorded.get(row["pk"], {}), own))
+        result.append(LibraryFigures(dict(row), recorded.get(row["pk"], {}), own))
     return result
 
 
