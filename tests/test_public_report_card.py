@@ -111,8 +111,8 @@ def _targets(year: int) -> None:
         Target.objects.create(indicator=indicator, level=level, year=year, per_month=per_month)
 
 
-@pytest.fixture
-def kepri(regions):
+def scored_kepri() -> dict[str, Library]:
+    """Kepulauan Riau's libraries with the records and targets of the module's docstring."""
     libraries = factories.kepri_registry()
     months = _months()
     _targets(_period().start.year)
@@ -123,6 +123,11 @@ def kepri(regions):
     _activities(libraries["provincial"], months)
     _activities(libraries["withdrawn"], 2)
     return libraries
+
+
+@pytest.fixture
+def kepri(regions):
+    return scored_kepri()
 
 
 def _section(response, slug="rapor"):

@@ -558,3 +558,25 @@ def test_admin_shows_the_one_settings_row_to_staff_only(client_for, perpusnas, c
     )
     assert response.status_code == 200  # refused: the weights add up to 120
     assert ReportCardSettings.objects.get().weight_engagement == 50
+
+
+def test_roll_up_table_shows_a_new_record_at_once(kaltim, client_for, perpusnas, village_librarian):
+    from libraries.reporting.services import publication_record
+
+    client = client_for(perpusnas)
+    url = reverse("reporting:report-card-province", args=["64"])
+    before = client.get(url, {"tahun": 2024}).content.decode()
+    publication_record(
+        actor=village_librarian,
+        library=kaltim[0],
+        idempotency_key=uuid.uuid4(),
+        channel="news",
+        url="https://kaltim.example.id/berita/rapor",
+        published_on=datetime.date(2024, 8, 1),
+    )
+    after = client.get(url, {"tahun": 2024}).content.decode()
+
+    # Kota Samarinda's row: Rawa Makmur alone, 75.00 then 79.17 (the table is cached by what
+    # it shows, so the new figure replaces the old one).
+    assert "75,00 · Kuning" in before and "79,17 · Hijau" not in before
+    assert "79,17 · Hijau" in after
