@@ -484,6 +484,11 @@ def test_report_card_home_sends_each_user_to_their_area(
     assert client_for(village_librarian).get(home)["Location"] == reverse(
         "reporting:report-card-library", args=[village_librarian.library_id]
     )
+    # The period asked for travels along.
+    assert client_for(village_librarian).get(home, {"tahun": 2024})["Location"] == (
+        reverse("reporting:report-card-library", args=[village_librarian.library_id])
+        + "?tahun=2024"
+    )
 
 
 def test_staff_change_the_settings_through_the_form(client_for, perpusnas):

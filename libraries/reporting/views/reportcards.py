@@ -53,7 +53,10 @@ def report_card_home(request):
     if home is None:
         raise Http404
     kind, key = home
-    return redirect(area_url(kind, key or None))
+    # The period asked for travels along (a link to "my report card for 2024").
+    query = request.META.get("QUERY_STRING", "")
+    url = area_url(kind, key or None)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _children(area: Area, area_object, period, rules: Rules):
