@@ -442,3 +442,16 @@ def test_roll_up_scores_match_each_library_s_explained_card(kepri):
     # The kab/kota's own computation leaves the provincial library out, as the mean does.
     assert kepri["provincial"].pk not in alone
     assert set(alone) == {kepri["district"].pk, kepri["barat"].pk, kepri["withdrawn"].pk}
+
+
+def test_many_libraries_are_read_through_a_join_with_the_same_scores(kepri, monkeypatch):
+    from libraries.reporting import indicators
+
+    period = _period()
+    listed = {s.pk: s.score for s in province_scores(period, ["21"])["21"].libraries}
+    cache.clear()
+    monkeypatch.setattr(indicators, "MAX_LISTED_LIBRARIES", 1)
+    joined = {s.pk: s.score for s in province_scores(period, ["21"])["21"].libraries}
+
+    assert joined == listed
+    assert listed[kepri["barat"].pk] == Decimal("75.00")

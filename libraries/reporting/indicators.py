@@ -433,6 +433,10 @@ def _other_records(period: Period, where: Q):
     ]
 
 
+#: Up to this many libraries, their records are read by listed ids (see ``library_figures``).
+MAX_LISTED_LIBRARIES = 1000
+
+
 @dataclass(frozen=True)
 class LibraryFigures:
     """One library's row (``pk``, ``name``, ``province``, ``regency``, ``level``, ``status``),
@@ -458,7 +462,12 @@ def library_figures(period: Period, where: Q) -> list[LibraryFigures]:
     if not libraries:
         return []
     recorded: dict[int, dict[str, int]] = defaultdict(_empty)
-    ids = Q(library__in=[row["pk"] for row in libraries])
+    if len(libraries) <= MAX_LISTED_LIBRARIES:
+        ids = Q(library__in=[row["pk"] for row in libraries])
+    else:
+        # Most of the country (the background task's pass over every province): reading the
+        # period's records and joining their libraries is the cheaper plan then.
+        ids = Q(library__in=Library.objects.filter(where).values("pk"))
     activities = (
         Activity.objects.filter(ids)
         .between(period.start, period.end)
