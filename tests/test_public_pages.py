@@ -86,7 +86,6 @@ def test_province_page_shows_its_libraries_by_level_and_cohort(client, kepri):
     assert "Kampung Baru" not in text
     assert [section.slug for section in response.context["sections"]] == [
         "indikator",
-        "rapor",
         "angkatan",
         "kabupaten-kota",
         "perpustakaan",

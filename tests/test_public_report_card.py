@@ -455,3 +455,10 @@ def test_many_libraries_are_read_through_a_join_with_the_same_scores(kepri, monk
 
     assert joined == listed
     assert listed[kepri["barat"].pk] == Decimal("75.00")
+
+
+def test_areas_without_any_score_show_no_report_card(client, regions):
+    factories.kepri_registry()  # participating libraries, but no target set
+
+    assert _section(client.get(KEPRI)) is None
+    assert _section(client.get(TANJUNG_PINANG)) is None

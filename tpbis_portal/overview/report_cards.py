@@ -65,8 +65,8 @@ def _participating(
 
 def province_card(province: Province, rules: Rules) -> AreaCard | None:
     """The province's mean (every participating library, the provincial library included),
-    one row per kab/kota and the provincial library's own; None without a participating
-    library."""
+    one row per kab/kota and the provincial library's own; None while no participating library
+    has a score."""
     period = year_to_date(province.time_zone)
     libraries, computed_at = _participating(province, period)
     if not libraries:
@@ -74,6 +74,9 @@ def province_card(province: Province, rules: Rules) -> AreaCard | None:
     names = dict(Regency.objects.filter(province=province).values_list("code", "name"))
     in_regencies = [library for library in libraries if library.regency]
     total, _rows = roll_up(libraries, lambda library: library.pk, rules=rules)
+    if not total.scored:
+        # No target yet for any of them: nothing to show beside the list of libraries.
+        return None
     _ignored, rows = roll_up(
         in_regencies,
         lambda library: library.regency,
@@ -89,7 +92,7 @@ def province_card(province: Province, rules: Rules) -> AreaCard | None:
 
 def regency_card(regency: Regency, rules: Rules) -> AreaCard | None:
     """The kab/kota's mean (its kab/kota library, village libraries and TBM) and each of its
-    libraries' own card; None without a participating library."""
+    libraries' own card; None while none of them has a score."""
     province = regency.province
     period = year_to_date(province.time_zone)
     scores = regency_scores(period, regency.code, province.code)
@@ -98,6 +101,8 @@ def regency_card(regency: Regency, rules: Rules) -> AreaCard | None:
     if not libraries:
         return None
     total, _rows = roll_up(libraries, lambda library: library.pk, rules=rules)
+    if not total.scored:
+        return None
     libraries.sort(key=lambda library: (library.name, library.pk))
     return AreaCard(period, total, [], None, libraries, computed_at, rules)
 
