@@ -430,6 +430,8 @@ class VisitorCount(models.Model):
         verbose_name = _("monthly visitor count")
         verbose_name_plural = _("monthly visitor counts")
         constraints = [
+            # Its index (library, month) also serves the report cards' sums of a period's
+            # visitors by library ids (``indicators.library_figures``).
             models.UniqueConstraint(
                 fields=["library", "month"],
                 name="visitor_count_one_per_month",
@@ -506,6 +508,9 @@ class Agreement(models.Model):
         indexes = [
             # Indicators count agreements signed in a period.
             models.Index(fields=["signed_on"], name="agreement_signed_idx"),
+            # The report cards sum the agreements of a period for a province's or a kab/kota's
+            # libraries by their ids (``indicators.library_figures``).
+            models.Index(fields=["library", "signed_on"], name="agreement_library_signed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -559,6 +564,9 @@ class Regulation(models.Model):
         indexes = [
             # Indicators count regulations issued in a period.
             models.Index(fields=["issued_on"], name="regulation_issued_idx"),
+            # The report cards sum the regulations of a period for a province's or a kab/kota's
+            # libraries by their ids (``indicators.library_figures``).
+            models.Index(fields=["library", "issued_on"], name="regulation_library_issued_idx"),
         ]
 
     def __str__(self) -> str:
@@ -616,6 +624,9 @@ class BudgetAllocation(models.Model):
         indexes = [
             # Indicators sum allocations decided in a period.
             models.Index(fields=["decided_on"], name="budget_decided_idx"),
+            # The report cards sum the budget allocations of a period for a province's or a
+            # kab/kota's libraries by their ids (``indicators.library_figures``).
+            models.Index(fields=["library", "decided_on"], name="budget_library_decided_idx"),
         ]
 
     def __str__(self) -> str:

@@ -31,9 +31,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,6 +99,15 @@ class Period:
     @classmethod
     def for_year(cls, year: int) -> Period:
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def year_to_date(cls, time_zone: str, year: int | None = None) -> Period:
+        """January to the current month in ``time_zone``, or the whole of an earlier ``year``:
+        the period the dashboards and the public pages show by default."""
+        today = timezone.localdate(timezone=ZoneInfo(time_zone))
+        if year is None or year >= today.year:
+            return cls.between(datetime.date(today.year, 1, 1), today)
+        return cls.for_year(year)
 
     @property
     def months(self) -> list[datetime.date]:
@@ -378,7 +389,22 @@ def _actuals(
         )
         .order_by()
     )
-    others = [
+    others = _other_records(period, where)
+    for row in activities:
+        bucket = sums[_key(row, child)]
+        for name, value in row.items():
+            if not name.startswith("library__"):
+                bucket[name] += value or 0
+    for queryset, name, aggregate in others:
+        for row in queryset.values(*fields).annotate(value=aggregate).order_by():
+            sums[_key(row, child)][name] += row["value"] or 0
+    return sums
+
+
+def _other_records(period: Period, where: Q):
+    """The records other than activities that indicators sum over a period: (rows, the
+    indicator, its aggregate)."""
+    return [
         (
             VisitorCount.objects.filter(where).between(period.start, period.end, "month"),
             Indicator.VISITORS,
@@ -405,15 +431,77 @@ def _actuals(
             Count("pk"),
         ),
     ]
+
+
+#: Up to this many libraries, their records are read by listed ids (see ``library_figures``).
+MAX_LISTED_LIBRARIES = 1000
+
+
+@dataclass(frozen=True)
+class LibraryFigures:
+    """One library's row (``pk``, ``name``, ``province``, ``regency``, ``level``, ``status``),
+    what it recorded over a period and its own target for each indicator (None without one:
+    none set for its level, cohort and years, or the library is not active)."""
+
+    row: dict
+    recorded: dict[str, int]
+    targets: dict[str, Decimal | None]
+
+
+def library_figures(period: Period, where: Q) -> list[LibraryFigures]:
+    """The report card's inputs of every library matching ``where`` (a filter on libraries),
+    in eight queries however many libraries and records there are: the libraries, then one
+    grouped sum per kind of record restricted to those libraries' ids (so that each reads
+    only their rows of the period through its (library, date) index, never the country's),
+    and the targets of the period's years."""
+    libraries = list(
+        Library.objects.filter(where)
+        .values("pk", "name", "province", "regency", "level", "cohort_year", "status")
+        .order_by("pk")
+    )
+    if not libraries:
+        return []
+    recorded: dict[int, dict[str, int]] = defaultdict(_empty)
+    if len(libraries) <= MAX_LISTED_LIBRARIES:
+        ids = Q(library__in=[row["pk"] for row in libraries])
+    else:
+        # Most of the country (the background task's pass over every province): reading the
+        # period's records and joining their libraries is the cheaper plan then.
+        ids = Q(library__in=Library.objects.filter(where).values("pk"))
+    activities = (
+        Activity.objects.filter(ids)
+        .between(period.start, period.end)
+        .values("library")
+        .annotate(
+            **{
+                Indicator.ACTIVITIES: Count("pk"),
+                Indicator.ENGAGEMENT: Count("pk", filter=Q(strategy=Strategy.ENGAGEMENT)),
+                Indicator.ADVOCACY: Count("pk", filter=Q(strategy=Strategy.ADVOCACY)),
+                Indicator.PARTICIPANTS: Coalesce(Sum("participants_total"), 0),
+            }
+        )
+        .order_by()
+    )
     for row in activities:
-        bucket = sums[_key(row, child)]
+        sums = recorded[row.pop("library")]
         for name, value in row.items():
-            if not name.startswith("library__"):
-                bucket[name] += value or 0
-    for queryset, name, aggregate in others:
-        for row in queryset.values(*fields).annotate(value=aggregate).order_by():
-            sums[_key(row, child)][name] += row["value"] or 0
-    return sums
+            sums[name] += value or 0
+    for queryset, name, aggregate in _other_records(period, ids):
+        for row in queryset.values("library").annotate(value=aggregate).order_by():
+            recorded[row["library"]][name] += row["value"] or 0
+    targets = _Targets(period)
+    result = []
+    for row in libraries:
+        active = row["status"] == Library.Status.ACTIVE
+        own = {}
+        for indicator in INDICATORS:
+            per_library = (
+                targets.for_library(indicator, row["level"], row["cohort_year"]) if active else None
+            )
+            # Whole, as the indicators read a library's target (``_combine``).
+            own[indicator] = None if per_library is None else _whole(per_library)
+        result.append(LibraryFigures(dict(row), recorded.get(row["pk"], {}), own))
+    return result
 
 
 def _library_buckets(area: Area, child: str | None, where: Q | None = None) -> dict[_Bucket, int]:
@@ -507,40 +595,6 @@ def _combine(
             breakdown[name] += sums.get(name, 0)
     active_libraries = sum(count for bucket, count in libraries.items() if bucket[3])
     return AreaIndicators(area, period, values, breakdown, active_libraries)
-
-
-def indicators_by_library(
-    period: Period, province_codes: list[str]
-) -> dict[int, tuple[AreaIndicators, dict]]:
-    """Every indicator of every library in ``province_codes``, with the library's own row
-    (``pk``, ``name``, ``province``, ``regency``, ``level``), in a fixed number of queries
-    (nine) however many libraries and records there are. Used by the report card roll-ups."""
-    where = Q(province__in=province_codes)
-    actuals = _actuals(Area.nation(), period, "pk", Q(library__province__in=province_codes))
-    buckets = _library_buckets(Area.nation(), "pk", where)
-    targets, rules = _Targets(period), thresholds()
-    per_library_actuals: defaultdict[int, dict[_Bucket, dict[str, int]]] = defaultdict(dict)
-    for bucket, sums in actuals.items():
-        per_library_actuals[bucket[0]][bucket] = sums
-    per_library_buckets: defaultdict[int, dict[_Bucket, int]] = defaultdict(dict)
-    for bucket, count in buckets.items():
-        per_library_buckets[bucket[0]][bucket] = count
-    result: dict[int, tuple[AreaIndicators, dict]] = {}
-    for row in Library.objects.filter(where).values("pk", "name", "province", "regency", "level"):
-        pk = row["pk"]
-        area = Area(Area.LIBRARY, str(pk), row["name"])
-        result[pk] = (
-            _combine(
-                area,
-                period,
-                per_library_actuals.get(pk, {}),
-                per_library_buckets.get(pk, {}),
-                targets,
-                rules,
-            ),
-            dict(row),
-        )
-    return result
 
 
 def area_indicators(area: Area, period: Period) -> AreaIndicators:

@@ -25,6 +25,14 @@ the area that have one: each library counts once, whatever its size; libraries w
 score are counted and shown beside it, never as 0. The strands of an area are the means of
 its libraries' sub-scores in the same way.
 
+Which libraries a mean covers: a kab/kota's mean covers its kab/kota library, its village
+libraries and its TBM. The provincial library is in no kab/kota's mean: it stands in a
+kab/kota town, but it is the province's library, run by the province's Dinas and serving
+every kab/kota of it (the registry records no kab/kota for it), so counting it in the mean of
+the kab/kota that hosts it would lift or sink that one kab/kota with a library of another
+scale. It counts in its province's mean and in the nation's, like every library. Every page
+that shows a mean says which libraries it covers (:attr:`RollUp.covers`).
+
 The scores of a province's libraries are computed together in a fixed number of queries and
 cached under the province's data-version token (``libraries.data_version``), which every
 write to the province's reports, every target and every settings change renews.
@@ -32,23 +40,28 @@ write to the province's reports, every target and every settings change renews.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from libraries.data_version import data_versions
-from libraries.models import Indicator, ReportCardSettings
+from libraries.models import Indicator, Library, ReportCardSettings
 from libraries.reporting.indicators import (
     Area,
     AreaIndicators,
     Period,
     area_indicators,
-    indicators_by_library,
+    library_figures,
 )
 
 ENGAGEMENT = "engagement"
@@ -147,7 +160,7 @@ class Input:
     def has_target(self) -> bool:
         return self.target is not None
 
-    @property
+    @cached_property
     def percent(self) -> Decimal | None:
         if self.target is None:
             return None
@@ -172,7 +185,7 @@ class Strand:
     def missing(self) -> bool:
         return self.sub_score is None
 
-    @property
+    @cached_property
     def sub_score(self) -> Decimal | None:
         percents = [value.percent for value in self.inputs if value.percent is not None]
         if not percents:
@@ -216,11 +229,25 @@ class ReportCard:
 
 def report_card(indicators: AreaIndicators, rules: Rules) -> ReportCard:
     """The report card of one library from its indicators (no query)."""
+    # A library's own figures: what it recorded (also where the input has no target and is
+    # left out) and its target.
+    return _card(
+        indicators.period,
+        {name: value.actual for name, value in indicators.values.items()},
+        {name: value.target for name, value in indicators.values.items()},
+        rules,
+    )
+
+
+def _card(
+    period: Period,
+    recorded: dict[str, int],
+    targets: dict[str, Decimal | None],
+    rules: Rules,
+) -> ReportCard:
     raw = []
     for key, members in STRANDS.items():
-        inputs = tuple(
-            Input(name, indicators[name].measured, indicators[name].target) for name in members
-        )
+        inputs = tuple(Input(name, recorded.get(name, 0), targets.get(name)) for name in members)
         raw.append(Strand(key, inputs, rules.weights[key]))
     sub_scores = {strand.key: strand.sub_score for strand in raw}
     score = rules.weighted(sub_scores)
@@ -240,7 +267,7 @@ def report_card(indicators: AreaIndicators, rules: Rules) -> ReportCard:
         )
         for strand in raw
     )
-    return ReportCard(indicators.period, strands, score, rules.colour(score), rules)
+    return ReportCard(period, strands, score, rules.colour(score), rules)
 
 
 def library_report_card(area: Area, period: Period) -> ReportCard:
@@ -263,6 +290,35 @@ class LibraryScore:
     score: Decimal | None
     sub_scores: dict[str, Decimal | None]
     colour: str
+    #: A participating library (the public pages show these only).
+    active: bool = True
+
+    @property
+    def strands(self) -> list[tuple[str, Decimal | None]]:
+        """(label, sub-score) in display order."""
+        return [(str(STRAND_LABELS[key]), self.sub_scores.get(key)) for key in STRANDS]
+
+
+@dataclass(frozen=True)
+class ProvinceScores:
+    """The report cards of one province's libraries, and when they were computed (the "data
+    as of" stamp of the pages that show them)."""
+
+    libraries: list[LibraryScore]
+    computed_at: datetime.datetime
+
+
+def _level_count(level: str, count: int) -> str:
+    # One message per level, so that each language can say "3 village libraries" its own way.
+    if level == Library.Level.PROVINCE:
+        text = ngettext("%(n)s provincial library", "%(n)s provincial libraries", count)
+    elif level == Library.Level.REGENCY:
+        text = ngettext("%(n)s kabupaten/kota library", "%(n)s kabupaten/kota libraries", count)
+    elif level == Library.Level.VILLAGE:
+        text = ngettext("%(n)s desa/kelurahan library", "%(n)s desa/kelurahan libraries", count)
+    else:
+        text = ngettext("%(n)s TBM", "%(n)s TBM", count)
+    return text % {"n": f"{count:,}".replace(",", ".")}
 
 
 @dataclass
@@ -282,6 +338,8 @@ class RollUp:
     )
     strand_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STRANDS, 0))
     colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Colour.LABELS, 0))
+    #: How many libraries of each level the roll-up covers (scored or not).
+    levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Library.Level.values, 0))
     level: str = ""
     url: str | None = None
     rules: Rules | None = None
@@ -292,6 +350,7 @@ class RollUp:
 
     def add(self, library: LibraryScore) -> None:
         self.colours[library.colour] += 1
+        self.levels[library.level] += 1
         if library.score is not None:
             self.score_sum += library.score
             self.scored += 1
@@ -308,6 +367,8 @@ class RollUp:
             self.strand_counts[strand] += other.strand_counts[strand]
         for colour, count in other.colours.items():
             self.colours[colour] += count
+        for level, count in other.levels.items():
+            self.levels[level] += count
 
     @property
     def libraries(self) -> int:
@@ -316,6 +377,16 @@ class RollUp:
     @property
     def unscored(self) -> int:
         return self.colours[Colour.NONE]
+
+    @property
+    def covers(self) -> str:
+        """The libraries the roll-up covers, by level, in words ("1 kabupaten/kota library,
+        12 desa/kelurahan libraries, 3 TBM")."""
+        return ", ".join(
+            _level_count(level, count)
+            for level in Library.Level.values
+            if (count := self.levels.get(level, 0))
+        )
 
     @property
     def score(self) -> Decimal | None:
@@ -342,11 +413,14 @@ def _period_key(period: Period) -> str:
     return f"{period.start:%Y%m}-{period.end:%Y%m}"
 
 
-def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[LibraryScore]]:
-    by_province: dict[str, list[LibraryScore]] = {code: [] for code in codes}
-    for indicators, row in indicators_by_library(period, codes).values():
-        card = report_card(indicators, rules)
-        by_province[row["province"]].append(
+def _compute(period: Period, where: Q, rules: Rules) -> list[LibraryScore]:
+    """The scores of the libraries matching ``where`` (eight queries)."""
+    scores = []
+    active = Library.Status.ACTIVE
+    for figures in library_figures(period, where):
+        row = figures.row
+        card = _card(period, figures.recorded, figures.targets, rules)
+        scores.append(
             LibraryScore(
                 pk=row["pk"],
                 name=row["name"],
@@ -356,51 +430,98 @@ def _compute(period: Period, codes: list[str], rules: Rules) -> dict[str, list[L
                 score=card.score,
                 sub_scores=card.sub_scores,
                 colour=card.colour,
+                active=row["status"] == active,
             )
         )
-    return by_province
+    return scores
 
 
-def _keys(period: Period, codes: list[str], kind: str) -> dict[str, str]:
-    versions = data_versions(codes)
+def _keys(period: Period, codes: list[str], kind: str, versions=None) -> dict[str, str]:
+    versions = versions or data_versions(codes)
+    # v2: the cached values carry the libraries' status, levels and the time computed.
     return {
-        code: f"tpbis:reportcard:{kind}:{_period_key(period)}:{code}:{versions[code]}"
+        code: f"tpbis:reportcard:v2:{kind}:{_period_key(period)}:{code}:{versions[code]}"
         for code in codes
     }
 
 
-def _fill(period: Period, codes: list[str]) -> dict[str, list[LibraryScore]]:
+def _fill(period: Period, codes: list[str]) -> dict[str, ProvinceScores]:
     """Compute the provinces ``codes`` in one pass and cache both their libraries' scores and
     their totals."""
-    computed = _compute(period, codes, Rules.from_settings())
-    lists, totals = _keys(period, codes, "libraries"), _keys(period, codes, "totals")
+    # The tokens are read before the data: a change committed while the scores are computed
+    # renews them, so that these scores, perhaps from before it, are never read as after it.
+    versions = data_versions(codes)
+    lists = _keys(period, codes, "libraries", versions)
+    totals = _keys(period, codes, "totals", versions)
+    computed_at = timezone.now()
+    computed: dict[str, list[LibraryScore]] = {code: [] for code in codes}
+    for library in _compute(period, Q(province__in=codes), Rules.from_settings()):
+        computed[library.province].append(library)
     entries: dict[str, object] = {}
+    found: dict[str, ProvinceScores] = {}
     for code in codes:
-        entries[lists[code]] = computed[code]
+        found[code] = entries[lists[code]] = ProvinceScores(computed[code], computed_at)
         total = RollUp(code, "")
         for library in computed[code]:
             total.add(library)
         entries[totals[code]] = total
     cache.set_many(entries, CACHE_TTL)
-    return computed
+    return found
 
 
-def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:
-    """The report cards of every library of these provinces.
+def province_scores(period: Period, province_codes: Iterable[str]) -> dict[str, ProvinceScores]:
+    """The report cards of every library of these provinces, by province, with when they were
+    computed.
 
     Cached per province under its data-version token; the provinces not in the cache are
     computed together in one pass (a fixed number of queries, whatever their number).
     """
     codes = sorted(set(province_codes))
     if not codes:
-        return []
+        return {}
     keys = _keys(period, codes, "libraries")
     cached = cache.get_many(list(keys.values()))
     found = {code: cached[key] for code, key in keys.items() if key in cached}
     missing = [code for code in codes if code not in found]
     if missing:
         found.update(_fill(period, missing))
-    return [library for code in codes for library in found[code]]
+    return found
+
+
+def regency_scores(period: Period, regency_code: str, province_code: str) -> ProvinceScores:
+    """The report cards of the libraries of one kab/kota (the provincial library, which is in
+    none, aside), from its province's when those are cached, else computed for the kab/kota
+    alone: a kab/kota page's first view after a change reads its own libraries' records, not
+    the whole province's. Cached under the province's data-version token."""
+    versions = data_versions([province_code])
+    own = _keys(period, [province_code], f"regency-{regency_code}", versions)[province_code]
+    whole = _keys(period, [province_code], "libraries", versions)[province_code]
+    cached = cache.get_many([own, whole])
+    if own in cached:
+        return cached[own]
+    if whole in cached:
+        province: ProvinceScores = cached[whole]
+        return ProvinceScores(
+            [library for library in province.libraries if library.regency == regency_code],
+            province.computed_at,
+        )
+    computed_at = timezone.now()
+    scores = ProvinceScores(
+        _compute(
+            period,
+            Q(province=province_code, regency=regency_code) & ~Q(level=Library.Level.PROVINCE),
+            Rules.from_settings(),
+        ),
+        computed_at,
+    )
+    cache.set(own, scores, CACHE_TTL)
+    return scores
+
+
+def library_scores(period: Period, province_codes: Iterable[str]) -> list[LibraryScore]:
+    """The report cards of every library of these provinces (``province_scores``)."""
+    found = province_scores(period, province_codes)
+    return [library for code in sorted(found) for library in found[code].libraries]
 
 
 def province_totals(period: Period, province_codes: Iterable[str]) -> dict[str, RollUp]:
@@ -414,12 +535,28 @@ def province_totals(period: Period, province_codes: Iterable[str]) -> dict[str, 
     found: dict[str, RollUp] = {code: cached[key] for code, key in keys.items() if key in cached}
     missing = [code for code in codes if code not in found]
     if missing:
-        for code, libraries in _fill(period, missing).items():
+        for code, scores in _fill(period, missing).items():
             total = RollUp(code, "")
-            for library in libraries:
+            for library in scores.libraries:
                 total.add(library)
             found[code] = total
     return found
+
+
+def cards_warm(*, periods: Iterable[Period], province_codes: Iterable[str]) -> int:
+    """Compute and cache the report cards of these provinces over each period where the
+    cache lacks them (the background task after a target or settings change); how many
+    provinces were computed."""
+    codes = sorted(set(province_codes))
+    computed = 0
+    for period in dict.fromkeys(periods):
+        keys = _keys(period, codes, "libraries")
+        cached = cache.get_many(list(keys.values()))
+        missing = [code for code in codes if keys[code] not in cached]
+        if missing:
+            _fill(period, missing)
+            computed += len(missing)
+    return computed
 
 
 def roll_up(

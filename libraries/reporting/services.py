@@ -40,6 +40,7 @@ from libraries.models import (
     User,
     VisitorCount,
 )
+from libraries.reporting.tasks import report_cards_warm_after_commit
 from libraries.scope import Scope, get_in_scope_or_404
 from libraries.storage import private_storage
 from libraries.uploads import PdfUpload, ProcessedImage
@@ -95,8 +96,12 @@ def _indicators_changed(*libraries: Library) -> None:
 
 
 def _targets_changed() -> None:
-    # Targets and thresholds colour the indicators of every province.
-    province_data_changed(*Province.objects.values_list("code", flat=True))
+    # Targets and thresholds colour the indicators of every province, and targets and the
+    # report card settings weigh on every library's score: the cards of the whole country
+    # are recomputed in the background rather than on the next reader's request.
+    codes = list(Province.objects.values_list("code", flat=True))
+    province_data_changed(*codes)
+    report_cards_warm_after_commit(codes)
 
 
 # Files

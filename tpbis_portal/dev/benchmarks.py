@@ -36,7 +36,7 @@ from events.models import Attendance, Event
 from impact.models import Story
 from libraries.data_version import province_data_changed
 from libraries.models import Activity, Library, Province, Regency, User
-from tpbis_portal.dev.national_data import generate_national_data
+from tpbis_portal.dev.national_data import NATIONAL_LIBRARIES, generate_national_data
 from tpbis_portal.exports.models import ExportJob
 from tpbis_portal.overview.addresses import library_url, province_url, regency_url, story_url
 
@@ -57,13 +57,16 @@ def run(bench) -> None:
 
 
 def _run(bench, media: str) -> None:
-    lines: list[str] = []
-    bench.once(
-        "generate national data (regions, 5,000 libraries, app hooks)",
-        lambda: generate_national_data(write=lines.append),
-    )
-    for line in lines:
-        bench.write(f"    {line}")
+    # With --keepdb the national data may be there already (another section, or an earlier
+    # run): generating it again would double it.
+    if Library.objects.count() < NATIONAL_LIBRARIES:
+        lines: list[str] = []
+        bench.once(
+            "generate national data (regions, 5,000 libraries, app hooks)",
+            lambda: generate_national_data(write=lines.append),
+        )
+        for line in lines:
+            bench.write(f"    {line}")
     if connection.vendor == "postgresql":
         # After a bulk load autovacuum gathers the planner's statistics within a minute or
         # so; without them a page after a data change can take the wrong plan (the kab/kota
@@ -81,7 +84,9 @@ def _run(bench, media: str) -> None:
     )
     largest = Province.objects.get(code=largest_code)
     anonymous = Client()
-    staff = User.objects.create_user("bench-perpusnas", role=User.Role.PERPUSNAS)
+    staff = User.objects.filter(username="bench-perpusnas").first() or User.objects.create_user(
+        "bench-perpusnas", role=User.Role.PERPUSNAS
+    )
     staff_client = Client()
     staff_client.force_login(staff)
     urls = {

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count, Sum
@@ -242,10 +241,7 @@ NATIONAL_ZONE = "Asia/Jakarta"
 
 def year_to_date(time_zone: str = NATIONAL_ZONE, year: int | None = None) -> Period:
     """January to the current month in ``time_zone``, or the whole of an earlier ``year``."""
-    today = timezone.localdate(timezone=ZoneInfo(time_zone))
-    if year is None or year >= today.year:
-        return Period.between(datetime.date(today.year, 1, 1), today)
-    return Period.for_year(year)
+    return Period.year_to_date(time_zone, year)
 
 
 def suppress_small(counts: dict[str, int]) -> dict[str, int | None]:

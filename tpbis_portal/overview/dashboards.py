@@ -31,6 +31,7 @@ from libraries.reporting.reportcard import (
     Rules,
     library_scores,
     national_roll_up,
+    regency_scores,
     roll_up,
 )
 from libraries.scope import Scope, get_in_scope_or_404
@@ -220,18 +221,18 @@ def dashboard_report_card(area: DashboardArea) -> Section | None:
     rules = Rules.from_settings()
     period = area.period
     query = f"?tahun={period.start.year}"
-    scores = library_scores(period, [area.province.code]) if area.province is not None else []
+    if area.regency is not None and area.library is None:
+        scores = regency_scores(period, area.regency.code, area.province.code).libraries
+    elif area.province is not None:
+        scores = library_scores(period, [area.province.code])
+    else:
+        scores = []
     if area.library is not None:
         scores = [library for library in scores if library.pk == area.library.pk]
         total, rows = roll_up(scores, lambda library: library.pk, rules=rules)
         rows = []
         card_url = reverse("reporting:report-card-library", args=[area.library.pk])
     elif area.regency is not None:
-        scores = [
-            library
-            for library in scores
-            if library.regency == area.regency.code and library.level != Library.Level.PROVINCE
-        ]
         total, rows = roll_up(
             scores, lambda library: library.pk, lambda _key, library: library.name, rules=rules
         )
@@ -266,6 +267,16 @@ def dashboard_report_card(area: DashboardArea) -> Section | None:
             "card_url": card_url,
             "query": query,
             "period": period,
+            # Which libraries the mean covers (``reporting/_coverage.html``).
+            "level": (
+                Area.LIBRARY
+                if area.library is not None
+                else Area.REGENCY
+                if area.regency is not None
+                else Area.PROVINCE
+                if area.province is not None
+                else Area.NATION
+            ),
         },
     )
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from impact.models import Testimony
 from libraries.models import Indicator, Library, Province, Regency
 from libraries.reporting.indicators import Area
+from libraries.reporting.reportcard import Rules
 from tpbis_portal.overview.aggregates import (
     KEY_INDICATORS,
     NO_PARTICIPANTS,
@@ -41,6 +42,12 @@ from tpbis_portal.overview.aggregates import (
     trend_of,
 )
 from tpbis_portal.overview.charts import bar_chart, stacked_columns, target_gauge
+from tpbis_portal.overview.report_cards import (
+    library_card,
+    province_card,
+    public_inputs,
+    regency_card,
+)
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -119,6 +126,18 @@ def indicators_section(
         template="sections/indicators.html",
         context=indicator_context(figures.value, chart_prefix=chart_prefix, gender=shown),
         as_of=as_of,
+    )
+
+
+def area_card_section(card, *, level: str, province: Province) -> Section | None:
+    if card is None:
+        return None
+    return Section(
+        slug="rapor",
+        title=_("Report card"),
+        template="sections/report_card.html",
+        context={"card": card, "level": level, "province": province, "as_of": card.computed_at},
+        as_of=card.computed_at,
     )
 
 
@@ -252,6 +271,11 @@ def province_key_indicators(page: ProvincePage) -> Section | None:
     )
 
 
+def province_report_card(page: ProvincePage) -> Section | None:
+    card = province_card(page.province, Rules.from_settings())
+    return area_card_section(card, level=Area.PROVINCE, province=page.province)
+
+
 def province_stories_section(page: ProvincePage) -> Section | None:
     cards = province_stories(page.province)
     if not cards.total:
@@ -341,6 +365,7 @@ def province_directory(page: ProvincePage) -> Section:
 
 PROVINCE_SECTIONS: list[Callable[[ProvincePage], Section | None]] = [
     province_key_indicators,
+    province_report_card,
     province_trend,
     province_events_section,
     province_stories_section,
@@ -382,6 +407,11 @@ def regency_key_indicators(page: RegencyPage) -> Section | None:
         gender=province_gender(page.province),
         key=("regency", page.regency.code),
     )
+
+
+def regency_report_card(page: RegencyPage) -> Section | None:
+    card = regency_card(page.regency, Rules.from_settings())
+    return area_card_section(card, level=Area.REGENCY, province=page.province)
 
 
 def regency_trend(page: RegencyPage) -> Section | None:
@@ -460,6 +490,7 @@ def regency_libraries(page: RegencyPage) -> Section:
 
 REGENCY_SECTIONS: list[Callable[[RegencyPage], Section | None]] = [
     regency_key_indicators,
+    regency_report_card,
     regency_trend,
     regency_events,
     regency_stories,
@@ -499,6 +530,26 @@ def library_key_indicators(page: LibraryPage) -> Section | None:
         figures,
         gender=province_gender(page.library.province),
         key=("library", str(page.library.pk)),
+    )
+
+
+def library_report_card(page: LibraryPage) -> Section | None:
+    """The library's score explained input by input, from the indicators its page shows."""
+    figures = library_indicators(page.library)
+    card = library_card(figures.value, Rules.from_settings())
+    if card is None:
+        return None
+    return Section(
+        slug="rapor",
+        title=_("Report card"),
+        template="sections/library_report_card.html",
+        context={
+            "card": card,
+            "strands": public_inputs(card),
+            "province": page.library.province,
+            "as_of": figures.computed_at,
+        },
+        as_of=figures.computed_at,
     )
 
 
@@ -544,6 +595,7 @@ def library_testimonies(page: LibraryPage) -> Section | None:
 
 LIBRARY_SECTIONS: list[Callable[[LibraryPage], Section | None]] = [
     library_key_indicators,
+    library_report_card,
     library_stories,
     library_testimonies,
     library_aid,

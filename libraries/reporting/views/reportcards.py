@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from libraries.models import Library, Province, Regency, ReportCardSettings
+from libraries.models import Province, Regency, ReportCardSettings
 from libraries.reporting.forms import PeriodForm, ReportCardSettingsForm
 from libraries.reporting.indicators import Area
 from libraries.reporting.reportcard import (
@@ -22,6 +24,7 @@ from libraries.reporting.reportcard import (
     library_report_card,
     library_scores,
     national_roll_up,
+    regency_scores,
     roll_up,
 )
 from libraries.reporting.services import report_card_settings_save
@@ -50,7 +53,10 @@ def report_card_home(request):
     if home is None:
         raise Http404
     kind, key = home
-    return redirect(area_url(kind, key or None))
+    # The period asked for travels along (a link to "my report card for 2024").
+    query = request.META.get("QUERY_STRING", "")
+    url = area_url(kind, key or None)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _children(area: Area, area_object, period, rules: Rules):
@@ -78,11 +84,9 @@ def _children(area: Area, area_object, period, rules: Rules):
             else:
                 row.url = area_url(Area.REGENCY, row.key)
         return total, rows
-    scores = [
-        library
-        for library in library_scores(period, [area_object.province_id])
-        if library.regency == area.key and library.level != Library.Level.PROVINCE
-    ]
+    # A kab/kota's libraries: the provincial library serves the province, not the kab/kota
+    # it stands in (``reportcard``, "Which libraries a mean covers").
+    scores = regency_scores(period, area.key, area_object.province_id).libraries
     total, rows = roll_up(
         scores,
         lambda library: library.pk,
@@ -93,6 +97,17 @@ def _children(area: Area, area_object, period, rules: Rules):
     for row in rows:
         row.url = area_url(Area.LIBRARY, row.key)
     return total, rows
+
+
+def _rows_key(request, rules: Rules, rows) -> str:
+    """What the table of rows shows, digested: the template caches the table under it, so a
+    roll-up of 38 provinces or 500 libraries is rendered once per change of its figures (the
+    key changes with them, so no copy outlives what it shows)."""
+    digest = hashlib.sha256(f"{request.get_full_path()}|{rules!r}".encode())
+    for row in rows:
+        shown = (row.key, row.name, row.url, row.score_sum, row.scored)
+        digest.update(repr((*shown, row.strand_sums, row.strand_counts, row.colours)).encode())
+    return digest.hexdigest()
 
 
 @login_required
@@ -130,7 +145,7 @@ def report_card(request, level: str | None = None, key: str | None = None):
         context["card"] = library_report_card(area, period)
         return render(request, "reporting/report_card_library.html", context)
     total, rows = _children(area, area_object, period, rules)
-    context.update({"total": total, "rows": rows})
+    context.update({"total": total, "rows": rows, "rows_key": _rows_key(request, rules, rows)})
     return render(request, "reporting/report_card.html", context)
 
 
