@@ -39,8 +39,9 @@ from libraries.scope import Scope
 from libraries.versioning import VersionedAdminForm
 from tpbis_portal import forms as portal_forms
 from tpbis_portal.exports import forms as export_forms
-from tpbis_portal.overview import dashboards, sections
+from tpbis_portal.overview import dashboards
 from tpbis_portal.overview.aggregates import province_summary
+from tpbis_portal.overview.filters import LibraryDirectoryFilter
 
 MACHINE_FORMATS = {
     "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
@@ -132,7 +133,9 @@ def _all_forms(world, consultant) -> list[forms.BaseForm]:
         portal_forms.LoginForm(),
         portal_forms.QueuedPasswordResetForm(),
         export_forms.ExportForm(user=consultant),
-        sections.LibrarySearchForm(None, summary=province_summary(library.province)),
+        LibraryDirectoryFilter(
+            None, queryset=libraries, summary=province_summary(library.province)
+        ).form,
         dashboards.DashboardYearForm(None, current_year=2025),
         impact_forms.StoryForm(user=world["User"]),
         impact_forms.StoryForm(instance=story, user=world["User"]),

@@ -6,6 +6,7 @@ their templates, so a new ``may_*`` helper, an inline ``scope.province_codes`` t
 check in a view fails here with the file and line to fix.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -133,6 +134,41 @@ def test_the_filter_guard_lets_pages_and_filtersets_through():
             ("events/filters.py", 'value = request.GET.get("q")'),
         ]
     )
+
+
+def _hand_written_filter_forms(sources) -> list[str]:
+    """Form classes that filter a queryset themselves (a method taking the rows to narrow)."""
+    offences = []
+    for name, text in sources:
+        if not name.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            bases = [ast.unparse(base) for base in node.bases]
+            if not any(base.endswith("Form") for base in bases):
+                continue
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name in ("filter", "apply", "narrow"):
+                    offences.append(f"{name}:{item.lineno}: {node.name}.{item.name}()")
+    return offences
+
+
+def test_no_form_filters_a_list_by_hand():
+    offences = _hand_written_filter_forms(_sources())
+    assert not offences, (
+        "A form that narrows a list is a FilterSet (libraries.filtering.ListFilterSet):\n"
+        + "\n".join(offences)
+    )
+
+
+def test_the_filter_form_guard_catches_a_search_form_with_its_own_filter():
+    source = (
+        "class LibrarySearchForm(forms.Form):\n"
+        "    def filter(self, libraries):\n"
+        "        return libraries.filter(name__icontains=self.cleaned_data['q'])\n"
+    )
+    assert _hand_written_filter_forms([("tpbis_portal/overview/sections.py", source)])
 
 
 # Stale edits: only libraries.versioning compares a version with the one read or raises it.

@@ -24,12 +24,12 @@ from tpbis_portal.overview.aggregates import (
     year_to_date,
 )
 from tpbis_portal.overview.cache import cached_public_page, render_public
+from tpbis_portal.overview.filters import PARAMETERS as DIRECTORY_PARAMETERS
 from tpbis_portal.overview.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
     REGENCY_SECTIONS,
     LibraryPage,
-    LibrarySearchForm,
     ProvincePage,
     RegencyPage,
     compose,
@@ -69,7 +69,7 @@ def province_index(request):
 
 
 @require_GET
-@cached_public_page(reads=(*LibrarySearchForm.base_fields, "page"))
+@cached_public_page(reads=DIRECTORY_PARAMETERS)
 def province_detail(request, code: str, slug: str = ""):
     province = get_object_or_404(Province, code=code)
     if response := canonical(request, province_url(province)):

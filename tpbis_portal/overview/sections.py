@@ -13,12 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from impact.models import Testimony
 from libraries.models import Indicator, Library, Province, Regency
@@ -42,6 +39,7 @@ from tpbis_portal.overview.aggregates import (
     trend_of,
 )
 from tpbis_portal.overview.charts import bar_chart, stacked_columns, target_gauge
+from tpbis_portal.overview.filters import LibraryDirectoryFilter
 from tpbis_portal.overview.report_cards import (
     library_card,
     province_card,
@@ -197,46 +195,6 @@ def trend_section(figures: Stamped, area_name: str) -> Section | None:
 # --- The public province page -----------------------------------------------------------------
 
 
-class LibrarySearchForm(forms.Form):
-    """The search of a province's libraries; its choices come from the province's own data."""
-
-    q = forms.CharField(
-        label=gettext_lazy("Library, kab/kota or village name"), max_length=100, required=False
-    )
-    regency = forms.ChoiceField(label=gettext_lazy("Kabupaten/kota"), required=False)
-    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
-    cohort = forms.TypedChoiceField(
-        label=gettext_lazy("Cohort year"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, data, *, summary: ProvinceSummary):
-        super().__init__(data)
-        self.fields["regency"].choices = [("", _("All kabupaten/kota"))] + [
-            (regency.code, regency.name) for regency in summary.regencies
-        ]
-        self.fields["level"].choices = [("", _("All levels")), *Library.Level.choices]
-        self.fields["cohort"].choices = [("", _("All cohorts"))] + [
-            (year, year) for year in summary.totals.cohort_years
-        ]
-
-    def filter(self, libraries):
-        # Invalid fields are reported on the form and left out of the filter.
-        data = self.cleaned_data if self.is_bound else {}
-        if text := (data.get("q") or "").strip():
-            libraries = libraries.filter(
-                Q(name__icontains=text)
-                | Q(village__name__icontains=text)
-                | Q(regency__name__icontains=text)
-            )
-        if data.get("regency"):
-            libraries = libraries.filter(regency=data["regency"])
-        if data.get("level"):
-            libraries = libraries.filter(level=data["level"])
-        if data.get("cohort"):
-            libraries = libraries.filter(cohort_year=data["cohort"])
-        return libraries
-
-
 @dataclass
 class ProvincePage:
     request: HttpRequest
@@ -341,25 +299,20 @@ def province_regencies(page: ProvincePage) -> Section | None:
 
 
 def province_directory(page: ProvincePage) -> Section:
-    form = LibrarySearchForm(page.request.GET or None, summary=page.summary)
-    if form.is_bound:
-        form.is_valid()
-    libraries = form.filter(
-        Library.objects.active()
+    directory = LibraryDirectoryFilter(
+        page.request.GET or None,
+        queryset=Library.objects.active()
         .filter(province=page.province)
         .select_related("regency", "village__district")
-        .order_by("regency_id", "level", "name")
+        .order_by("regency_id", "level", "name"),
+        summary=page.summary,
     )
-    result = Paginator(libraries, DIRECTORY_PAGE_SIZE).get_page(page.request.GET.get("page"))
+    result = Paginator(directory.qs, DIRECTORY_PAGE_SIZE).get_page(page.request.GET.get("page"))
     return Section(
         slug="perpustakaan",
         title=_("Participating libraries"),
         template="sections/directory.html",
-        context={
-            "form": form,
-            "page": result,
-            "searching": bool(form.is_bound and any(form.cleaned_data.values())),
-        },
+        context={"form": directory.form, "page": result, "searching": directory.searching},
     )
 
 
