@@ -289,6 +289,9 @@ TASKS = {
 }
 # Finished exports are kept this many hours in storage, then deleted (delete_expired_exports).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 48)
+# An unfinished export with no progress for this many minutes lost its worker: it is shown as
+# failed and may be started again. A worker reports progress every few seconds while it writes.
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
