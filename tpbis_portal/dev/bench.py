@@ -1,9 +1,13 @@
 """Measuring tools for ``manage.py benchmark``.
 
 Every figure is reported next to the same measure of a trivial template page (``/health/``)
-taken in the same run, so the ratios hold on any machine. Each app contributes a module
-``<app>/benchmarks.py`` with ``def run(bench: Bench) -> None`` that prepares its data and calls
-``bench.page`` / ``bench.timed``.
+taken in the same run, so the ratios hold on any machine. A signed-in page also pays for the
+session, the user and the portal's base layout, which ``/health/`` does not have, so signed-in
+pages are reported against a second baseline too: the trivial signed-in page (the "password
+changed" page: session, user, base layout and one sentence), measured in the same run. Their
+targets are stated against that one. Each app contributes a module ``<app>/benchmarks.py``
+with ``def run(bench: Bench) -> None`` that prepares its data and calls ``bench.page`` /
+``bench.timed``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 
 @dataclass
@@ -25,11 +31,21 @@ class Measure:
     queries: int | None = None
     baseline_ms: float | None = None
     note: str = ""
+    #: The trivial signed-in page, for a page seen signed in.
+    signed_in_ms: float | None = None
+    #: The most this page may take, as a multiple of the trivial signed-in page.
+    target: float | None = None
 
     @property
     def ratio(self) -> float | None:
         if self.baseline_ms:
             return self.median_ms / self.baseline_ms
+        return None
+
+    @property
+    def signed_in_ratio(self) -> float | None:
+        if self.signed_in_ms:
+            return self.median_ms / self.signed_in_ms
         return None
 
 
@@ -39,6 +55,7 @@ class Bench:
     write: Callable[[str], None] = print
     results: list[Measure] = field(default_factory=list)
     baseline_ms: float | None = None
+    signed_in_ms: float | None = None
 
     def _median(self, action: Callable[[], object], repeat: int | None = None) -> float:
         action()  # warm-up: templates, caches, connections
@@ -62,7 +79,34 @@ class Bench:
         self.report(
             Measure("trivial template page /health/", self.baseline_ms, 0, self.baseline_ms)
         )
+        self.signed_in_baseline()
         return self.baseline_ms
+
+    def signed_in_baseline(self) -> float:
+        """The trivial signed-in page, as Perpusnas staff (every link of the menu) see it."""
+        from libraries.models import User  # the harness itself needs no app until now
+
+        staff = bench_user("bench-baseline", role=User.Role.PERPUSNAS)
+        client = Client()
+        client.force_login(staff)
+        url = reverse("password_change_done")
+        queries = self._count_queries(lambda: _get(client, url))
+        self.signed_in_ms = self._median(lambda: _get(client, url))
+        self.report(
+            Measure(
+                "trivial signed-in page (session, user, base layout)",
+                self.signed_in_ms,
+                queries,
+                self.baseline_ms,
+                signed_in_ms=self.signed_in_ms,
+            )
+        )
+        return self.signed_in_ms
+
+    def _signed_in(self, client: Client | None) -> float | None:
+        if client is not None and settings.SESSION_COOKIE_NAME in client.cookies:
+            return self.signed_in_ms
+        return None
 
     def page(
         self,
@@ -73,11 +117,23 @@ class Bench:
         repeat: int | None = None,
         headers: dict | None = None,
         note: str = "",
+        target: float | None = None,
     ) -> Measure:
-        """Median latency and query count of GET ``url``, as a ratio to the trivial page."""
+        """Median latency and query count of GET ``url``, as a ratio to the trivial page (and
+        to the trivial signed-in page when ``client`` is signed in)."""
         queries = self._count_queries(lambda: _get(client, url, headers))
         median = self._median(lambda: _get(client, url, headers), repeat)
-        return self.report(Measure(label, median, queries, self.baseline_ms, note))
+        return self.report(
+            Measure(
+                label,
+                median,
+                queries,
+                self.baseline_ms,
+                note,
+                signed_in_ms=self._signed_in(client),
+                target=target,
+            )
+        )
 
     def timed(
         self,
@@ -87,11 +143,24 @@ class Bench:
         repeat: int = 1,
         queries: bool = False,
         note: str = "",
+        signed_in: Client | None = None,
+        target: float | None = None,
     ) -> Measure:
-        """Median wall time of ``action`` (run ``repeat`` times after one warm-up)."""
+        """Median wall time of ``action`` (run ``repeat`` times after one warm-up); pass the
+        client ``action`` uses as ``signed_in`` to compare it with the trivial signed-in page."""
         count = self._count_queries(action) if queries else None
         median = self._median(action, repeat)
-        return self.report(Measure(label, median, count, self.baseline_ms, note))
+        return self.report(
+            Measure(
+                label,
+                median,
+                count,
+                self.baseline_ms,
+                note,
+                signed_in_ms=self._signed_in(signed_in),
+                target=target,
+            )
+        )
 
     def once(self, label: str, action: Callable[[], object], note: str = "") -> Measure:
         """Wall time of one run of ``action`` (for imports and bulk jobs)."""
@@ -105,12 +174,27 @@ class Bench:
         parts = [f"{measure.label:<58}", f"{measure.median_ms:9.1f} ms"]
         if measure.ratio is not None:
             parts.append(f"x{measure.ratio:6.2f} of trivial")
+        if measure.signed_in_ratio is not None:
+            parts.append(f"x{measure.signed_in_ratio:5.2f} of signed-in trivial")
         if measure.queries is not None:
             parts.append(f"{measure.queries:3d} queries")
         if measure.note:
             parts.append(measure.note)
+        if measure.target is not None and measure.signed_in_ratio is not None:
+            verdict = "met" if measure.signed_in_ratio <= measure.target else "NOT MET"
+            parts.append(f"target <= x{measure.target:g} of signed-in trivial: {verdict}")
         self.write("  ".join(parts))
         return measure
+
+
+def bench_user(username: str, **fields):
+    """The benchmark's user ``username``, made once (a database kept with --keepdb has it)."""
+    from libraries.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, **fields)
+    return user
 
 
 def _get(client: Client, url: str, headers: dict | None = None):

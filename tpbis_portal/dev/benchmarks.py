@@ -36,7 +36,8 @@ from events.models import Attendance, Event
 from impact.models import Story
 from libraries.data_version import province_data_changed
 from libraries.models import Activity, Library, Province, Regency, User
-from tpbis_portal.dev.national_data import generate_national_data
+from tpbis_portal.dev.bench import bench_user
+from tpbis_portal.dev.national_data import NATIONAL_LIBRARIES, generate_national_data
 from tpbis_portal.exports.models import ExportJob
 from tpbis_portal.overview.addresses import library_url, province_url, regency_url, story_url
 
@@ -57,13 +58,16 @@ def run(bench) -> None:
 
 
 def _run(bench, media: str) -> None:
-    lines: list[str] = []
-    bench.once(
-        "generate national data (regions, 5,000 libraries, app hooks)",
-        lambda: generate_national_data(write=lines.append),
-    )
-    for line in lines:
-        bench.write(f"    {line}")
+    # A database kept with --keepdb holds the national data already: a second generation
+    # would double it.
+    if Library.objects.count() < NATIONAL_LIBRARIES:
+        lines: list[str] = []
+        bench.once(
+            "generate national data (regions, 5,000 libraries, app hooks)",
+            lambda: generate_national_data(write=lines.append),
+        )
+        for line in lines:
+            bench.write(f"    {line}")
     if connection.vendor == "postgresql":
         # After a bulk load autovacuum gathers the planner's statistics within a minute or
         # so; without them a page after a data change can take the wrong plan (the kab/kota
@@ -81,7 +85,7 @@ def _run(bench, media: str) -> None:
     )
     largest = Province.objects.get(code=largest_code)
     anonymous = Client()
-    staff = User.objects.create_user("bench-perpusnas", role=User.Role.PERPUSNAS)
+    staff = bench_user("bench-perpusnas", role=User.Role.PERPUSNAS)
     staff_client = Client()
     staff_client.force_login(staff)
     urls = {
@@ -126,15 +130,18 @@ def _run(bench, media: str) -> None:
         queries=True,
     )
     bench.page(
-        "staff activity list (national, page 1)", staff_client, reverse("reporting:activity-list")
+        "staff activity list (national, page 1)",
+        staff_client,
+        reverse("reporting:activity-list"),
+        target=5,
     )
     bench.page(
         "staff activity list (national, page 40)",
         staff_client,
         reverse("reporting:activity-list") + "?page=40",
     )
-    bench.page("staff event list (national)", staff_client, reverse("events:list"))
-    bench.page("national dashboard (Perpusnas)", staff_client, "/dasbor-nasional/")
+    bench.page("staff event list (national)", staff_client, reverse("events:list"), target=5)
+    bench.page("national dashboard (Perpusnas)", staff_client, "/dasbor-nasional/", target=5)
     bench.page(
         f"national dashboard, {largest.name}", staff_client, f"/dasbor-nasional/{largest.code}/"
     )
@@ -157,11 +164,20 @@ def _run(bench, media: str) -> None:
 
         return action
 
-    for label, url, client in [
-        ("public index, first view after a data change", "/provinsi/", anonymous),
-        ("national dashboard, first view after a data change", "/dasbor-nasional/", staff_client),
-    ]:
-        bench.timed(label, cold(url, client), repeat=5, queries=True)
+    bench.timed(
+        "public index, first view after a data change",
+        cold("/provinsi/", anonymous),
+        repeat=5,
+        queries=True,
+    )
+    bench.timed(
+        "national dashboard, first view after a data change (cold)",
+        cold("/dasbor-nasional/", staff_client),
+        repeat=5,
+        queries=True,
+        signed_in=staff_client,
+        target=5,
+    )
     with _Server(bench.write, media) as server:
         _throughput(
             bench,
