@@ -61,7 +61,7 @@ def test_with_a_worker_the_first_reader_after_a_change_gets_the_figures_on_hand_
     before = _figures(client, url)
     warm = _queries(client, url)
 
-    factories.ActivityFactory(library=village_library, participants_male=40)
+    factories.ActivityFactory(library=village_library, participants_male=4000)
     province_data_changed(village_library.province_id)
     # No scan on this request: the figures rendered before the change, with their time.
     assert _queries(client, url) == warm == 3
@@ -73,7 +73,7 @@ def test_with_a_worker_the_first_reader_after_a_change_gets_the_figures_on_hand_
         province_codes=[village_library.province_id], national_version=current
     )
     after = _figures(client, url)
-    assert "43" not in before and "43" in after
+    assert "4.003" not in before and "4.003" in after
 
 
 def test_without_a_worker_a_change_shows_on_the_dashboard_at_once(
@@ -82,10 +82,10 @@ def test_without_a_worker_a_change_shows_on_the_dashboard_at_once(
     factories.ActivityFactory(library=village_library, participants_male=3)
     client, url = client_for(perpusnas), reverse("dashboard:national")
     before = _figures(client, url)
-    factories.ActivityFactory(library=village_library, participants_male=40)
+    factories.ActivityFactory(library=village_library, participants_male=4000)
     province_data_changed(village_library.province_id)
     after = _figures(client, url)
-    assert "43" not in before and "43" in after
+    assert "4.003" not in before and "4.003" in after
 
 
 def test_a_rebuild_overtaken_by_a_newer_change_does_nothing(regions):
