@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from events.services import event_create, participant_find_or_create, registration_ensure
 from libraries.models import District, Library, Province, Regency, User, Village
-from tpbis_portal.dev.bench import bench_user
 
 ROSTER = 60
 IMPORT_ROWS = 500
@@ -47,7 +46,11 @@ def run(bench) -> None:
         cohort_year=2022,
         support_tier=Library.SupportTier.FULL,
     )
-    consultant = bench_user("bench-konsultan", role=User.Role.CONSULTANT)
+    # Made once: a database kept with --keepdb has it already.
+    consultant = User.objects.filter(username="bench-konsultan").first()
+    consultant = consultant or User.objects.create_user(
+        "bench-konsultan", role=User.Role.CONSULTANT
+    )
     consultant.provinces.set([province])
     tz = zoneinfo.ZoneInfo(province.time_zone)
     event = event_create(

@@ -75,11 +75,20 @@ class Bench:
     baseline_ms: float | None = None
     signed_in_ms: float | None = None
 
-    def _median(self, action: Callable[[], object], repeat: int | None = None) -> float:
+    def _median(
+        self,
+        action: Callable[[], object],
+        repeat: int | None = None,
+        prepare: Callable[[], object] | None = None,
+    ) -> float:
         timings = []
         with _as_served():
+            if prepare is not None:
+                prepare()
             action()  # warm-up: templates, caches, connections
             for _ in range(repeat or self.repeat):
+                if prepare is not None:
+                    prepare()  # not timed
                 started = time.perf_counter()
                 action()
                 timings.append((time.perf_counter() - started) * 1000)
@@ -164,11 +173,18 @@ class Bench:
         note: str = "",
         signed_in: Client | None = None,
         target: float | None = None,
+        prepare: Callable[[], object] | None = None,
     ) -> Measure:
-        """Median wall time of ``action`` (run ``repeat`` times after one warm-up); pass the
-        client ``action`` uses as ``signed_in`` to compare it with the trivial signed-in page."""
-        count = self._count_queries(action) if queries else None
-        median = self._median(action, repeat)
+        """Median wall time of ``action`` (run ``repeat`` times after one warm-up), each run
+        after an untimed ``prepare()``; pass the client ``action`` uses as ``signed_in`` to
+        compare it with the trivial signed-in page."""
+        if queries:
+            if prepare is not None:
+                prepare()
+            count = self._count_queries(action)
+        else:
+            count = None
+        median = self._median(action, repeat, prepare)
         return self.report(
             Measure(
                 label,
