@@ -314,3 +314,20 @@ def test_starting_an_export_clears_expired_files_without_a_command(
     _start(client_for(consultant), django_capture_on_commit_callbacks, kind="libraries")
     assert not storage.exists(name)
     assert list(ExportJob.objects.values_list("kind", "status")) == [("libraries", "done")]
+
+
+def test_an_export_job_neutralises_spreadsheet_formulas(
+    client_for, consultant, plm, perpusnas, samarinda_library, django_capture_on_commit_callbacks
+):
+    person = factories.participant('=HYPERLINK("http://x.example")', samarinda_library, event=plm)
+    attendance_mark(
+        actor=perpusnas,
+        session=plm.sessions.order_by("date").first(),
+        participant=person,
+        client_id=uuid.uuid4(),
+    )
+    client = client_for(consultant)
+    _start(client, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    [_head, row] = _csv_rows(client.get(reverse("exports:download", args=[job.pk])))
+    assert row[6] == '\'=HYPERLINK("http://x.example")'
