@@ -4,8 +4,9 @@ Every figure is reported next to the same measure of a trivial template page (``
 taken in the same run, so the ratios hold on any machine. A signed-in page also pays for the
 session, the user and the portal's base layout, which ``/health/`` does not have, so signed-in
 pages are reported against a second baseline too: the trivial signed-in page (the "password
-changed" page: session, user, base layout and one sentence), measured in the same run. Their
-targets are stated against that one. Each app contributes a module ``<app>/benchmarks.py``
+changed" page: session, user, base layout and one sentence), timed after each run of the page
+itself so that both share the machine's load of the moment. Their targets are stated against
+that one. Each app contributes a module ``<app>/benchmarks.py``
 with ``def run(bench: Bench) -> None`` that prepares its data and calls ``bench.page`` /
 ``bench.timed``.
 """
@@ -74,6 +75,7 @@ class Bench:
     results: list[Measure] = field(default_factory=list)
     baseline_ms: float | None = None
     signed_in_ms: float | None = None
+    _signed_in_probe: Callable[[], object] | None = None
 
     def _median(
         self,
@@ -81,7 +83,25 @@ class Bench:
         repeat: int | None = None,
         prepare: Callable[[], object] | None = None,
     ) -> float:
-        timings = []
+        return self._medians(action, repeat, prepare)[0]
+
+    def _medians(
+        self,
+        action: Callable[[], object],
+        repeat: int | None = None,
+        prepare: Callable[[], object] | None = None,
+        alongside: Callable[[], object] | None = None,
+    ) -> tuple[float, float | None]:
+        """Median of ``action`` and, when given, of ``alongside`` timed after each run of it:
+        both under the same load, however the machine's load changes during the run."""
+        timings: list[float] = []
+        beside: list[float] = []
+
+        def timed(run: Callable[[], object], into: list[float]) -> None:
+            started = time.perf_counter()
+            run()
+            into.append((time.perf_counter() - started) * 1000)
+
         with _as_served():
             if prepare is not None:
                 prepare()
@@ -89,10 +109,10 @@ class Bench:
             for _ in range(repeat or self.repeat):
                 if prepare is not None:
                     prepare()  # not timed
-                started = time.perf_counter()
-                action()
-                timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings)
+                timed(action, timings)
+                if alongside is not None:
+                    timed(alongside, beside)
+        return statistics.median(timings), statistics.median(beside) if beside else None
 
     @staticmethod
     def _count_queries(action: Callable[[], object]) -> int:
@@ -118,8 +138,9 @@ class Bench:
         client = Client()
         client.force_login(staff)
         url = reverse("password_change_done")
-        queries = self._count_queries(lambda: _get(client, url))
-        self.signed_in_ms = self._median(lambda: _get(client, url))
+        self._signed_in_probe = lambda: _get(client, url)
+        queries = self._count_queries(self._signed_in_probe)
+        self.signed_in_ms = self._median(self._signed_in_probe)
         self.report(
             Measure(
                 "trivial signed-in page (session, user, base layout)",
@@ -131,9 +152,10 @@ class Bench:
         )
         return self.signed_in_ms
 
-    def _signed_in(self, client: Client | None) -> float | None:
+    def _probe(self, client: Client | None) -> Callable[[], object] | None:
+        """For a signed-in ``client``: the trivial signed-in page, timed alongside its page."""
         if client is not None and settings.SESSION_COOKIE_NAME in client.cookies:
-            return self.signed_in_ms
+            return self._signed_in_probe
         return None
 
     def page(
@@ -150,7 +172,9 @@ class Bench:
         """Median latency and query count of GET ``url``, as a ratio to the trivial page (and
         to the trivial signed-in page when ``client`` is signed in)."""
         queries = self._count_queries(lambda: _get(client, url, headers))
-        median = self._median(lambda: _get(client, url, headers), repeat)
+        median, signed_in = self._medians(
+            lambda: _get(client, url, headers), repeat, alongside=self._probe(client)
+        )
         return self.report(
             Measure(
                 label,
@@ -158,7 +182,7 @@ class Bench:
                 queries,
                 self.baseline_ms,
                 note,
-                signed_in_ms=self._signed_in(client),
+                signed_in_ms=signed_in,
                 target=target,
             )
         )
@@ -184,7 +208,9 @@ class Bench:
             count = self._count_queries(action)
         else:
             count = None
-        median = self._median(action, repeat, prepare)
+        median, signed_in_ms = self._medians(
+            action, repeat, prepare, alongside=self._probe(signed_in)
+        )
         return self.report(
             Measure(
                 label,
@@ -192,7 +218,7 @@ class Bench:
                 count,
                 self.baseline_ms,
                 note,
-                signed_in_ms=self._signed_in(signed_in),
+                signed_in_ms=signed_in_ms,
                 target=target,
             )
         )
@@ -210,7 +236,10 @@ class Bench:
         if measure.ratio is not None:
             parts.append(f"x{measure.ratio:6.2f} of trivial")
         if measure.signed_in_ratio is not None:
-            parts.append(f"x{measure.signed_in_ratio:5.2f} of signed-in trivial")
+            parts.append(
+                f"x{measure.signed_in_ratio:5.2f} of signed-in trivial "
+                f"({measure.signed_in_ms:.1f} ms alongside)"
+            )
         if measure.queries is not None:
             parts.append(f"{measure.queries:3d} queries")
         if measure.note:
