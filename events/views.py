@@ -74,6 +74,18 @@ def event_list(request):
     events = (
         Event.objects.visible_to(request.user)
         .with_regions()
+        # What a row shows (events/templatetags/event_list.py), not the whole event.
+        .only(
+            "title",
+            "venue",
+            "kind",
+            "status",
+            "starts_at",
+            "ends_at",
+            "province__name",
+            "province__time_zone",
+            "regency__name",
+        )
         # Counted for the page's rows only (a subquery each), never grouped over the list.
         .annotate(
             participant_count=Coalesce(

@@ -18,6 +18,7 @@ from events.services import attendance_mark
 from tests import factories
 from tpbis_portal.exports.models import ExportJob
 from tpbis_portal.exports.services import export_job_produce, export_jobs_delete_expired
+from tpbis_portal.exports.tasks import delete_expired_exports
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +194,140 @@ def test_export_pages_query_counts(client_for, consultant, marks, django_assert_
     client = client_for(consultant)
     client.post(reverse("exports:list"), {"kind": "attendance", "format": "csv"})
     job = ExportJob.objects.get()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("exports:list")).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("exports:detail", args=[job.pk])).status_code == 200
+
+
+def _stall(job, minutes):
+    """The job as a worker that took it and then stopped ``minutes`` ago would leave it."""
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        rows_total=3,
+        rows_done=1,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes),
+    )
+
+
+def test_an_export_whose_worker_stopped_shows_as_failed_and_can_be_started_again(
+    client_for, consultant, marks, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_STALE_MINUTES = 10
+    client = client_for(consultant)
+    client.post(reverse("exports:list"), {"kind": "attendance", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    _stall(job, minutes=11)
+
+    page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
+    assert "Gagal" in page  # "Failed"
+    assert "tidak ada kemajuan selama 10 menit" in page
+    assert "data-export-pending" not in page  # no longer refreshing, waiting for nothing
+    assert "Mulai lagi" in page  # "Start it again"
+    job.refresh_from_db()
+    assert (job.status, job.stalled) == ("failed", True)
+
+    # The page's button posts the same request again: a new job, written this time.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("exports:list"), dict(job.restart_fields))
+    fresh = ExportJob.objects.exclude(pk=job.pk).get()
+    assert again["Location"] == reverse("exports:detail", args=[fresh.pk])
+    assert (fresh.status, fresh.format, fresh.rows_done) == ("done", "xlsx", 2)
+
+
+def test_an_english_user_sees_a_stopped_export_explained_in_english(client_for, consultant, marks):
+    client = client_for(consultant)
+    client.cookies["tpbis_language"] = "en"
+    client.post(reverse("exports:list"), {"kind": "attendance", "format": "csv"})
+    _stall(ExportJob.objects.get(), minutes=60)
+    page = client.get(reverse("exports:list")).content.decode()
+    assert "Failed" in page
+    page = client.get(reverse("exports:detail", args=[ExportJob.objects.get().pk])).content
+    assert "it made no progress for 10 minutes" in page.decode()
+
+
+def test_an_export_still_making_progress_is_not_given_up(client_for, consultant, marks):
+    client = client_for(consultant)
+    client.post(reverse("exports:list"), {"kind": "attendance", "format": "csv"})
+    job = ExportJob.objects.get()
+    _stall(job, minutes=2)
+    page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
+    assert "data-export-pending" in page
+    job.refresh_from_db()
+    assert job.status == "running"
+
+
+def test_an_export_no_worker_took_fails_after_the_same_wait(consultant, marks):
+    job = ExportJob.objects.create(owner=consultant, kind="attendance", format="csv")
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    delete_expired_exports.enqueue()  # the clean-up every new export queues
+    job.refresh_from_db()
+    assert (job.status, job.stalled) == ("failed", True)
+    # A worker that takes it after all leaves it failed: the owner may have started it again.
+    export_job_produce(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and not job.file
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "gender"), [("id", "Acara", "Perempuan"), ("en", "Event", "Female")]
+)
+def test_an_export_is_written_in_the_language_of_the_user_who_asked(
+    client_for, perpusnas, marks, language, header, gender, django_capture_on_commit_callbacks
+):
+    client = client_for(perpusnas)
+    client.cookies["tpbis_language"] = language
+    _start(client, django_capture_on_commit_callbacks, province="21")
+    job = ExportJob.objects.get()
+    assert job.language == language
+    # Downloaded in the other language: the file keeps the language it was asked in.
+    client.cookies["tpbis_language"] = "en" if language == "id" else "id"
+    [head, row] = _csv_rows(client.get(reverse("exports:download", args=[job.pk])))
+    assert head[0] == header and row[7] == gender
+
+
+def test_an_xlsx_export_is_written_in_english_for_an_english_user(
+    client_for, consultant, samarinda_library, django_capture_on_commit_callbacks
+):
+    factories.ActivityFactory(library=samarinda_library, title="Pelatihan menjahit")
+    client = client_for(consultant)
+    client.cookies["tpbis_language"] = "en"
+    _start(client, django_capture_on_commit_callbacks, kind="activities", format="xlsx")
+    job = ExportJob.objects.get()
+    response = client.get(reverse("exports:download", args=[job.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert workbook.active.title == "Activities"
+    assert next(workbook.active.iter_rows(max_row=1, values_only=True))[0] == "Date"
+
+
+def test_starting_an_export_clears_expired_files_without_a_command(
+    client_for, consultant, marks, django_capture_on_commit_callbacks
+):
+    old = ExportJob.objects.create(owner=consultant, kind="attendance", format="csv")
+    export_job_produce(job_id=old.pk)
+    old.refresh_from_db()
+    storage, name = old.file.storage, old.file.name
+    ExportJob.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(1))
+
+    _start(client_for(consultant), django_capture_on_commit_callbacks, kind="libraries")
+    assert not storage.exists(name)
+    assert list(ExportJob.objects.values_list("kind", "status")) == [("libraries", "done")]
+
+
+def test_an_export_job_neutralises_spreadsheet_formulas(
+    client_for, consultant, plm, perpusnas, samarinda_library, django_capture_on_commit_callbacks
+):
+    person = factories.participant('=HYPERLINK("http://x.example")', samarinda_library, event=plm)
+    attendance_mark(
+        actor=perpusnas,
+        session=plm.sessions.order_by("date").first(),
+        participant=person,
+        client_id=uuid.uuid4(),
+    )
+    client = client_for(consultant)
+    _start(client, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    [_head, row] = _csv_rows(client.get(reverse("exports:download", args=[job.pk])))
+    assert row[6] == '\'=HYPERLINK("http://x.example")'

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from libraries.data_version import province_data_changed
 from tests import factories
 
 NATIONAL = reverse("dashboard:national")
@@ -110,3 +111,48 @@ def test_navigation_offers_the_dashboard_to_staff_and_consultants_only(
     assert link in client_for(perpusnas).get(reverse("dashboard")).content.decode()
     assert link in client_for(consultant).get(reverse("dashboard")).content.decode()
     assert link not in client_for(district_librarian).get(reverse("dashboard")).content.decode()
+
+
+def test_a_consultant_never_gets_the_figures_rendered_for_national_staff(
+    client_for, perpusnas, consultant, registry
+):
+    staff_page = client_for(perpusnas).get(NATIONAL).content.decode()
+    assert f'href="{KEPRI}"' in staff_page
+
+    page = client_for(consultant).get(NATIONAL).content.decode()
+    assert f'href="{KALTIM}"' in page and f'href="{KEPRI}"' not in page
+
+
+def test_the_figures_are_rendered_in_each_readers_language(client_for, perpusnas, registry):
+    client = client_for(perpusnas)
+    assert "Perpustakaan peserta menurut tahun angkatan" in client.get(NATIONAL).content.decode()
+    client.cookies["tpbis_language"] = "en"
+    page = client.get(NATIONAL).content.decode()
+    assert "Participating libraries by cohort year" in page
+    assert "Perpustakaan peserta menurut tahun angkatan" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # session, user, the provinces of the scope; the figures rendered for this data version
+        (NATIONAL, 3),
+        # session, user, the province
+        (KALTIM, 3),
+        # session, user, the kab/kota
+        (SAMARINDA, 3),
+    ],
+)
+def test_dashboards_read_their_figures_from_the_cache_once_rendered(
+    client_for, perpusnas, registry, village_library, url, queries, django_assert_num_queries
+):
+    client = client_for(perpusnas)
+    client.get(url)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    # More data, rendered anew once, then the same number of queries.
+    factories.ActivityFactory.create_batch(3, library=village_library)
+    province_data_changed("64")
+    client.get(url)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200

@@ -264,7 +264,13 @@ CACHES = {
         "KEY_PREFIX": "tpbis",
     }
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tpbis"}
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tpbis",
+        # The default of 300 entries is less than the aggregates and pages of 38 provinces:
+        # past it, a random third is dropped, the national figures among them.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
 }
 # Sessions are kept in the database and, with Redis, read from the cache: any host serves a
 # signed-in user, and a Redis outage signs nobody out. A cache of each process's own could
@@ -289,6 +295,9 @@ TASKS = {
 }
 # Finished exports are kept this many hours in storage, then deleted (delete_expired_exports).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 48)
+# An unfinished export with no progress for this many minutes lost its worker: it is shown as
+# failed and may be started again. A worker reports progress every few seconds while it writes.
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 10)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

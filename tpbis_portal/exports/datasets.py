@@ -82,7 +82,9 @@ def _attendance(user, filters: dict) -> Dataset:
         "marked_by__username",
         "marked_at",
     )
-    kinds, genders = dict(Event.Kind.choices), dict(Participant.Gender.choices)
+    # The labels translated once, in the job's language, not once a row.
+    kinds = {value: str(label) for value, label in Event.Kind.choices}
+    genders = {value: str(label) for value, label in Participant.Gender.choices}
     zones: dict[str, tuple[zoneinfo.ZoneInfo, str]] = {}
 
     def zone(name: str) -> tuple[zoneinfo.ZoneInfo, str]:

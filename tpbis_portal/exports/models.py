@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -24,6 +25,14 @@ class ExportJobQuerySet(models.QuerySet):
 
     def expired(self):
         return self.filter(expires_at__lte=timezone.now())
+
+    def stalled(self):
+        """Unfinished jobs nobody has worked on for ``EXPORT_STALE_MINUTES``: the worker that
+        took them stopped (a restart, a kill, a lost host), or none took them at all."""
+        cutoff = timezone.now() - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+        return self.filter(status__in=ExportJob.UNFINISHED).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        )
 
 
 class ExportJob(models.Model):
@@ -66,6 +75,18 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), storage=private_storage, upload_to="exports/", blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Set when the worker claims the job and at each progress report: a running job whose
+    # heartbeat is old lost its worker.
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    stalled = models.BooleanField(
+        _("stalled"),
+        default=False,
+        help_text=_("Failed because its worker stopped without finishing it."),
+    )
+    # The file's headers and values speak the language of the person who asked for it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(
@@ -101,13 +122,18 @@ class ExportJob(models.Model):
         return f"{self.get_kind_display()} ({self.get_format_display()}), {created:%Y-%m-%d %H:%M}"
 
     @staticmethod
-    def fingerprint_of(kind: str, fmt: str, filters: dict) -> str:
-        payload = json.dumps([kind, fmt, filters], sort_keys=True, default=str)
+    def fingerprint_of(kind: str, fmt: str, filters: dict, language: str) -> str:
+        payload = json.dumps([kind, fmt, filters, language], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
     def is_finished(self) -> bool:
         return self.status not in self.UNFINISHED
+
+    @property
+    def restart_fields(self) -> list[tuple[str, str]]:
+        """The export form's fields that ask for this file again."""
+        return [("kind", self.kind), ("format", self.format), *sorted(self.filters.items())]
 
     @property
     def percent(self) -> int:

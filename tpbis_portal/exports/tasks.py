@@ -12,4 +12,7 @@ def produce_export(*, job_id: int) -> None:
 
 @task()
 def delete_expired_exports() -> int:
+    """Queued by every new export: files past their time go, and jobs whose worker stopped
+    are shown as failed to their owners."""
+    services.export_jobs_fail_stalled()
     return services.export_jobs_delete_expired()

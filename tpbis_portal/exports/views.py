@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +19,7 @@ from libraries.storage import file_response
 from tpbis_portal.exports.datasets import TYPES
 from tpbis_portal.exports.forms import ExportForm
 from tpbis_portal.exports.models import ExportJob
-from tpbis_portal.exports.services import export_job_start
+from tpbis_portal.exports.services import export_job_start, export_jobs_fail_stalled
 
 #: The newest exports listed on the page; older ones expire on their own.
 LISTED = 20
@@ -43,12 +44,15 @@ def export_list(request):
                 kind=form.cleaned_data["kind"],
                 fmt=form.cleaned_data["format"],
                 filters=form.filters(),
+                language=get_language(),
             )
             if not created:
                 messages.info(request, _("This export was already started; here it is."))
             return redirect("exports:detail", job.pk)
     else:
         form = ExportForm(initial={"province": request.GET.get("province", "")}, user=request.user)
+    # A job whose worker stopped shows as failed, and may be started again, at once.
+    export_jobs_fail_stalled(owner=request.user)
     jobs = ExportJob.objects.of(request.user).current()[:LISTED]
     return render(
         request,
@@ -60,9 +64,16 @@ def export_list(request):
 @login_required
 @require_GET
 def export_detail(request, pk: int):
+    export_jobs_fail_stalled(owner=request.user)
     job = _job_of(request, pk)
     return render(
-        request, "exports/export_detail.html", {"job": job, "filter_labels": _filter_labels(job)}
+        request,
+        "exports/export_detail.html",
+        {
+            "job": job,
+            "filter_labels": _filter_labels(job),
+            "stale_minutes": settings.EXPORT_STALE_MINUTES,
+        },
     )
 
 

@@ -55,6 +55,21 @@ def cached_aggregate(name: str, province_code: str, compute: Callable[[], T]) ->
     return value
 
 
+def _ready_key(national_version: str) -> str:
+    return f"tpbis:aggregates-ready:{national_version}"
+
+
+def aggregates_mark_ready(national_version: str) -> None:
+    """The task worker has rebuilt the aggregates of this national data version."""
+    cache.set(_ready_key(national_version), True, AGGREGATE_TTL)
+
+
+def aggregates_ready(national_version: str) -> bool:
+    """Whether the aggregates of this data version were rebuilt by the task worker (the
+    pages rendered from them may then be rendered anew without scanning the tables)."""
+    return bool(cache.get(_ready_key(national_version)))
+
+
 @dataclass
 class RegionCounts:
     """Participating (active) libraries of one region, by level, cohort year and tier."""

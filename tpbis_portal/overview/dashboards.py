@@ -6,22 +6,28 @@ their own dashboard and get 403 here; a province or kab/kota outside the scope i
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from libraries.data_version import NATIONAL
+from libraries.data_version import NATIONAL, data_version
 from libraries.models import Indicator, Library, Province, Regency
 from libraries.models.registry import FIRST_COHORT_YEAR
 from libraries.reporting.indicators import Area, Period
@@ -36,10 +42,12 @@ from libraries.reporting.reportcard import (
 )
 from libraries.scope import Scope, get_in_scope_or_404
 from tpbis_portal.overview.aggregates import (
+    AGGREGATE_TTL,
     NATIONAL_ZONE,
     NationalSummary,
     ProvinceSummary,
     RegionCounts,
+    aggregates_ready,
     area_product_figures,
     breakdown_of,
     library_indicators,
@@ -400,17 +408,76 @@ def _dashboard_scope(request) -> Scope:
     return scope
 
 
-def _render(request, area: DashboardArea):
+@dataclass(frozen=True)
+class _Rendered:
+    """A dashboard's figures as rendered, and for which data version."""
+
+    version: str
+    html: str
+    rendered_at: float
+
+
+def _content_key(area: DashboardArea) -> str:
+    """Everything the figures depend on: the page, its query, the language, the reader's role
+    and scope (a consultant sees the rows of their provinces only)."""
+    request = area.request
+    scope = area.scope
+    reach = "all" if scope.national else ",".join(sorted(scope.province_codes))
+    address = "|".join(
+        [
+            request.path,
+            request.GET.urlencode(),
+            get_language(),
+            f"{request.user.role}:{request.user.is_superuser}:{scope.can_manage}",
+            reach,
+        ]
+    )
+    return f"tpbis:dashboard:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _content(area: DashboardArea) -> str:
     sections = compose(DASHBOARD_SECTIONS, area)
-    return render(
-        request,
-        "dashboard/national.html",
+    return render_to_string(
+        "dashboard/national_content.html",
         {
             "area": area,
             "counts": area.counts,
             "sections": sections,
             "as_of": oldest_stamp(sections),
         },
+        request=area.request,
+    )
+
+
+def dashboard_content(area: DashboardArea) -> str:
+    """The dashboard's figures, rendered once per data version and reader kind.
+
+    After a change, with a task worker (``TASKS_BACKEND=database``), the figures rendered
+    before it are shown, with their "data as of" time, until the worker has rebuilt the
+    aggregates (``rebuild_aggregates`` marks the version ready): the first reader after a
+    change never waits for a scan of the tables. Without a worker, or when the figures on hand
+    are older than ``AGGREGATE_TTL``, the reader computes them, as before.
+    """
+    key = _content_key(area)
+    version = data_version(area.cache_code)
+    kept: _Rendered | None = cache.get(key)
+    if kept is not None and kept.version == version:
+        return mark_safe(kept.html)  # noqa: S308 (rendered here, escaped then)
+    if (
+        kept is not None
+        and settings.TASKS_BACKEND == "database"
+        and time.time() - kept.rendered_at < AGGREGATE_TTL
+        and not aggregates_ready(data_version(NATIONAL))
+    ):
+        return mark_safe(kept.html)  # noqa: S308 (rendered here, escaped then)
+    html = _content(area)
+    cache.set(key, _Rendered(version, html, time.time()), AGGREGATE_TTL)
+    return html
+
+
+def _render(request, area: DashboardArea):
+    return render(
+        request, "dashboard/national.html", {"area": area, "content": dashboard_content(area)}
     )
 
 

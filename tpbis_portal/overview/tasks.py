@@ -17,6 +17,7 @@ from libraries.models import Province
 from libraries.reporting.indicators import Area
 from libraries.reporting.reportcard import province_totals
 from tpbis_portal.overview.aggregates import (
+    aggregates_mark_ready,
     area_product_figures,
     breakdown_of,
     national_summary,
@@ -50,6 +51,8 @@ def rebuild_aggregates(*, province_codes: list[str], national_version: str) -> i
         # The province dashboard reads its report cards over the province's own year.
         province_totals(year_to_date(province.time_zone), [province.code])
         built += 4
+    # The dashboards show the figures they rendered before the change until now.
+    aggregates_mark_ready(national_version)
     return built
 
 
