@@ -159,6 +159,17 @@ class Scope:
         ).distinct()
 
     @property
+    def reach(self) -> str:
+        """What the scope reaches, as a stable string: part of the key of anything cached for
+        one reader's eyes (two readers with the same reach may share it)."""
+        if self.national:
+            return "all"
+        return "|".join(
+            ",".join(sorted(str(value) for value in values))
+            for values in (self.province_codes, self.regency_codes, self.library_ids)
+        )
+
+    @property
     def sees_provinces(self) -> bool:
         """Reads whole provinces: national staff and consultants with provinces."""
         return self.national or bool(self.province_codes)

@@ -108,3 +108,22 @@ def test_require_answers_403_for_a_write_the_role_may_not_make(consultant):
     scope.require(scope.can_review)
     with pytest.raises(PermissionDenied):
         scope.require(scope.can_report)
+
+
+def test_readers_share_what_is_cached_for_them_only_when_they_reach_the_same(
+    perpusnas, consultant, outsider, district_librarian
+):
+    reaches = {
+        name: Scope.for_user(user).reach
+        for name, user in [
+            ("perpusnas", perpusnas),
+            ("consultant", consultant),
+            ("outsider", outsider),
+            ("district", district_librarian),
+        ]
+    }
+
+    assert len(set(reaches.values())) == 4
+    second_consultant = factories.UserFactory(role=consultant.role)
+    second_consultant.provinces.set(consultant.provinces.all())
+    assert Scope.for_user(second_consultant).reach == reaches["consultant"]

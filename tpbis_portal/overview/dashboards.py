@@ -418,18 +418,18 @@ class _Rendered:
 
 
 def _content_key(area: DashboardArea) -> str:
-    """Everything the figures depend on: the page, its query, the language, the reader's role
-    and scope (a consultant sees the rows of their provinces only)."""
+    """Everything the figures depend on: the page, its period and page number, the language,
+    the reader's role and scope (a consultant sees the rows of their provinces only)."""
     request = area.request
     scope = area.scope
-    reach = "all" if scope.national else ",".join(sorted(scope.province_codes))
     address = "|".join(
         [
             request.path,
-            request.GET.urlencode(),
+            f"{area.period.start}:{area.period.end}",
+            request.GET.get("page") or "1",
             get_language(),
             f"{request.user.role}:{request.user.is_superuser}:{scope.can_manage}",
-            reach,
+            scope.reach,
         ]
     )
     return f"tpbis:dashboard:{hashlib.sha256(address.encode()).hexdigest()}"
