@@ -23,12 +23,14 @@ from events.services import (
     award_delete,
     award_update,
     event_create,
+    event_delete,
     event_update,
     facilitator_add,
     facilitator_remove,
     facilitator_update,
     invitations_set,
     participant_add,
+    participant_delete,
     participant_merge,
     participant_update,
     problem_add,
@@ -79,6 +81,16 @@ class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def update_through_service(self, request, obj, *, version, changes):
         return event_update(actor=request.user, event=obj, version=version, **changes)
+
+    # Deletes through the service: an event with attendance recorded is kept.
+
+    def delete_model(self, request, obj):
+        event_delete(actor=request.user, event=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for event in queryset:
+                event_delete(actor=request.user, event=event)
 
     def save_formset(self, request, form, formset, change):
         # The inlines through the services too: invitations within the editor's scope, no
@@ -177,6 +189,16 @@ class ParticipantAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def update_through_service(self, request, obj, *, version, changes):
         return participant_update(actor=request.user, participant=obj, **changes)
+
+    # A record with attendance marks is merged, never deleted (the marks would go with it).
+
+    def delete_model(self, request, obj):
+        participant_delete(actor=request.user, participant=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for participant in queryset.select_related("library"):
+                participant_delete(actor=request.user, participant=participant)
 
     @admin.action(description=gettext_lazy("Merge the selected records of one person"))
     def merge(self, request, queryset):

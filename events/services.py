@@ -167,6 +167,24 @@ def event_update(
 
 
 @transaction.atomic
+def event_delete(*, actor: User, event: Event) -> None:
+    """Delete an event entered by mistake; one with attendance recorded stays (its marks
+    are the programme's record of who was trained)."""
+    check_manages(actor, event)
+    marks = Attendance.objects.filter(session__event=event).count()
+    if marks:
+        raise ValidationError(
+            _(
+                "%(count)d attendance marks are recorded at %(event)s; an event with "
+                "attendance is not deleted. Correct its details instead."
+            )
+            % {"count": marks, "event": event.title}
+        )
+    event.delete()
+    _public_figures_changed(event.province_id)
+
+
+@transaction.atomic
 def session_add(
     *,
     actor: User,
@@ -384,6 +402,24 @@ def participant_update(*, actor: User, participant: Participant, **changes) -> P
     # Province pages count people by gender and affiliation.
     _public_figures_changed(previous_province, current.province_id)
     return current
+
+
+@transaction.atomic
+def participant_delete(*, actor: User, participant: Participant) -> None:
+    """Delete a person's record; one with attendance marks stays (merge a duplicate into the
+    person's other record instead, which keeps the marks)."""
+    _check_person_keeper(actor, participant)
+    marks = participant.attendances.count()
+    if marks:
+        raise ValidationError(
+            _(
+                "%(name)s has %(count)d attendance marks; a record with attendance is not "
+                "deleted. If it is a duplicate, merge it into the person's other record."
+            )
+            % {"name": participant.name, "count": marks}
+        )
+    participant.delete()
+    _public_figures_changed(participant.province_id)
 
 
 def registration_ensure(

@@ -5,10 +5,17 @@ import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from events.models import Event, Facilitator, Participant, Registration
-from events.services import attendance_mark, award_add, problem_add
+from events.services import (
+    attendance_mark,
+    award_add,
+    event_delete,
+    participant_delete,
+    problem_add,
+)
 from libraries.data_version import data_version
 from libraries.models import Activity, Library, LibraryManager, Partner, Publication, Skill
 from libraries.reporting import services as reporting_services
@@ -531,3 +538,53 @@ def test_an_award_corrected_in_the_admin_stays_with_its_plm(
     assert response.status_code == 302, response.context["adminform"].form.errors
     award.refresh_from_db()
     assert (award.event, award.rank, award.history.count()) == (plm, 1, 2)
+
+
+# Deletes that would take recorded attendance with them
+
+
+def test_an_event_with_attendance_is_not_deleted_in_the_admin(
+    client_for, perpusnas, consultant, plm, village_library
+):
+    person = factories.participant("Siti Aminah", village_library, event=plm)
+    attendance_mark(
+        actor=consultant, session=plm.sessions.first(), participant=person, client_id=uuid.uuid4()
+    )
+    url = reverse("admin:events_event_delete", args=[plm.pk])
+
+    response = client_for(perpusnas).post(url, {"post": "yes"})
+
+    # The marks are read-only in the admin, so the delete is refused before the service.
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=plm.pk).exists()
+    assert person.attendances.count() == 1
+
+
+def test_the_delete_services_keep_people_and_events_with_attendance(
+    consultant, plm, village_library
+):
+    person = factories.participant("Siti Aminah", village_library, event=plm)
+    attendance_mark(
+        actor=consultant, session=plm.sessions.first(), participant=person, client_id=uuid.uuid4()
+    )
+
+    with pytest.raises(ValidationError, match="Siti Aminah"):
+        participant_delete(actor=consultant, participant=person)
+    with pytest.raises(ValidationError, match=plm.title):
+        event_delete(actor=consultant, event=plm)
+
+    assert person.attendances.count() == 1
+
+
+def test_a_participant_without_attendance_is_deleted_in_the_admin(
+    client_for, consultant, village_library
+):
+    person = factories.participant("Budi Santoso", village_library)
+    before = data_version("64")
+    url = reverse("admin:events_participant_delete", args=[person.pk])
+
+    response = client_for(consultant).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Participant.objects.filter(pk=person.pk).exists()
+    assert data_version("64") != before
