@@ -13,6 +13,7 @@ from events.services import (
     attendance_mark,
     award_add,
     event_delete,
+    facilitator_add,
     participant_delete,
     problem_add,
 )
@@ -588,3 +589,25 @@ def test_a_participant_without_attendance_is_deleted_in_the_admin(
     assert response.status_code == 302
     assert not Participant.objects.filter(pk=person.pk).exists()
     assert data_version("64") != before
+
+
+def test_a_facilitator_replaced_in_the_admin_puts_the_new_person_on_the_list(
+    client_for, perpusnas, plm, village_library
+):
+    first = factories.participant("Budi Santoso", village_library)
+    second = factories.participant("Rina Wati", village_library)
+    facilitator = facilitator_add(
+        actor=perpusnas, event=plm, role=Facilitator.Role.choices[0][0], participant=first
+    )
+    client = client_for(perpusnas)
+    data = _form_data(client.get(_change_url(plm)))
+
+    response = client.post(
+        _change_url(plm),
+        {**data, "facilitators-0-participant": second.pk, "facilitators-0-topic": "Literasi"},
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    facilitator.refresh_from_db()
+    assert (facilitator.participant, facilitator.topic) == (second, "Literasi")
+    assert Registration.objects.filter(event=plm, participant=second).exists()
