@@ -18,10 +18,20 @@ from events.services import (
     problem_add,
 )
 from libraries.data_version import data_version
-from libraries.models import Activity, Library, LibraryManager, Partner, Publication, Skill
+from libraries.models import (
+    Activity,
+    Library,
+    LibraryManager,
+    Partner,
+    Publication,
+    Skill,
+    User,
+)
 from libraries.reporting import services as reporting_services
 from tests import factories
 from tests.test_versioning import _concurrent_admin_saves, _form_data
+from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.exports.services import export_job_produce
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -611,3 +621,27 @@ def test_a_facilitator_replaced_in_the_admin_puts_the_new_person_on_the_list(
     facilitator.refresh_from_db()
     assert (facilitator.participant, facilitator.topic) == (second, "Literasi")
     assert Registration.objects.filter(event=plm, participant=second).exists()
+
+
+# Export jobs
+
+
+def test_an_export_deleted_in_the_admin_takes_its_file_with_it(
+    client_for, consultant, village_library, django_capture_on_commit_callbacks
+):
+    root = User.objects.create_superuser("root", "root@example.org", "rahasia-panjang-1")
+    job = ExportJob.objects.create(
+        owner=consultant, kind="libraries", format="csv", fingerprint="x"
+    )
+    export_job_produce(job_id=job.pk)
+    job.refresh_from_db()
+    storage, name = job.file.storage, job.file.name
+    assert storage.exists(name)
+    url = reverse("admin:exports_exportjob_delete", args=[job.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(root).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not ExportJob.objects.exists()
+    assert not storage.exists(name)
