@@ -34,6 +34,7 @@ from events.services import (
     participant_merge,
     participant_update,
     problem_add,
+    problem_delete,
     problem_update,
     session_add,
     session_delete,
@@ -281,6 +282,14 @@ class ProblemAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def update_through_service(self, request, obj, *, version, changes):
         return problem_update(actor=request.user, problem=obj, version=version, **changes)
+
+    def delete_model(self, request, obj):
+        problem_delete(actor=request.user, problem=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for problem in queryset.select_related("event"):
+                problem_delete(actor=request.user, problem=problem)
 
 
 @admin.register(Award)

@@ -831,6 +831,12 @@ def problem_update(*, actor: User, problem: Problem, version: int, **changes) ->
 
 
 @transaction.atomic
+def problem_delete(*, actor: User, problem: Problem) -> None:
+    check_manages(actor, problem.event)
+    problem.delete()
+
+
+@transaction.atomic
 def award_add(
     *,
     actor: User,

@@ -70,6 +70,7 @@ from libraries.services import (
     aid_item_delete,
     aid_item_update,
     library_create,
+    library_delete,
     library_manager_add,
     library_manager_delete,
     library_manager_update,
@@ -524,13 +525,12 @@ class LibraryAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             add(actor=actor, library=library, **{name: getattr(row, name) for name in editable})
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        province_data_changed(obj.province_id)
+        library_delete(actor=request.user, library=obj)
 
     def delete_queryset(self, request, queryset):
-        codes = set(queryset.values_list("province_id", flat=True))
-        super().delete_queryset(request, queryset)
-        province_data_changed(*codes)
+        with transaction.atomic():
+            for library in queryset:
+                library_delete(actor=request.user, library=library)
 
 
 @admin.register(User)

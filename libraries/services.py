@@ -17,6 +17,7 @@ __all__ = [
     "aid_item_delete",
     "aid_item_update",
     "library_create",
+    "library_delete",
     "library_manager_add",
     "library_manager_delete",
     "library_manager_update",
@@ -101,6 +102,17 @@ def library_update(*, actor: User, library: Library, version: int, **changes) ->
     current = edit_versioned(Library.objects.all(), pk=library.pk, version=version, changes=changes)
     province_data_changed(library.province_id, current.province_id)
     return current
+
+
+@transaction.atomic
+def library_delete(*, actor: User, library: Library) -> None:
+    """Delete a library registered by mistake. One with anything recorded against it
+    (reports, events, participants) is protected by the database; its aid items and
+    managers go with it."""
+    scope = Scope.for_user(actor)
+    scope.require(scope.manages_province(library.province_id))
+    library.delete()
+    province_data_changed(library.province_id)
 
 
 # A library's aid package and managers (the admin's inlines on the library). Whoever manages

@@ -645,3 +645,33 @@ def test_an_export_deleted_in_the_admin_takes_its_file_with_it(
     assert response.status_code == 302
     assert not ExportJob.objects.exists()
     assert not storage.exists(name)
+
+
+# Deletes of a library and a PLM problem
+
+
+def test_a_library_registered_by_mistake_is_deleted_with_its_aid_and_refreshes_its_province(
+    client_for, perpusnas, regions
+):
+    library = factories.village_library("64.72.01.1002", name="Perpustakaan Keliru")
+    factories.AidItemFactory(library=library)
+    before = data_version("64")
+    url = reverse("admin:libraries_library_delete", args=[library.pk])
+
+    response = client_for(perpusnas).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Library.objects.filter(pk=library.pk).exists()
+    assert data_version("64") != before
+
+
+def test_a_problem_deleted_in_the_admin_is_gone(client_for, consultant, plm):
+    problem = problem_add(
+        actor=consultant, event=plm, description="Internet desa putus", stakeholder="Diskominfo"
+    )
+    url = reverse("admin:events_problem_delete", args=[problem.pk])
+
+    response = client_for(consultant).post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not plm.problems.exists()
