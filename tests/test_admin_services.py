@@ -391,6 +391,7 @@ def test_a_partner_corrected_in_the_admin_is_saved_once_and_refreshes_its_provin
     assert response.status_code == 302, response.context["adminform"].form.errors
     partner.refresh_from_db()
     assert (partner.contact, partner.history.count()) == ("Bu Rina, kepala cabang", 2)
+    assert partner.history.latest().history_user == consultant
     assert data_version("64") != before
 
 
@@ -475,6 +476,7 @@ def test_an_aid_item_added_in_the_admin_is_saved_once_with_its_history(
     assert response.status_code == 302, response.context["errors"]
     item = village_library.aid_items.get()
     assert (item.quantity, item.history.count()) == (700, 1)
+    assert item.history.get().history_user == consultant
 
 
 def test_an_aid_item_added_on_a_stale_library_page_is_refused(
