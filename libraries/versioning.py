@@ -274,7 +274,7 @@ class ServiceAdminMixin:
                     },
                 )
         if saved is None:
-            # No service writes this (an edit of a partner, say): the admin's own save.
+            # The admin names no service for this write: its own save.
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             return
         form.saved_by_service = True
