@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,15 +18,23 @@ from events.models import (
     Participant,
     Problem,
 )
-from events.models.people import normalise_institution, normalise_name
 from events.services import (
+    award_add,
+    award_delete,
+    award_update,
     event_create,
+    event_delete,
     event_update,
     facilitator_add,
     facilitator_remove,
+    facilitator_update,
     invitations_set,
+    participant_add,
+    participant_delete,
     participant_merge,
+    participant_update,
     problem_add,
+    problem_delete,
     problem_update,
     session_add,
     session_delete,
@@ -74,6 +83,16 @@ class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return event_update(actor=request.user, event=obj, version=version, **changes)
 
+    # Deletes through the service: an event with attendance recorded is kept.
+
+    def delete_model(self, request, obj):
+        event_delete(actor=request.user, event=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for event in queryset:
+                event_delete(actor=request.user, event=event)
+
     def save_formset(self, request, form, formset, change):
         # The inlines through the services too: invitations within the editor's scope, no
         # session with attendance deleted, a facilitator registered for the event.
@@ -118,8 +137,13 @@ class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             for facilitator in formset.deleted_objects:
                 facilitator_remove(actor=actor, facilitator=facilitator)
             for facilitator, _changed in formset.changed_objects:
-                facilitator.full_clean()
-                facilitator.save()
+                facilitator_update(
+                    actor=actor,
+                    facilitator=facilitator,
+                    role=facilitator.role,
+                    topic=facilitator.topic,
+                    participant=facilitator.participant,
+                )
             for facilitator in formset.new_objects:
                 facilitator_add(
                     actor=actor,
@@ -131,7 +155,7 @@ class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "gender", "library", "institution", "province", "attendance_count"]
     list_filter = ["gender", "province"]
     search_fields = ["name", "normalised_name", "library__name", "institution"]
@@ -158,13 +182,24 @@ class ParticipantAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             actions.pop("merge", None)
         return actions
 
-    def save_model(self, request, obj, form, change):
-        # The duplicate-detection keys follow the name and institution typed here.
-        obj.normalised_name = normalise_name(obj.name)
-        obj.normalised_institution = (
-            "" if obj.library_id else normalise_institution(obj.institution)
-        )
-        super().save_model(request, obj, form, change)
+    # The duplicate-detection keys follow the name and institution typed here, and a second
+    # record of somebody on record is refused (merge instead): the services know how.
+
+    def create_through_service(self, request, *, values):
+        return participant_add(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return participant_update(actor=request.user, participant=obj, **changes)
+
+    # A record with attendance marks is merged, never deleted (the marks would go with it).
+
+    def delete_model(self, request, obj):
+        participant_delete(actor=request.user, participant=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for participant in queryset.select_related("library"):
+                participant_delete(actor=request.user, participant=participant)
 
     @admin.action(description=gettext_lazy("Merge the selected records of one person"))
     def merge(self, request, queryset):
@@ -248,13 +283,40 @@ class ProblemAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return problem_update(actor=request.user, problem=obj, version=version, **changes)
 
+    def delete_model(self, request, obj):
+        problem_delete(actor=request.user, problem=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for problem in queryset.select_related("event"):
+                problem_delete(actor=request.user, problem=problem)
+
 
 @admin.register(Award)
-class AwardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AwardAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["event", "category", "rank", "library", "winner"]
     list_filter = ["category"]
     list_select_related = ["event", "library"]
     autocomplete_fields = ["event", "library"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An award stays with the PLM that gave it.
+        shown = super().get_readonly_fields(request, obj)
+        return [*shown, "event"] if obj is not None else shown
+
+    def create_through_service(self, request, *, values):
+        return award_add(actor=request.user, **values)
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return award_update(actor=request.user, award=obj, **changes)
+
+    def delete_model(self, request, obj):
+        award_delete(actor=request.user, award=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for award in queryset.select_related("event"):
+                award_delete(actor=request.user, award=award)
 
 
 @admin.register(Certificate)

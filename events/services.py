@@ -167,6 +167,24 @@ def event_update(
 
 
 @transaction.atomic
+def event_delete(*, actor: User, event: Event) -> None:
+    """Delete an event entered by mistake; one with attendance recorded stays (its marks
+    are the programme's record of who was trained)."""
+    check_manages(actor, event)
+    marks = Attendance.objects.filter(session__event=event).count()
+    if marks:
+        raise ValidationError(
+            _(
+                "%(count)d attendance marks are recorded at %(event)s; an event with "
+                "attendance is not deleted. Correct its details instead."
+            )
+            % {"count": marks, "event": event.title}
+        )
+    event.delete()
+    _public_figures_changed(event.province_id)
+
+
+@transaction.atomic
 def session_add(
     *,
     actor: User,
@@ -287,6 +305,123 @@ def participant_find_or_create(
     return participant, True
 
 
+PARTICIPANT_FIELDS = (
+    "name",
+    "gender",
+    "position",
+    "library",
+    "institution",
+    "province",
+    "phone",
+    "email",
+)
+
+
+def _check_person_keeper(actor: User, participant: Participant) -> None:
+    """Whoever manages the person's province (or their library's) keeps their record."""
+    scope = Scope.for_user(actor)
+    scope.require(
+        scope.manages_province(participant.province_id)
+        and (participant.library is None or scope.covers_library(participant.library)),
+        _("You cannot change the records of people outside your provinces."),
+    )
+
+
+def _keep_person_in_step(participant: Participant, *, identity_changed: bool = True) -> None:
+    """The duplicate-detection keys and the province follow the name, library, institution;
+    a new or re-identified record is refused when it would describe a person already on
+    record (duplicates found before are merged, not refused on every small correction)."""
+    participant.name = " ".join(participant.name.split())
+    if not normalise_name(participant.name):
+        raise ValidationError({"name": _("Give the person's name.")})
+    participant.normalised_name = normalise_name(participant.name)
+    if participant.library is not None:
+        participant.institution = ""
+        participant.province = participant.library.province
+    participant.institution = participant.institution.strip()
+    participant.normalised_institution = (
+        "" if participant.library is not None else normalise_institution(participant.institution)
+    )
+    participant.full_clean()
+    if not identity_changed:
+        return
+    twin = (
+        Participant.objects.same_person(
+            name=participant.name,
+            library=participant.library,
+            institution=participant.institution,
+        )
+        .exclude(pk=participant.pk)
+        .order_by("pk")
+        .first()
+    )
+    if twin is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "%(name)s of %(affiliation)s is already on record (number %(number)d): "
+                    "merge the two records instead of keeping two."
+                )
+                % {"name": twin.name, "affiliation": twin.affiliation, "number": twin.pk}
+            }
+        )
+
+
+@transaction.atomic
+def participant_add(*, actor: User, **fields) -> Participant:
+    """Record a person (in the admin); refused when they are already on record."""
+    unknown = set(fields) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a participant's field: {sorted(unknown)}")
+    participant = Participant(**fields)
+    _keep_person_in_step(participant)
+    _check_person_keeper(actor, participant)
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, actor: User, participant: Participant, **changes) -> Participant:
+    """Correct a person's record: the keys of duplicate detection follow, and a correction
+    that would make it a second record of somebody on record is refused (merge them)."""
+    unknown = set(changes) - set(PARTICIPANT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _check_person_keeper(actor, participant)
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
+    previous_province = current.province_id
+    identity = (current.normalised_name, current.library_id, current.normalised_institution)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _keep_person_in_step(current, identity_changed=False)
+    if identity != (current.normalised_name, current.library_id, current.normalised_institution):
+        _keep_person_in_step(current)
+    # Moved to a library or province the editor does not keep: refused like the old one.
+    _check_person_keeper(actor, current)
+    current.save()
+    # Province pages count people by gender and affiliation.
+    _public_figures_changed(previous_province, current.province_id)
+    return current
+
+
+@transaction.atomic
+def participant_delete(*, actor: User, participant: Participant) -> None:
+    """Delete a person's record; one with attendance marks stays (merge a duplicate into the
+    person's other record instead, which keeps the marks)."""
+    _check_person_keeper(actor, participant)
+    marks = participant.attendances.count()
+    if marks:
+        raise ValidationError(
+            _(
+                "%(name)s has %(count)d attendance marks; a record with attendance is not "
+                "deleted. If it is a duplicate, merge it into the person's other record."
+            )
+            % {"name": participant.name, "count": marks}
+        )
+    participant.delete()
+    _public_figures_changed(participant.province_id)
+
+
 def registration_ensure(
     *,
     event: Event,
@@ -320,6 +455,22 @@ def facilitator_add(
     facilitator.save()
     registration_ensure(event=event, participant=participant, role=Registration.Role.FACILITATOR)
     return facilitator
+
+
+@transaction.atomic
+def facilitator_update(
+    *, actor: User, facilitator: Facilitator, role: str, topic: str, participant: Participant
+) -> Facilitator:
+    """Correct a facilitator's role or topic, or name another person in their place."""
+    check_manages(actor, facilitator.event)
+    current = Facilitator.objects.select_for_update().get(pk=facilitator.pk)
+    current.role, current.topic, current.participant = role, topic, participant
+    current.full_clean()
+    current.save()
+    registration_ensure(
+        event=current.event, participant=participant, role=Registration.Role.FACILITATOR
+    )
+    return current
 
 
 @transaction.atomic
@@ -680,6 +831,12 @@ def problem_update(*, actor: User, problem: Problem, version: int, **changes) ->
 
 
 @transaction.atomic
+def problem_delete(*, actor: User, problem: Problem) -> None:
+    check_manages(actor, problem.event)
+    problem.delete()
+
+
+@transaction.atomic
 def award_add(
     *,
     actor: User,
@@ -697,6 +854,24 @@ def award_add(
     award.full_clean()
     award.save()
     return award
+
+
+AWARD_EDITABLE_FIELDS = ("category", "rank", "library", "winner", "note")
+
+
+@transaction.atomic
+def award_update(*, actor: User, award: Award, **changes) -> Award:
+    """Correct an award; it stays with the PLM that gave it."""
+    unknown = set(changes) - set(AWARD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    check_manages(actor, award.event)
+    current = Award.objects.select_for_update().get(pk=award.pk)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current
 
 
 @transaction.atomic

@@ -51,6 +51,7 @@ from libraries.reporting.services import (
     evidence_delete,
     partner_create,
     partnership_record_delete,
+    partnership_record_update,
     publication_delete,
     publication_record,
     publication_update,
@@ -58,12 +59,23 @@ from libraries.reporting.services import (
     report_card_settings_save,
     target_delete,
     target_save,
+    threshold_delete,
     threshold_save,
     visitor_count_delete,
     visitor_count_record,
 )
 from libraries.scope import Scope, ScopedQuerySet
-from libraries.services import library_create, library_update
+from libraries.services import (
+    aid_item_add,
+    aid_item_delete,
+    aid_item_update,
+    library_create,
+    library_delete,
+    library_manager_add,
+    library_manager_delete,
+    library_manager_update,
+    library_update,
+)
 from libraries.versioning import ServiceAdminMixin, VersionedAdminForm
 
 admin.site.site_header = _("TPBIS Portal administration")
@@ -487,14 +499,38 @@ class LibraryAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return library_update(actor=request.user, library=obj, version=version, **changes)
 
+    def save_formset(self, request, form, formset, change):
+        # The aid package and the managers through their services: what the library's
+        # support tier receives, one active head. The library's own save above checked the
+        # version the editor opened, so a stale page saves none of its rows either.
+        library, actor = form.instance, request.user
+        # Sorts the rows into new, changed and deleted (the change message reads them).
+        formset.save(commit=False)
+        if formset.model is AidItem:
+            add, update, delete, noun = aid_item_add, aid_item_update, aid_item_delete, "item"
+        else:
+            add, update, delete, noun = (
+                library_manager_add,
+                library_manager_update,
+                library_manager_delete,
+                "manager",
+            )
+        for row in formset.deleted_objects:
+            delete(actor=actor, **{noun: row})
+        editable = formset.form.base_fields
+        for row, changed in formset.changed_objects:
+            changes = {name: getattr(row, name) for name in changed if name in editable}
+            update(actor=actor, **{noun: row}, **changes)
+        for row in formset.new_objects:
+            add(actor=actor, library=library, **{name: getattr(row, name) for name in editable})
+
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        province_data_changed(obj.province_id)
+        library_delete(actor=request.user, library=obj)
 
     def delete_queryset(self, request, queryset):
-        codes = set(queryset.values_list("province_id", flat=True))
-        super().delete_queryset(request, queryset)
-        province_data_changed(*codes)
+        with transaction.atomic():
+            for library in queryset:
+                library_delete(actor=request.user, library=library)
 
 
 @admin.register(User)
@@ -589,30 +625,6 @@ class ActivityEvidenceInline(ScopedInlineMixin, admin.TabularInline):
         return False
 
 
-class RefreshesIndicatorsMixin:
-    """Corrections in the administration refresh the cached indicators of their province."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        codes = {obj.library.province_id}
-        if change and "library" in form.changed_data and form.initial.get("library"):
-            codes.update(
-                Library.objects.filter(pk=form.initial["library"]).values_list(
-                    "province_id", flat=True
-                )
-            )
-        province_data_changed(*codes)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        province_data_changed(obj.library.province_id)
-
-    def delete_queryset(self, request, queryset):
-        codes = set(queryset.values_list("library__province_id", flat=True))
-        super().delete_queryset(request, queryset)
-        province_data_changed(*codes)
-
-
 @admin.register(Activity)
 class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "date", "library", "strategy", "kind", "participants"]
@@ -656,8 +668,28 @@ class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 activity_delete(actor=request.user, activity=activity)
 
 
+class PartnershipRecordAdminMixin:
+    """Partners, agreements, regulations and budget allocations are corrected and deleted
+    through the partnership services: the corrector's scope, a partner named in agreements
+    or activities kept, the indicators of both provinces refreshed, the document removed
+    once its row is gone."""
+
+    def update_through_service(self, request, obj, *, version, changes):
+        return partnership_record_update(actor=request.user, record=obj, **changes)
+
+    def delete_model(self, request, obj):
+        partnership_record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for record in queryset.select_related("library"):
+                partnership_record_delete(actor=request.user, record=record)
+
+
 @admin.register(Partner)
-class PartnerAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnerAdmin(
+    PartnershipRecordAdminMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library"]
@@ -707,7 +739,7 @@ class VisitorCountAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
         return format_number(count.visitors)
 
 
-class DocumentLinkMixin:
+class DocumentLinkMixin(PartnershipRecordAdminMixin):
     """Shows a record's PDF through the portal's scoped view: private files have no media URL.
 
     Documents are uploaded in the portal, where their content is checked; never here.
@@ -725,22 +757,11 @@ class DocumentLinkMixin:
         url = reverse("reporting:partnership-document", args=[self.document_kind, record.pk])
         return format_html('<a href="{}">{}</a>', url, _("Document"))
 
-    # Deletes go through the service, which removes the document once the row is gone.
-
-    def delete_model(self, request, obj):
-        partnership_record_delete(actor=request.user, record=obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for record in queryset.select_related("library"):
-                partnership_record_delete(actor=request.user, record=record)
-
 
 @admin.register(Agreement)
 class AgreementAdmin(
-    ServiceAdminMixin,
     DocumentLinkMixin,
-    RefreshesIndicatorsMixin,
+    ServiceAdminMixin,
     ScopedAdminMixin,
     SimpleHistoryAdmin,
 ):
@@ -757,9 +778,8 @@ class AgreementAdmin(
 
 @admin.register(Regulation)
 class RegulationAdmin(
-    ServiceAdminMixin,
     DocumentLinkMixin,
-    RefreshesIndicatorsMixin,
+    ServiceAdminMixin,
     ScopedAdminMixin,
     SimpleHistoryAdmin,
 ):
@@ -776,7 +796,7 @@ class RegulationAdmin(
 
 @admin.register(BudgetAllocation)
 class BudgetAllocationAdmin(
-    ServiceAdminMixin, RefreshesIndicatorsMixin, ScopedAdminMixin, SimpleHistoryAdmin
+    PartnershipRecordAdminMixin, ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin
 ):
     list_display = ["library", "source", "rupiah", "decided_on"]
     list_filter = ["source"]
@@ -798,7 +818,8 @@ class PerpusnasOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class RefreshesAllIndicatorsMixin:
-    """Targets and thresholds colour the indicators of every province."""
+    """A setting that colours or labels every province's figures (the open-data licence),
+    saved by the admin itself where no service writes it."""
 
     def _refresh(self):
         province_data_changed(*Province.objects.values_list("code", flat=True))
@@ -838,7 +859,7 @@ class TargetAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ThresholdAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
     list_display = ["indicator", "yellow_from", "green_from"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -856,6 +877,14 @@ class ThresholdAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOn
             yellow_from=changes.get("yellow_from", obj.yellow_from),
             green_from=changes.get("green_from", obj.green_from),
         )
+
+    def delete_model(self, request, obj):
+        threshold_delete(actor=request.user, threshold=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for threshold in queryset:
+                threshold_delete(actor=request.user, threshold=threshold)
 
 
 @admin.register(Publication)
@@ -888,7 +917,7 @@ class PublicationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportCardSettings)
-class ReportCardSettingsAdmin(ServiceAdminMixin, RefreshesAllIndicatorsMixin, PerpusnasOnlyAdmin):
+class ReportCardSettingsAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
     """One row: the weights and cut-offs of every report card."""
 
     list_display = [

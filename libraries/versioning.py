@@ -24,9 +24,12 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=models.Model)
@@ -198,6 +201,40 @@ class ServiceAdminMixin:
 
         return self._refusals_shown(request, revert)
 
+    def _deletes_refused(self, request, view, *, back: str):
+        """A delete the service refuses (a partner still named in activities, say) leaves
+        everything as it was and says why, on the page the editor came from."""
+        if request.method != "POST":
+            return view()  # only a post deletes (or runs an action)
+        try:
+            with transaction.atomic():
+                return view()
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(back)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        parent = super()
+        opts = self.model._meta  # type: ignore[attr-defined]
+        return self._deletes_refused(
+            request,
+            lambda: parent.delete_view(request, object_id, extra_context),  # type: ignore[misc]
+            back=reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[object_id],
+                current_app=self.admin_site.name,  # type: ignore[attr-defined]
+            ),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # The bulk delete runs here: one refused row keeps every selected row.
+        parent = super()
+        return self._deletes_refused(
+            request,
+            lambda: parent.changelist_view(request, extra_context),  # type: ignore[misc]
+            back=request.get_full_path(),
+        )
+
     @contextmanager
     def _refusals(self, obj):
         """A service's refusal as an :class:`AdminRefusal`, to be shown on the form."""
@@ -237,7 +274,7 @@ class ServiceAdminMixin:
                     },
                 )
         if saved is None:
-            # No service writes this (an edit of a partner, say): the admin's own save.
+            # The admin names no service for this write: its own save.
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             return
         form.saved_by_service = True

@@ -473,6 +473,51 @@ def budget_allocation_create(*, actor: User, library: Library, **fields) -> Budg
     return allocation
 
 
+# What an edit may change of each record (its document is replaced in the portal, where the
+# upload is checked); a corrector may also move a record to another ``library`` they cover.
+PARTNERSHIP_EDITABLE_FIELDS = {
+    Partner: ("name", "kind", "contact"),
+    Agreement: ("partner", "kind", "number", "title", "signed_on", "valid_until"),
+    Regulation: ("kind", "number", "title", "issued_on"),
+    BudgetAllocation: ("source", "amount", "purpose", "decided_on"),
+}
+
+
+@transaction.atomic
+def partnership_record_update(*, actor: User, record, library: Library | None = None, **changes):
+    """Correct a partner, agreement, regulation or budget allocation (in the admin)."""
+    model = type(record)
+    unknown = set(changes) - set(PARTNERSHIP_EDITABLE_FIELDS[model])
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _check_corrector(actor, record.library)
+    current = model.objects.select_for_update().select_related("library").get(pk=record.pk)
+    moved_to = _check_move(actor, current.library, library)
+    if (
+        moved_to != current.library
+        and isinstance(current, Partner)
+        and (current.agreements.exists() or current.activities.exists())
+    ):
+        # Their agreements and activities would name another library's partner.
+        raise ValidationError(
+            {
+                "library": _(
+                    "This partner appears in agreements or activities of %(library)s; it "
+                    "stays with that library. Add the partner to the other library instead."
+                )
+                % {"library": current.library.name}
+            }
+        )
+    previous = current.library
+    current.library = moved_to
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    _indicators_changed(previous, current.library)
+    return current
+
+
 @transaction.atomic
 def partnership_record_delete(*, actor: User, record) -> None:
     """Delete a partner, agreement, regulation or budget allocation (portal or admin)."""
@@ -526,6 +571,13 @@ def threshold_save(*, actor: User, indicator: str, yellow_from: int, green_from:
     threshold.save()
     _targets_changed()
     return threshold
+
+
+@transaction.atomic
+def threshold_delete(*, actor: User, threshold: Threshold) -> None:
+    _check_perpusnas(actor)
+    threshold.delete()
+    _targets_changed()
 
 
 @transaction.atomic

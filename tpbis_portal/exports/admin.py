@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from tpbis_portal.exports.models import ExportJob
+from tpbis_portal.exports.services import export_job_delete
 
 
 @admin.register(ExportJob)
@@ -13,3 +15,13 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Deletes through the service, which removes the file with the row.
+
+    def delete_model(self, request, obj):
+        export_job_delete(job=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for job in queryset:
+                export_job_delete(job=job)

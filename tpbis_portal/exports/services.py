@@ -139,3 +139,14 @@ def export_jobs_delete_expired() -> int:
         job.delete()
         deleted += 1
     return deleted
+
+
+@transaction.atomic
+def export_job_delete(*, job: ExportJob) -> None:
+    """Delete a job (in the admin) and, once the row is gone for good, its file: an export
+    holds personal data (names, attendance) that must not outlive its record."""
+    name = job.file.name if job.file else None
+    storage = job.file.storage
+    job.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
