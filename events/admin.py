@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -85,13 +84,8 @@ class EventAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     # Deletes through the service: an event with attendance recorded is kept.
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         event_delete(actor=request.user, event=obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for event in queryset:
-                event_delete(actor=request.user, event=event)
 
     def save_formset(self, request, form, formset, change):
         # The inlines through the services too: invitations within the editor's scope, no
@@ -193,13 +187,10 @@ class ParticipantAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     # A record with attendance marks is merged, never deleted (the marks would go with it).
 
-    def delete_model(self, request, obj):
-        participant_delete(actor=request.user, participant=obj)
+    delete_related = ("library",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for participant in queryset.select_related("library"):
-                participant_delete(actor=request.user, participant=participant)
+    def delete_through_service(self, request, obj):
+        participant_delete(actor=request.user, participant=obj)
 
     @admin.action(description=gettext_lazy("Merge the selected records of one person"))
     def merge(self, request, queryset):
@@ -283,13 +274,10 @@ class ProblemAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return problem_update(actor=request.user, problem=obj, version=version, **changes)
 
-    def delete_model(self, request, obj):
-        problem_delete(actor=request.user, problem=obj)
+    delete_related = ("event",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for problem in queryset.select_related("event"):
-                problem_delete(actor=request.user, problem=problem)
+    def delete_through_service(self, request, obj):
+        problem_delete(actor=request.user, problem=obj)
 
 
 @admin.register(Award)
@@ -310,13 +298,10 @@ class AwardAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return award_update(actor=request.user, award=obj, **changes)
 
-    def delete_model(self, request, obj):
-        award_delete(actor=request.user, award=obj)
+    delete_related = ("event",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for award in queryset.select_related("event"):
-                award_delete(actor=request.user, award=award)
+    def delete_through_service(self, request, obj):
+        award_delete(actor=request.user, award=obj)
 
 
 @admin.register(Certificate)

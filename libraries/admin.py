@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
@@ -524,13 +524,8 @@ class LibraryAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         for row in formset.new_objects:
             add(actor=actor, library=library, **{name: getattr(row, name) for name in editable})
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         library_delete(actor=request.user, library=obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for library in queryset:
-                library_delete(actor=request.user, library=library)
 
 
 @admin.register(User)
@@ -659,13 +654,10 @@ class ActivityAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     # Deletes go through the service, which removes the evidence files (personal data).
 
-    def delete_model(self, request, obj):
-        activity_delete(actor=request.user, activity=obj)
+    delete_related = ("library",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for activity in queryset.select_related("library"):
-                activity_delete(actor=request.user, activity=activity)
+    def delete_through_service(self, request, obj):
+        activity_delete(actor=request.user, activity=obj)
 
 
 class PartnershipRecordAdminMixin:
@@ -677,13 +669,10 @@ class PartnershipRecordAdminMixin:
     def update_through_service(self, request, obj, *, version, changes):
         return partnership_record_update(actor=request.user, record=obj, **changes)
 
-    def delete_model(self, request, obj):
-        partnership_record_delete(actor=request.user, record=obj)
+    delete_related = ("library",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for record in queryset.select_related("library"):
-                partnership_record_delete(actor=request.user, record=record)
+    def delete_through_service(self, request, obj):
+        partnership_record_delete(actor=request.user, record=obj)
 
 
 @admin.register(Partner)
@@ -726,13 +715,10 @@ class VisitorCountAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
         )
         return count
 
-    def delete_model(self, request, obj):
-        visitor_count_delete(actor=request.user, count=obj)
+    delete_related = ("library",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for count in queryset.select_related("library"):
-                visitor_count_delete(actor=request.user, count=count)
+    def delete_through_service(self, request, obj):
+        visitor_count_delete(actor=request.user, count=obj)
 
     @admin.display(description=_("visitors"), ordering="visitors")
     def visitor_count(self, count):
@@ -849,13 +835,8 @@ class TargetAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return target_save(actor=request.user, target=obj, **changes)
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         target_delete(actor=request.user, target=obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for target in queryset:
-                target_delete(actor=request.user, target=target)
 
 
 @admin.register(Threshold)
@@ -878,13 +859,8 @@ class ThresholdAdmin(ServiceAdminMixin, PerpusnasOnlyAdmin):
             green_from=changes.get("green_from", obj.green_from),
         )
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         threshold_delete(actor=request.user, threshold=obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for threshold in queryset:
-                threshold_delete(actor=request.user, threshold=threshold)
 
 
 @admin.register(Publication)
@@ -907,13 +883,10 @@ class PublicationAdmin(ServiceAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def update_through_service(self, request, obj, *, version, changes):
         return publication_update(actor=request.user, publication=obj, version=version, **changes)
 
-    def delete_model(self, request, obj):
-        publication_delete(actor=request.user, publication=obj)
+    delete_related = ("library",)
 
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for publication in queryset.select_related("library"):
-                publication_delete(actor=request.user, publication=publication)
+    def delete_through_service(self, request, obj):
+        publication_delete(actor=request.user, publication=obj)
 
 
 @admin.register(ReportCardSettings)

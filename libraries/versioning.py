@@ -143,11 +143,12 @@ def _differences(stored: models.Model, cleaned: dict, fields: dict) -> dict:
 class ServiceAdminMixin:
     """An admin whose saves go through the app's services, so that their rules hold here too.
 
-    A subclass names its services in :meth:`create_through_service` and
-    :meth:`update_through_service` (where an app has no service for a write, the admin saves
-    the row itself). A refusal (a broken rule, a role that may not, a stale
-    edit) shows the page again with the service's message by its field; the admin's
-    transaction is rolled back, so nothing of the save (inlines included) is written.
+    A subclass names its services in :meth:`create_through_service`,
+    :meth:`update_through_service` and :meth:`delete_through_service` (where an app has no
+    service for a write, the admin saves the row itself). A refusal (a broken rule, a role
+    that may not, a stale edit) shows the page again with the service's message by its
+    field; the admin's transaction is rolled back, so nothing of the save (inlines included)
+    is written.
     """
 
     form = VersionedAdminForm
@@ -161,6 +162,33 @@ class ServiceAdminMixin:
     ) -> models.Model | None:
         """``obj`` changed by the app's service; None where no service changes one."""
         return None
+
+    #: What a bulk delete reads with each row for its service (``select_related`` names).
+    delete_related: tuple[str, ...] = ()
+
+    def delete_through_service(self, request, obj) -> None:
+        """Delete ``obj`` through the app's service. Not overridden: the admin deletes."""
+        raise NotImplementedError
+
+    @property
+    def _deletes_through_service(self) -> bool:
+        return type(self).delete_through_service is not ServiceAdminMixin.delete_through_service
+
+    def delete_model(self, request, obj):
+        if self._deletes_through_service:
+            self.delete_through_service(request, obj)
+        else:
+            super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request, queryset):
+        if not self._deletes_through_service:
+            return super().delete_queryset(request, queryset)  # type: ignore[misc]
+        if self.delete_related:
+            queryset = queryset.select_related(*self.delete_related)
+        # One row refused keeps them all (see _deletes_refused).
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_through_service(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
