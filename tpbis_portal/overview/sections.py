@@ -15,6 +15,9 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from impact.models import Testimony
@@ -27,6 +30,7 @@ from tpbis_portal.overview.aggregates import (
     ProvinceSummary,
     RegionCounts,
     Stamped,
+    cached_aggregate,
     library_indicators,
     participants_by_gender,
     province_events,
@@ -450,6 +454,39 @@ REGENCY_SECTIONS: list[Callable[[RegencyPage], Section | None]] = [
     regency_cohorts,
     regency_libraries,
 ]
+
+
+@dataclass(frozen=True)
+class RenderedSections:
+    html: str
+    #: The oldest "data as of" time of the figures in ``html``.
+    as_of: datetime.datetime | None
+
+
+def regency_sections(page: RegencyPage) -> RenderedSections:
+    """The kab/kota page's sections, rendered.
+
+    Rendering them (the report card has a row per library) costs more than reading their
+    figures, so the first page of the list is rendered once per language and data version of
+    the province, like the figures it shows: a change shows at once, and after one the task
+    worker renders it anew (``tasks.rebuild_aggregates``) before the first visitor comes.
+    Other pages of the list are rendered on the request (the page cache keeps them).
+    """
+
+    def render() -> RenderedSections:
+        sections = compose(REGENCY_SECTIONS, page)
+        html = render_to_string("includes/sections.html", {"sections": sections}, page.request)
+        return RenderedSections(str(html), oldest_stamp(sections, page.summary.computed_at))
+
+    if page.request.GET.get("page"):
+        return render()
+    return cached_aggregate(
+        f"regency-page-{page.regency.code}-{get_language()}", page.province.code, render
+    )
+
+
+def rendered(sections: RenderedSections) -> SafeString:
+    return mark_safe(sections.html)  # noqa: S308 (rendered by the template engine, escaped then)
 
 
 # --- The public library page ------------------------------------------------------------------
