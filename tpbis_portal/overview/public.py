@@ -33,7 +33,7 @@ from tpbis_portal.overview.sections import (
     RegencyPage,
     compose,
     oldest_stamp,
-    regency_sections,
+    regency_content,
     rendered,
 )
 from tpbis_portal.overview.tiles import province_tile_map
@@ -101,7 +101,7 @@ def regency_detail(request, code: str, regency_code: str, slug: str = "", regenc
     if response := canonical(request, regency_url(regency, province)):
         return response
     page = RegencyPage(request=request, province=province, regency=regency)
-    sections = regency_sections(page)
+    content = regency_content(page)
     return render_public(
         request,
         "public/regency_detail.html",
@@ -109,8 +109,8 @@ def regency_detail(request, code: str, regency_code: str, slug: str = "", regenc
             "province": province,
             "regency": regency,
             "totals": page.counts,
-            "sections_html": rendered(sections),
-            "as_of": sections.as_of,
+            "content": rendered(content),
+            "as_of": content.as_of,
         },
     )
 

@@ -457,14 +457,14 @@ REGENCY_SECTIONS: list[Callable[[RegencyPage], Section | None]] = [
 
 
 @dataclass(frozen=True)
-class RenderedSections:
+class RenderedContent:
     html: str
     #: The oldest "data as of" time of the figures in ``html``.
     as_of: datetime.datetime | None
 
 
-def regency_sections(page: RegencyPage) -> RenderedSections:
-    """The kab/kota page's sections, rendered.
+def regency_content(page: RegencyPage) -> RenderedContent:
+    """The kab/kota page's main part: its headline numbers and sections, rendered.
 
     Rendering them (the report card has a row per library) costs more than reading their
     figures, so the first page of the list is rendered once per language and data version of
@@ -473,10 +473,21 @@ def regency_sections(page: RegencyPage) -> RenderedSections:
     Other pages of the list are rendered on the request (the page cache keeps them).
     """
 
-    def render() -> RenderedSections:
+    def render() -> RenderedContent:
         sections = compose(REGENCY_SECTIONS, page)
-        html = render_to_string("includes/sections.html", {"sections": sections}, page.request)
-        return RenderedSections(str(html), oldest_stamp(sections, page.summary.computed_at))
+        as_of = oldest_stamp(sections, page.summary.computed_at)
+        html = render_to_string(
+            "public/regency_content.html",
+            {
+                "province": page.province,
+                "regency": page.regency,
+                "totals": page.counts,
+                "sections": sections,
+                "as_of": as_of,
+            },
+            page.request,
+        )
+        return RenderedContent(str(html), as_of)
 
     if page.request.GET.get("page"):
         return render()
@@ -485,8 +496,8 @@ def regency_sections(page: RegencyPage) -> RenderedSections:
     )
 
 
-def rendered(sections: RenderedSections) -> SafeString:
-    return mark_safe(sections.html)  # noqa: S308 (rendered by the template engine, escaped then)
+def rendered(content: RenderedContent) -> SafeString:
+    return mark_safe(content.html)  # noqa: S308 (rendered by the template engine, escaped then)
 
 
 # --- The public library page ------------------------------------------------------------------

@@ -29,7 +29,7 @@ from tpbis_portal.overview.aggregates import (
     trend_of,
     year_to_date,
 )
-from tpbis_portal.overview.sections import RegencyPage, regency_sections
+from tpbis_portal.overview.sections import RegencyPage, regency_content
 
 
 @task()
@@ -81,7 +81,7 @@ def _regency_pages(province: Province) -> int:
         request.GET = QueryDict()
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                regency_sections(RegencyPage(request=request, province=province, regency=regency))
+                regency_content(RegencyPage(request=request, province=province, regency=regency))
             built += 1
     return built
 
