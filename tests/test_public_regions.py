@@ -244,6 +244,18 @@ def test_kab_kota_page_after_the_workers_rebuild_reads_one_row_however_much_data
             assert client.get(TANJUNG_PINANG).status_code == 200
 
 
+def test_kab_kota_page_shares_no_link_of_a_signed_in_readers_address(
+    client, client_for, kepri, perpusnas
+):
+    _add_village_libraries(30, start=100)  # two pages of libraries: a link to the next
+    client_for(perpusnas).get(TANJUNG_PINANG + "?utm_source=newsletter")
+
+    page = client.get(TANJUNG_PINANG).content.decode()
+
+    assert "page=2" in page
+    assert "utm_source" not in page
+
+
 # Trends
 
 

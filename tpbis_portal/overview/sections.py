@@ -489,7 +489,9 @@ def regency_content(page: RegencyPage) -> RenderedContent:
         )
         return RenderedContent(str(html), as_of)
 
-    if page.request.GET.get("page"):
+    if page.request.GET:
+        # Another page of the list, or a signed-in reader's address with parameters the page
+        # cache would have dropped: its links carry them, so it is not shared.
         return render()
     return cached_aggregate(
         f"regency-page-{page.regency.code}-{get_language()}", page.province.code, render
