@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from libraries import data_version
 from libraries.data_version import NATIONAL, province_data_changed
@@ -94,3 +95,60 @@ def test_a_rebuild_overtaken_by_a_newer_change_does_nothing(regions):
     assert tasks.rebuild_aggregates.call(province_codes=["64"], national_version=old) == 0
     current = data_version.data_version(NATIONAL)
     assert tasks.rebuild_aggregates.call(province_codes=["64"], national_version=current) == 8
+
+
+def _kab_kota_page(samarinda_library) -> str:
+    from libraries.models import Regency
+    from tpbis_portal.overview.addresses import regency_url
+
+    return regency_url(Regency.objects.select_related("province").get(code="64.72"))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_after_a_change_the_worker_renders_the_kab_kota_pages_of_the_province(
+    client, village_library, monkeypatch, django_capture_on_commit_callbacks, language
+):
+    client.cookies["tpbis_language"] = language
+    factories.ActivityFactory(library=village_library, date=timezone.localdate())
+    url = _kab_kota_page(village_library)
+    assert "Handil Bakti" not in client.get(url).content.decode()
+
+    newcomer = factories.village_library("64.72.01.1002", name="Perpustakaan Handil Bakti")
+    monkeypatch.setattr(data_version, "_after_change", [tasks.queue_rebuild])
+    with django_capture_on_commit_callbacks(execute=True):
+        province_data_changed(newcomer.province_id)
+
+    # The page around the sections is rendered anew (the kab/kota is looked up); its figures,
+    # report card and list were rendered by the worker, and show the change.
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert len(captured.captured_queries) == 1
+    assert "Perpustakaan Handil Bakti" in page
+
+
+def test_without_a_worker_a_change_shows_on_the_kab_kota_page_at_once(
+    client, village_library, monkeypatch
+):
+    monkeypatch.setattr(data_version, "_after_change", [])
+    url = _kab_kota_page(village_library)
+    client.get(url)
+    warm = _queries(client, url)
+
+    factories.village_library("64.72.01.1002", name="Perpustakaan Handil Bakti")
+    province_data_changed("64")
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert "Perpustakaan Handil Bakti" in page
+    assert warm == 0 < len(captured.captured_queries)
+
+
+def test_a_change_in_another_province_leaves_the_kab_kota_page_as_rendered(
+    client, village_library, berau_library, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(data_version, "_after_change", [tasks.queue_rebuild])
+    url = _kab_kota_page(village_library)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        province_data_changed("21")
+    assert _queries(client, url) == 0

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from events.services import attendance_mark
 from impact.models import Story
+from libraries.data_version import data_version, province_data_changed
 from libraries.models import District, Indicator, Library, Regency, Village
 from tests import factories
 from tests.factories import StoryFactory, published_story, story_consent
+from tpbis_portal.overview import tasks
 
 KEPRI = "/provinsi/21-kepulauan-riau/"
 TANJUNG_PINANG = KEPRI + "kab/21.72-kota-tanjung-pinang/"
@@ -227,6 +229,31 @@ def test_kab_kota_page_query_count_does_not_grow_with_data(
             assert client.get(url).status_code == 200
         with django_assert_num_queries(0):
             assert client.get(url).status_code == 200
+
+
+def test_kab_kota_page_after_the_workers_rebuild_reads_one_row_however_much_data(
+    client, kepri, perpusnas, django_assert_num_queries
+):
+    """After a change the task worker renders the province's kab/kota pages; their first
+    visitor only looks the kab/kota up, with a handful of libraries or fifty."""
+    for more, start in [(0, 0), (50, 100)]:
+        _add_village_libraries(more, start=start)
+        province_data_changed("21")
+        tasks.rebuild_aggregates.call(province_codes=["21"], national_version=data_version())
+        with django_assert_num_queries(1):
+            assert client.get(TANJUNG_PINANG).status_code == 200
+
+
+def test_kab_kota_page_shares_no_link_of_a_signed_in_readers_address(
+    client, client_for, kepri, perpusnas
+):
+    _add_village_libraries(30, start=100)  # two pages of libraries: a link to the next
+    client_for(perpusnas).get(TANJUNG_PINANG + "?utm_source=newsletter")
+
+    page = client.get(TANJUNG_PINANG).content.decode()
+
+    assert "page=2" in page
+    assert "utm_source" not in page
 
 
 # Trends

@@ -28,12 +28,13 @@ from tpbis_portal.overview.filters import PARAMETERS as DIRECTORY_PARAMETERS
 from tpbis_portal.overview.sections import (
     LIBRARY_SECTIONS,
     PROVINCE_SECTIONS,
-    REGENCY_SECTIONS,
     LibraryPage,
     ProvincePage,
     RegencyPage,
     compose,
     oldest_stamp,
+    regency_content,
+    rendered,
 )
 from tpbis_portal.overview.tiles import province_tile_map
 
@@ -100,7 +101,7 @@ def regency_detail(request, code: str, regency_code: str, slug: str = "", regenc
     if response := canonical(request, regency_url(regency, province)):
         return response
     page = RegencyPage(request=request, province=province, regency=regency)
-    sections = compose(REGENCY_SECTIONS, page)
+    content = regency_content(page)
     return render_public(
         request,
         "public/regency_detail.html",
@@ -108,8 +109,8 @@ def regency_detail(request, code: str, regency_code: str, slug: str = "", regenc
             "province": province,
             "regency": regency,
             "totals": page.counts,
-            "sections": sections,
-            "as_of": oldest_stamp(sections, page.summary.computed_at),
+            "content": rendered(content),
+            "as_of": content.as_of,
         },
     )
 

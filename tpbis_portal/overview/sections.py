@@ -15,6 +15,9 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from impact.models import Testimony
@@ -27,6 +30,7 @@ from tpbis_portal.overview.aggregates import (
     ProvinceSummary,
     RegionCounts,
     Stamped,
+    cached_aggregate,
     library_indicators,
     participants_by_gender,
     province_events,
@@ -450,6 +454,52 @@ REGENCY_SECTIONS: list[Callable[[RegencyPage], Section | None]] = [
     regency_cohorts,
     regency_libraries,
 ]
+
+
+@dataclass(frozen=True)
+class RenderedContent:
+    html: str
+    #: The oldest "data as of" time of the figures in ``html``.
+    as_of: datetime.datetime | None
+
+
+def regency_content(page: RegencyPage) -> RenderedContent:
+    """The kab/kota page's main part: its headline numbers and sections, rendered.
+
+    Rendering them (the report card has a row per library) costs more than reading their
+    figures, so the first page of the list is rendered once per language and data version of
+    the province, like the figures it shows: a change shows at once, and after one the task
+    worker renders it anew (``tasks.rebuild_aggregates``) before the first visitor comes.
+    Other pages of the list are rendered on the request (the page cache keeps them).
+    """
+
+    def render() -> RenderedContent:
+        sections = compose(REGENCY_SECTIONS, page)
+        as_of = oldest_stamp(sections, page.summary.computed_at)
+        html = render_to_string(
+            "public/regency_content.html",
+            {
+                "province": page.province,
+                "regency": page.regency,
+                "totals": page.counts,
+                "sections": sections,
+                "as_of": as_of,
+            },
+            page.request,
+        )
+        return RenderedContent(str(html), as_of)
+
+    if page.request.GET:
+        # Another page of the list, or a signed-in reader's address with parameters the page
+        # cache would have dropped: its links carry them, so it is not shared.
+        return render()
+    return cached_aggregate(
+        f"regency-page-{page.regency.code}-{get_language()}", page.province.code, render
+    )
+
+
+def rendered(content: RenderedContent) -> SafeString:
+    return mark_safe(content.html)  # noqa: S308 (rendered by the template engine, escaped then)
 
 
 # --- The public library page ------------------------------------------------------------------

@@ -1,5 +1,10 @@
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from libraries.formatting import format_score
+from libraries.templatetags.reporting import score_badge
 from tpbis_portal.overview import addresses
 
 register = template.Library()
@@ -43,3 +48,35 @@ def province_data_url(province, fmt="csv"):
 @register.simple_tag
 def province_products_url(province):
     return addresses.province_products_url(province)
+
+
+# A report card's row per library, written in one pass: a kab/kota with sixty libraries costs
+# that many rows of badges and sub-scores through the template language (most of the page's
+# rendering time). The markup is the template's; every value is escaped by format_html.
+_LIBRARY_ROW = (
+    '<tr><th scope="row" class="fw-normal"><a href="{}">{}</a></th>'
+    '<td data-label="{}">{}</td>{}</tr>'
+)
+_STRAND_CELL = '<td data-label="{}" class="text-md-end">{}</td>'
+
+
+@register.simple_tag
+def report_card_library_rows(libraries, province):
+    score_label = _("Score")
+    return mark_safe(  # noqa: S308 (each row is built by format_html)
+        "".join(
+            format_html(
+                _LIBRARY_ROW,
+                addresses.library_url(library, province),
+                library.name,
+                score_label,
+                score_badge(library.score, library.colour),
+                format_html_join(
+                    "",
+                    _STRAND_CELL,
+                    ((label, format_score(value)) for label, value in library.strands),
+                ),
+            )
+            for library in libraries
+        )
+    )
